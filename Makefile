@@ -1,0 +1,39 @@
+# The two commands of the README:
+#   make lesson   set everything up, build the student edition, open lesson 0 in JupyterLab
+#   make test     set everything up and run the whole test suite
+# Needs only Python 3.11+ and make. Everything installs into .venv inside this folder.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.lessonkit-installed
+PORT ?= 8888
+
+.PHONY: lesson teacher test venv editions clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "lessonkit needs Python 3.11 or newer; found " + sys.version.split()[0])'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m lessonkit.teacher.cli settings
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+editions: $(STAMP)
+	$(BIN)/lessonkit build --out editions
+
+lesson: $(STAMP)
+	$(BIN)/lessonkit build --edition student --out editions
+	$(BIN)/jupyter lab --ServerApp.root_dir=editions/student editions/student/00-start-here.ipynb
+
+teacher: $(STAMP)
+	$(BIN)/lessonkit build --out editions
+	$(BIN)/jupyter lab --ServerApp.root_dir=editions/teacher editions/teacher/00-start-here.ipynb
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) editions .pytest_cache

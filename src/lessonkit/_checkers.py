@@ -1,0 +1,415 @@
+"""Exercise kinds. Each turns one answer into a Verdict, never raising on bad input.
+
+Expected answers are either computed from the data package (a function, so a corrected
+fact corrects its exercise) or, for constant keys, stored as salted hashes so the answer
+is not readable as plain text.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import math
+import numbers
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from ._feedback import CORRECT, INCORRECT, INVALID, NOT_ATTEMPTED, Verdict
+
+SALT = "lessonkit/london-summit-2025"
+MAX_TEXT = 1_000
+PLACEHOLDERS = {"", "...", "your answer here", "your answer", "answer", "todo", "?"}
+
+# Spellings of the same name that a check should treat as one (transliterations).
+SPELLINGS = {
+    "zelenskyy": "zelensky", "zelenskiy": "zelensky", "zelenskyi": "zelensky", "zelenskii": "zelensky",
+    "zelenski": "zelensky",
+    "kyiv": "kyiv", "kiev": "kyiv",
+    "volodimir": "volodymyr", "vladimir": "vladimir",
+    "nato": "nato", "otan": "nato",
+    "peskov": "peskov", "lavrov": "lavrov",
+    "medvedyev": "medvedev",
+    "sanchez": "sanchez", "store": "store", "stoere": "store",
+    "organisation": "organization", "defence": "defense", "programme": "program",
+    "uk": "united kingdom", "britain": "united kingdom", "great britain": "united kingdom",
+    "us": "united states", "usa": "united states", "america": "united states",
+}
+
+
+def normalize(text: str) -> str:
+    """Fold case, accents, punctuation, spacing and common spellings.
+
+    >>> normalize("  Volodymyr  ZELENSKYY! ")
+    'volodymyr zelensky'
+    >>> normalize("Støre") == normalize("Store")
+    True
+    """
+    text = text.replace("ø", "o").replace("Ø", "O").replace("ß", "ss")
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    text = re.sub(r"[^\w\s%.-]", " ", text).replace("_", " ")
+    text = re.sub(r"(?<!\d)[.-]|[.-](?!\d)", " ", text)
+    words = " ".join(text.split())
+    if words in SPELLINGS:
+        return SPELLINGS[words]
+    return " ".join(SPELLINGS.get(w, w) for w in words.split())
+
+
+def digest(exercise_id: str, answer: str) -> str:
+    """The salted hash under which a constant answer key is stored.
+
+    >>> digest("sample.2", "B") == digest("sample.2", " b ")
+    True
+    """
+    return hashlib.sha256(f"{SALT}:{exercise_id}:{normalize(answer)}".encode()).hexdigest()
+
+
+def describe(answer: Any) -> str:
+    """Name what a student passed, in words a student knows."""
+    if answer is None:
+        return "None (nothing)"
+    if isinstance(answer, bool):
+        return f"True/False ({answer})"
+    if isinstance(answer, str):
+        return f"the text {answer[:40]!r}" + ("..." if len(answer) > 40 else "")
+    if isinstance(answer, numbers.Number):
+        return f"the number {answer!r}"
+    names = {"list": "a list", "tuple": "a tuple", "dict": "a dictionary", "set": "a set",
+             "Series": "a pandas Series", "DataFrame": "a pandas DataFrame"}
+    return names.get(type(answer).__name__, f"a {type(answer).__name__}")
+
+
+def _is_placeholder(answer: Any) -> bool:
+    if answer is Ellipsis:
+        return True
+    return isinstance(answer, str) and normalize(answer) in PLACEHOLDERS
+
+
+def _as_number(answer: Any) -> float | None:
+    """A float from a number or a numeric string like '1,600.5'; None if it is not one."""
+    if isinstance(answer, bool):
+        return None
+    if isinstance(answer, numbers.Real):
+        try:
+            return float(answer)
+        except (OverflowError, ValueError, TypeError):
+            return None
+    if isinstance(answer, str) and len(answer) < 50:
+        text = answer.strip().replace(",", "").replace("_", "")
+        if re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", text):
+            return float(text)
+    return None
+
+
+def _close(a: float, b: float, rel: float) -> bool:
+    return math.isclose(a, b, rel_tol=rel, abs_tol=1e-12)
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """Base of every exercise kind: an id, a prompt and progressive hints."""
+
+    id: str
+    prompt: str
+    hints: tuple[str, ...] = ()
+    expects: str = "an answer"
+
+    def evaluate(self, answer: Any) -> Verdict:
+        """Check one answer; bad input becomes an INVALID verdict, never an exception."""
+        if _is_placeholder(answer):
+            return Verdict(NOT_ATTEMPTED, f"replace the ... with your answer ({self.expects}) and run the cell again.")
+        if isinstance(answer, str) and len(answer) > MAX_TEXT:
+            return Verdict(INVALID, f"that text is {len(answer):,} characters long; expected {self.expects}, "
+                                    f"in at most {MAX_TEXT:,} characters.")
+        try:
+            return self._evaluate(answer)
+        except Exception as e:  # a checker must never hand a student a traceback
+            return Verdict(INVALID, f"this answer could not be checked ({type(e).__name__}); "
+                                    f"expected {self.expects}, got {describe(answer)}.")
+
+    def _evaluate(self, answer: Any) -> Verdict:
+        raise NotImplementedError
+
+    def expected(self) -> Any:
+        """The expected answer where it is computed from the data, else None."""
+        return None
+
+
+def _value(x: Any) -> Any:
+    return x() if callable(x) else x
+
+
+@dataclass(frozen=True)
+class Numeric(Exercise):
+    """A number, within a relative tolerance, in a stated unit.
+
+    ``answer`` is the expected value in the unit the question asks for (a number, or a
+    function computing it from the data). ``traps`` are known wrong answers, each with the
+    hint it earns (for example the same figure in another currency).
+    """
+
+    answer: float | Callable[[], float] = 0.0
+    unit: str = ""
+    tolerance: float = 0.01
+    traps: tuple[tuple[Any, str], ...] = ()
+    expects: str = "a number"
+
+    def expected(self) -> float:
+        return float(_value(self.answer))
+
+    def _evaluate(self, answer: Any) -> Verdict:
+        value = _as_number(answer)
+        unit = f" (in {self.unit})" if self.unit else ""
+        if value is None:
+            if isinstance(answer, str) and re.search(r"\d", answer):
+                return Verdict(INVALID, f"write just the number{unit}, with no words or symbols, "
+                                        f"for example 2.5 rather than {answer[:30]!r}.")
+            return Verdict(INVALID, f"expected a number{unit}, got {describe(answer)}.")
+        if not math.isfinite(value):
+            return Verdict(INVALID, f"expected an ordinary number{unit}, got {value!r}.")
+        target = self.expected()
+        if _close(value, target, self.tolerance):
+            return Verdict(CORRECT, f"{_fmt(value)}{' ' + self.unit if self.unit else ''} is right.")
+        for trap, message in self.traps:
+            if _close(value, float(_value(trap)), self.tolerance):
+                return Verdict(INCORRECT, message)
+        if target:
+            ratio = value / target
+            for factor in (1e3, 1e6, 1e9):
+                for r, times in ((ratio, f"{factor:,.0f} times"), (1 / ratio if ratio else 0, f"1/{factor:,.0f} of")):
+                    if r and _close(r, factor, self.tolerance):
+                        return Verdict(INCORRECT, f"{_fmt(value)} is {times} the answer: check the unit{unit}. "
+                                                  "It is easy to mix up thousands, millions and billions.")
+        direction = "too large" if value > target else "too small"
+        return Verdict(INCORRECT, f"{_fmt(value)} is {direction}{unit}.")
+
+
+def _fmt(x: float) -> str:
+    if x == int(x) and abs(x) < 10_000:
+        return str(int(x))
+    return f"{x:,.6g}" if abs(x) < 1e6 else f"{x:,.0f}"
+
+
+def _option_label(options: dict[str, str], answer: Any) -> str | None:
+    """The option label an answer names, by its label or its text; None if none."""
+    if not isinstance(answer, str):
+        return None
+    norm = normalize(answer)
+    for label, text in options.items():
+        if norm in (normalize(label), normalize(text)):
+            return label
+    return None
+
+
+@dataclass(frozen=True)
+class Choice(Exercise):
+    """One option out of several; the key is stored as a salted hash of the option label."""
+
+    options: dict[str, str] = field(default_factory=dict)
+    answer_hash: str = ""
+    explanations: dict[str, str] = field(default_factory=dict)
+    expects: str = "the letter of one option"
+
+    def _evaluate(self, answer: Any) -> Verdict:
+        choices = ", ".join(f"'{k}'" for k in self.options)
+        label = _option_label(self.options, answer)
+        if label is None:
+            return Verdict(INVALID, f"expected one of {choices} as text, got {describe(answer)}.")
+        if digest(self.id, label) == self.answer_hash:
+            return Verdict(CORRECT, f"'{label}' is right. {self.explanations.get(label, '')}".strip())
+        return Verdict(INCORRECT, f"'{label}' is not the best answer. {self.explanations.get(label, '')}".strip())
+
+
+@dataclass(frozen=True)
+class MultiChoice(Exercise):
+    """Every correct option out of several (a list of labels); keys stored as hashes."""
+
+    options: dict[str, str] = field(default_factory=dict)
+    answer_hashes: frozenset[str] = frozenset()
+    expects: str = "a list of option letters, like ['a', 'c']"
+
+    def _evaluate(self, answer: Any) -> Verdict:
+        if isinstance(answer, str) or not isinstance(answer, (list, tuple, set, frozenset)):
+            return Verdict(INVALID, f"expected {self.expects}, got {describe(answer)}.")
+        chosen = set()
+        for item in answer:
+            label = _option_label(self.options, item)
+            if label is None:
+                return Verdict(INVALID, f"{describe(item)} is not one of the options "
+                                        f"{', '.join(repr(k) for k in self.options)}.")
+            chosen.add(label)
+        right = {k for k in chosen if digest(self.id, k) in self.answer_hashes}
+        wrong = chosen - right
+        missing = len(self.answer_hashes) - len(right)
+        if not wrong and not missing:
+            return Verdict(CORRECT, f"all {len(right)} correct options, and nothing else.")
+        parts = [f"{len(right)} of your choices {'is' if len(right) == 1 else 'are'} right"]
+        if wrong:
+            parts.append(f"{', '.join(sorted(repr(w) for w in wrong))} should not be there")
+        if missing:
+            parts.append(f"{missing} correct option{'s are' if missing > 1 else ' is'} missing")
+        return Verdict(INCORRECT, "; ".join(parts) + ".")
+
+
+@dataclass(frozen=True)
+class Ordering(Exercise):
+    """Put items in order (a list of labels); the order is computed from the data."""
+
+    order: Callable[[], list[str]] | tuple[str, ...] = ()
+    expects: str = "a list of the labels in order"
+
+    def expected(self) -> list[str]:
+        return list(_value(self.order))
+
+    def _evaluate(self, answer: Any) -> Verdict:
+        target = self.expected()
+        if isinstance(answer, str) or not isinstance(answer, (list, tuple)):
+            return Verdict(INVALID, f"expected a list of the {len(target)} labels in order, got {describe(answer)}.")
+        if not all(isinstance(a, str) for a in answer):
+            return Verdict(INVALID, f"every item in the list should be one of the labels {target!r}.")
+        given = [str(a).strip() for a in answer]
+        unknown = [a for a in given if a not in target]
+        if unknown:
+            return Verdict(INVALID, f"{unknown[0]!r} is not one of the labels; use {sorted(target)!r}.")
+        if len(given) != len(target) or len(set(given)) != len(given):
+            return Verdict(INVALID, f"use each of the {len(target)} labels exactly once.")
+        if given == target:
+            return Verdict(CORRECT, "that is the right order.")
+        in_place = sum(g == t for g, t in zip(given, target))
+        first_wrong = next(i for i, (g, t) in enumerate(zip(given, target)) if g != t)
+        return Verdict(INCORRECT, f"{in_place} of {len(target)} are in the right place; the first one out of "
+                                  f"place is position {first_wrong + 1} ({given[first_wrong]!r}).")
+
+
+@dataclass(frozen=True)
+class Matching(Exercise):
+    """Match each left item to a right item (a dict); pairs computed from the data."""
+
+    pairs: Callable[[], dict[str, str]] | dict[str, str] = field(default_factory=dict)
+    expects: str = "a dictionary like {'left': 'right', ...}"
+
+    def expected(self) -> dict[str, str]:
+        return dict(_value(self.pairs))
+
+    def _evaluate(self, answer: Any) -> Verdict:
+        target = self.expected()
+        if not isinstance(answer, dict):
+            return Verdict(INVALID, f"expected {self.expects}, got {describe(answer)}.")
+        keys = {normalize(k): k for k in target}
+        given = {}
+        for k, v in answer.items():
+            if not isinstance(k, str) or normalize(k) not in keys:
+                return Verdict(INVALID, f"{k!r} is not one of the items to match: {sorted(target)!r}.")
+            if not isinstance(v, str):
+                return Verdict(INVALID, f"the match for {k!r} should be text, got {describe(v)}.")
+            given[keys[normalize(k)]] = v
+        missing = [k for k in target if k not in given]
+        wrong = [k for k in given if normalize(given[k]) != normalize(target[k])]
+        if not missing and not wrong:
+            return Verdict(CORRECT, f"all {len(target)} matched correctly.")
+        parts = [f"{len(target) - len(missing) - len(wrong)} of {len(target)} matched correctly"]
+        if wrong:
+            parts.append(f"look again at {', '.join(repr(w) for w in wrong[:3])}")
+        if missing:
+            parts.append(f"still to match: {', '.join(repr(m) for m in missing[:3])}")
+        return Verdict(INCORRECT, "; ".join(parts) + ".")
+
+
+@dataclass(frozen=True)
+class Text(Exercise):
+    """A short text answer, accepted in any of several forms.
+
+    ``accepted`` holds plain variants computed from the data (a function) or
+    ``accepted_hashes`` holds salted hashes of constant ones.
+    """
+
+    accepted: Callable[[], list[str]] | tuple[str, ...] = ()
+    accepted_hashes: frozenset[str] = frozenset()
+    expects: str = "a short text"
+
+    def expected(self) -> list[str]:
+        return list(_value(self.accepted))
+
+    def _evaluate(self, answer: Any) -> Verdict:
+        if not isinstance(answer, str):
+            return Verdict(INVALID, f"expected {self.expects} in quotes, like \"Paris\", got {describe(answer)}.")
+        norm = normalize(answer)
+        plain = [normalize(a) for a in self.expected()]
+        if norm in plain or digest(self.id, answer) in self.accepted_hashes:
+            return Verdict(CORRECT, f"{answer.strip()!r} is right.")
+        if plain and max(difflib.SequenceMatcher(None, norm, p).ratio() for p in plain) >= 0.8:
+            return Verdict(INCORRECT, f"{answer.strip()!r} is very close: check the spelling.")
+        return Verdict(INCORRECT, f"{answer.strip()!r} is not the answer we are looking for.")
+
+
+@dataclass(frozen=True)
+class Value(Exercise):
+    """A code task: the value the student's code computes (number, list, Series or DataFrame)."""
+
+    answer: Callable[[], Any] | Any = None
+    tolerance: float = 1e-6
+    expects: str = "the value your code computes"
+
+    def expected(self) -> Any:
+        return _value(self.answer)
+
+    def _evaluate(self, answer: Any) -> Verdict:
+        problem = _compare(answer, self.expected(), self.tolerance)
+        if problem is None:
+            return Verdict(CORRECT, "your code computes the right result.")
+        status, message = problem
+        return Verdict(status, message)
+
+
+def _compare(got: Any, want: Any, tol: float) -> tuple[str, str] | None:
+    """None when got equals want (numbers within tol); else (status, what differs)."""
+    import pandas as pd
+
+    if isinstance(want, pd.DataFrame):
+        if not isinstance(got, pd.DataFrame):
+            return INVALID, f"expected a pandas DataFrame, got {describe(got)}."
+        missing = [c for c in want.columns if c not in got.columns]
+        if missing:
+            return INCORRECT, f"your table has no column {missing[0]!r} (it has {list(got.columns)!r})."
+        if len(got) != len(want):
+            return INCORRECT, f"your table has {len(got)} rows; expected {len(want)}."
+        g = got[list(want.columns)].reset_index(drop=True)
+        w = want.reset_index(drop=True)
+        for col in w.columns:
+            diff = _compare(list(g[col]), list(w[col]), tol)
+            if diff:
+                return INCORRECT, f"column {col!r} differs: {diff[1]}"
+        return None
+    if isinstance(want, pd.Series):
+        if not isinstance(got, pd.Series):
+            return INVALID, f"expected a pandas Series, got {describe(got)}."
+        if set(got.index) != set(want.index):
+            extra = [i for i in got.index if i not in set(want.index)]
+            lack = [i for i in want.index if i not in set(got.index)]
+            what = f"missing {lack[0]!r}" if lack else f"an unexpected {extra[0]!r}"
+            return INCORRECT, f"your Series has the wrong labels ({what})."
+        for label in want.index:
+            if _compare(got[label], want[label], tol):
+                return INCORRECT, f"the value for {label!r} is {got[label]!r}; check how you computed it."
+        return None
+    if isinstance(want, (list, tuple)):
+        if isinstance(got, str) or not isinstance(got, (list, tuple)):
+            return INVALID, f"expected a list, got {describe(got)}."
+        if len(got) != len(want):
+            return INCORRECT, f"your list has {len(got)} items; expected {len(want)}."
+        for i, (g, w) in enumerate(zip(got, want)):
+            if _compare(g, w, tol):
+                return INCORRECT, f"item {i + 1} is {g!r}, which is not right."
+        return None
+    if isinstance(want, numbers.Real) and not isinstance(want, bool) and not pd.isna(want):
+        g = _as_number(got) if not isinstance(got, str) else None
+        if g is None:
+            return INVALID, f"expected a number, got {describe(got)}."
+        return None if _close(g, float(want), tol) else (INCORRECT, f"{_fmt(g)} is not right.")
+    if hasattr(want, "isoformat") and hasattr(got, "isoformat"):
+        return None if str(got)[:10] == str(want)[:10] else (INCORRECT, f"{got} is not the right date.")
+    if isinstance(want, str) and isinstance(got, str):
+        return None if normalize(got) == normalize(want) else (INCORRECT, f"{got!r} is not right.")
+    return None if got == want else (INCORRECT, f"{describe(got)} is not right.")

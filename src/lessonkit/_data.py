@@ -1,0 +1,307 @@
+"""Load the data package, enforcing its description, and cite its sources.
+
+Every table is read with the csv module, checked cell by cell against
+``data/datapackage.json`` and only then handed to pandas, so a broken file fails with
+one message naming file, line and column instead of a silent coercion.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from ._errors import DataError, UnknownNameError
+from ._paths import data_dir
+
+_cache: dict[tuple, "Package"] = {}
+
+
+@dataclass(frozen=True)
+class Package:
+    """A validated data package: its description and its tables as DataFrames."""
+
+    folder: Path
+    descriptor: dict
+    tables: dict
+
+
+def _fields(resource: dict) -> list[dict]:
+    return resource["schema"]["fields"]
+
+
+def _parse_cell(value: str, field: dict) -> Any:
+    """Turn one CSV cell into a Python value, or raise ValueError saying why."""
+    ftype = field["type"]
+    if ftype == "string":
+        return value
+    if ftype == "integer":
+        if not re.fullmatch(r"[+-]?\d+", value):
+            raise ValueError(f"{value!r} is not a whole number")
+        return int(value)
+    if ftype == "number":
+        try:
+            number = float(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a number") from None
+        if not math.isfinite(number):
+            raise ValueError(f"{value!r} is not a finite number")
+        return number
+    if ftype == "date":
+        fmt = field.get("format", "%Y-%m-%d")
+        try:
+            return datetime.strptime(value, fmt).date()
+        except ValueError:
+            raise ValueError(f"{value!r} is not a date in the form YYYY-MM-DD") from None
+    if ftype == "boolean":
+        if value in ("true", "false"):
+            return value == "true"
+        raise ValueError(f"{value!r} is not true or false")
+    raise ValueError(f"type {ftype!r} is not supported by the loader")
+
+
+def _check_constraints(value: Any, raw: str, field: dict) -> None:
+    c = field.get("constraints", {})
+    if "enum" in c and value not in c["enum"]:
+        raise ValueError(f"{raw!r} is not one of {', '.join(map(str, c['enum']))}")
+    if "pattern" in c and not re.fullmatch(c["pattern"], raw):
+        raise ValueError(f"{raw!r} does not match the pattern {c['pattern']}")
+    if "minimum" in c and value < c["minimum"]:
+        raise ValueError(f"{raw} is below the minimum {c['minimum']}")
+    if "maximum" in c and value > c["maximum"]:
+        raise ValueError(f"{raw} is above the maximum {c['maximum']}")
+    if "exclusiveMinimum" in c and value <= c["exclusiveMinimum"]:
+        raise ValueError(f"{raw} must be greater than {c['exclusiveMinimum']}")
+
+
+def _read_rows(path: Path, resource: dict) -> list[dict]:
+    """Read and check one CSV file; return its rows as dicts of Python values."""
+    name = path.name
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise DataError(name, "the file is missing") from None
+    except UnicodeDecodeError as e:
+        raw = path.read_bytes()
+        line = raw[: e.start].count(b"\n") + 1
+        raise DataError(name, f"byte {raw[e.start]:#x} is not valid UTF-8 (save the file as UTF-8)",
+                        line=line) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    fields = _fields(resource)
+    names = [f["name"] for f in fields]
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader, None)
+    except csv.Error as e:
+        raise DataError(name, f"malformed CSV: {e}", line=1) from None
+    if header != names:
+        raise DataError(name, f"the header must be {','.join(names)} (found {','.join(header or [])})",
+                        line=1)
+    key = resource["schema"].get("primaryKey")
+    rows, seen = [], {}
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as e:
+            raise DataError(name, f"malformed CSV: {e}", line=reader.line_num) from None
+        line = reader.line_num
+        if not cells:
+            continue
+        row_id = cells[names.index(key)] if key and len(cells) > names.index(key) else None
+        if len(cells) != len(names):
+            raise DataError(name, f"expected {len(names)} cells, found {len(cells)} "
+                                  "(a missing or extra comma, or an unquoted comma inside a value)",
+                            line=line, row_id=row_id)
+        row = {}
+        for raw, field in zip(cells, fields):
+            required = field.get("constraints", {}).get("required", False)
+            if raw == "":
+                if required:
+                    raise DataError(name, "a value is required", line, field["name"], row_id)
+                row[field["name"]] = None
+                continue
+            if raw != raw.strip():
+                raise DataError(name, f"{raw!r} has spaces around it", line, field["name"], row_id)
+            try:
+                value = _parse_cell(raw, field)
+                _check_constraints(value, raw, field)
+            except ValueError as e:
+                raise DataError(name, str(e), line, field["name"], row_id) from None
+            row[field["name"]] = value
+        if key:
+            if row[key] in seen:
+                raise DataError(name, f"duplicate {key} {row[key]!r} (first on line {seen[row[key]]})",
+                                line, key, row_id)
+            seen[row[key]] = line
+        row["_line"] = line
+        rows.append(row)
+    return rows
+
+
+def _check_references(resource: dict, rows: list[dict], keys: dict[str, set]) -> None:
+    name = resource["path"]
+    key = resource["schema"].get("primaryKey")
+    for fk in resource["schema"].get("foreignKeys", []):
+        column, target = fk["fields"], fk["reference"]["resource"]
+        for row in rows:
+            value = row[column]
+            if value is not None and value not in keys[target]:
+                raise DataError(name, f"{value!r} is not a known id in {target}.csv",
+                                row["_line"], column, row.get(key))
+    for field in _fields(resource):
+        target = field.get("lessonkit:listOf")
+        if not target:
+            continue
+        for row in rows:
+            for value in (row[field["name"]] or "").split(";") if row[field["name"]] else []:
+                if value not in keys[target]:
+                    raise DataError(name, f"{value!r} is not a known id in {target}.csv",
+                                    row["_line"], field["name"], row.get(key))
+
+
+def _check_rules(resource: dict, rows: list[dict]) -> None:
+    """Rules that a Table Schema cannot state, written in the field descriptions."""
+    name = resource["name"]
+    key = resource["schema"].get("primaryKey")
+    for row in rows:
+        if name == "sources" and row["kind"] != "seed" and row["published"] is None:
+            raise DataError(resource["path"], "a value is required (only the seed may lack a date)",
+                            row["_line"], "published", row[key])
+        if name == "claims" and row["verdict"] in ("inaccurate", "misleading") and not row["correction"]:
+            raise DataError(resource["path"], f"a correction is required when the verdict is {row['verdict']}",
+                            row["_line"], "correction", row[key])
+        if name == "pledges" and (row["amount"] is None) != (row["currency"] is None):
+            raise DataError(resource["path"], "amount and currency go together: give both or neither",
+                            row["_line"], "currency", row[key])
+
+
+_DTYPES = {"string": "string", "integer": "Int64", "number": "Float64", "boolean": "boolean"}
+
+
+def _frame(resource: dict, rows: list[dict]):
+    import pandas as pd
+
+    columns = {}
+    for field in _fields(resource):
+        values = [row[field["name"]] for row in rows]
+        if field["type"] == "date":
+            columns[field["name"]] = pd.to_datetime(pd.Series(values, dtype="object"), format="ISO8601")
+        else:
+            columns[field["name"]] = pd.Series(values, dtype=_DTYPES[field["type"]])
+    frame = pd.DataFrame(columns)
+    frame.attrs["source_file"] = resource["path"]
+    return frame
+
+
+def _stamp(folder: Path) -> tuple:
+    files = sorted(folder.glob("*.csv")) + [folder / "datapackage.json"]
+    return (str(folder),) + tuple((f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in files if f.exists())
+
+
+def load_package(folder: Path | str | None = None) -> Package:
+    """Read and validate every table of the data package (cached until a file changes).
+
+    Raises DataError naming file, line and column at the first broken value.
+    """
+    folder = Path(folder) if folder is not None else data_dir()
+    stamp = _stamp(folder)
+    if stamp in _cache:
+        return _cache[stamp]
+    try:
+        descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataError("datapackage.json", f"not found in {folder}") from None
+    except json.JSONDecodeError as e:
+        raise DataError("datapackage.json", f"not valid JSON: {e.msg}", line=e.lineno) from None
+    rows = {r["name"]: _read_rows(folder / r["path"], r) for r in descriptor["resources"]}
+    keys = {r["name"]: {row[r["schema"]["primaryKey"]] for row in rows[r["name"]]}
+            for r in descriptor["resources"]}
+    for r in descriptor["resources"]:
+        _check_references(r, rows[r["name"]], keys)
+        _check_rules(r, rows[r["name"]])
+    tables = {r["name"]: _frame(r, rows[r["name"]]) for r in descriptor["resources"]}
+    package = Package(folder, descriptor, tables)
+    _cache.clear()
+    _cache[stamp] = package
+    return package
+
+
+def table_names() -> list[str]:
+    """The names of the tables in the data package, in their declared order."""
+    return [r["name"] for r in load_package().descriptor["resources"]]
+
+
+def load(table: str):
+    """One table of the data package as a pandas DataFrame (a fresh copy each call).
+
+    >>> pledges = load("pledges")
+    >>> {"pledge_id", "amount", "currency", "source_id"} <= set(pledges.columns)
+    True
+    >>> load("pledge")
+    Traceback (most recent call last):
+    ...
+    lessonkit._errors.UnknownNameError: no table 'pledge'; did you mean 'pledges'? Tables: sources, actors, topics, events, pledges, exchange_rates, positions, claims
+
+    Raises DataError if any table breaks the package description.
+    """
+    package = load_package()
+    if table not in package.tables:
+        raise UnknownNameError(_unknown("table", table, list(package.tables), "Tables"))
+    return package.tables[table].copy()
+
+
+def _unknown(what: str, name: object, choices: list[str], label: str) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(str(name), choices, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else "."
+    return f"no {what} {name!r}{hint} {label}: {', '.join(choices)}"
+
+
+def source(source_id: str) -> dict:
+    """The row of the sources table for one id, as a dict."""
+    sources = load_package().tables["sources"]
+    match = sources[sources["source_id"] == source_id]
+    if match.empty:
+        raise UnknownNameError(f"no source {source_id!r} in sources.csv")
+    return match.iloc[0].to_dict()
+
+
+def cite(source_ids: str) -> str:
+    """A readable citation line for one source id or several separated by ';'.
+
+    >>> cite("seed-article")
+    'The seed article (seeds/000_cc7a9aa5aad3444a.txt), undated. Not a reliable source: it contains errors.'
+    """
+    lines = []
+    for sid in str(source_ids).split(";"):
+        s = source(sid.strip())
+        if s["kind"] == "seed":
+            lines.append(f"The seed article ({s['url']}), undated. Not a reliable source: it contains errors.")
+            continue
+        published = s["published"].strftime("%-d %B %Y")
+        lines.append(f"{s['publisher']}, \u201c{s['title']}\u201d, {published}, {s['url']}")
+    return "; ".join(lines)
+
+
+def row_sources(row) -> str:
+    """Citation for a data row: its source_id plus any also_source_ids."""
+    ids = [row["source_id"]]
+    also = row.get("also_source_ids") if hasattr(row, "get") else None
+    if isinstance(also, str) and also:
+        ids += also.split(";")
+    return cite(";".join(ids))
+
+
+def as_date(value: str | date) -> date:
+    """A date from 'YYYY-MM-DD' or a date; used by the lesson functions."""
+    return value if isinstance(value, date) else datetime.strptime(value, "%Y-%m-%d").date()

@@ -1,0 +1,134 @@
+"""Finding exercises by id, checking answers, and the progress summary.
+
+Exercise ids are ``<lesson>.<name>``; the lesson's exercises live in the module
+``lessonkit.keys.<lesson>`` as a list called EXERCISES.
+"""
+
+from __future__ import annotations
+
+import html
+import importlib
+import pkgutil
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from . import _record
+from ._answers import to_json
+from ._checkers import Exercise
+from ._errors import UnknownNameError
+from ._feedback import CORRECT, INCORRECT, INVALID, NOT_ATTEMPTED, Feedback
+
+_ID = re.compile(r"^[a-z][a-z0-9_]*\.[a-z0-9][a-z0-9_-]*$")
+
+
+def lesson_keys() -> list[str]:
+    """The lessons that have exercises (module names in lessonkit.keys)."""
+    from . import keys
+
+    return sorted(m.name for m in pkgutil.iter_modules(keys.__path__) if not m.name.startswith("_"))
+
+
+def exercises(lesson: str) -> dict[str, Exercise]:
+    """All exercises of one lesson, by id, in the order the lesson asks them."""
+    if lesson not in lesson_keys():
+        raise UnknownNameError(f"no lesson {lesson!r}; lessons with exercises: {', '.join(lesson_keys())}")
+    module = importlib.import_module(f"lessonkit.keys.{lesson}")
+    return {e.id: e for e in module.EXERCISES}
+
+
+def get_exercise(exercise_id: str) -> Exercise:
+    """One exercise by its id, e.g. ``'sample.total'``.
+
+    >>> get_exercise("sample.year").id
+    'sample.year'
+    >>> get_exercise("sample.yaer")
+    Traceback (most recent call last):
+    ...
+    lessonkit._errors.UnknownNameError: no exercise 'sample.yaer' in lesson 'sample'; did you mean 'sample.year'?
+    """
+    import difflib
+
+    if not isinstance(exercise_id, str) or not _ID.match(exercise_id):
+        raise UnknownNameError(f"{exercise_id!r} is not an exercise id; ids look like 'money.total' "
+                               "(copy it from the exercise's cell)")
+    lesson = exercise_id.split(".")[0]
+    found = exercises(lesson)
+    if exercise_id not in found:
+        close = difflib.get_close_matches(exercise_id, list(found), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else f"; its exercises are {', '.join(found)}"
+        raise UnknownNameError(f"no exercise {exercise_id!r} in lesson {lesson!r}{hint}")
+    return found[exercise_id]
+
+
+def check(exercise_id: str, answer: Any) -> Feedback:
+    """Check an answer, save it in the learning record, and say what is right or wrong.
+
+    >>> print(check("sample.year", ...))
+    [sample.year] Not attempted yet: replace the ... with your answer (a number) and run the cell again.
+    >>> check("sample.year", "twenty").status
+    'invalid'
+
+    Never raises: an unknown id or a badly typed answer becomes a friendly message.
+    """
+    try:
+        exercise = get_exercise(exercise_id)
+    except UnknownNameError as e:
+        return Feedback(str(exercise_id)[:60], INVALID, str(e))
+    verdict = exercise.evaluate(answer)
+    note = ""
+    history: list[dict] = []
+    try:
+        attempt = {"exercise": exercise_id, "answer": to_json(answer), "status": verdict.status}
+        history = _record.append(exercise_id.split(".")[0], attempt)
+    except Exception as e:  # a read-only folder must not cost the student the feedback
+        note = f"your answer could not be saved in the learning record ({type(e).__name__}: {e})"
+    if verdict.status != INCORRECT or not exercise.hints:
+        return Feedback(exercise_id, verdict.status, verdict.message, note=note)
+    misses = sum(1 for a in history if a.get("exercise") == exercise_id and a.get("status") == INCORRECT)
+    n = min(max(misses, 1), len(exercise.hints))
+    return Feedback(exercise_id, verdict.status, verdict.message, hint=exercise.hints[n - 1],
+                    hint_number=n, hints_total=len(exercise.hints), note=note)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What is done in a lesson: the latest status of each exercise."""
+
+    lesson: str
+    status: dict[str, str]
+
+    @property
+    def done(self) -> int:
+        """How many exercises are answered correctly."""
+        return sum(s == CORRECT for s in self.status.values())
+
+    def __str__(self) -> str:
+        words = {CORRECT: "correct", INCORRECT: "not yet", INVALID: "not yet", NOT_ATTEMPTED: "not attempted"}
+        lines = [f"Lesson {self.lesson}: {self.done} of {len(self.status)} exercises correct"]
+        lines += [f"  {eid}: {words[s]}" for eid, s in self.status.items()]
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_html_(self) -> str:
+        words = {CORRECT: "correct", INCORRECT: "not yet", INVALID: "not yet", NOT_ATTEMPTED: "not attempted"}
+        rows = "".join(f"<tr><td><code>{html.escape(e)}</code></td><td>{words[s]}</td></tr>"
+                       for e, s in self.status.items())
+        return (f"<p><strong>Lesson {html.escape(self.lesson)}</strong>: {self.done} of {len(self.status)} "
+                f"exercises correct</p><table><thead><tr><th>exercise</th><th>status</th></tr></thead>"
+                f"<tbody>{rows}</tbody></table>")
+
+
+def progress(lesson: str) -> Progress:
+    """The progress summary of one lesson, read from its learning record.
+
+    >>> progress("sample").lesson
+    'sample'
+    """
+    status = {eid: NOT_ATTEMPTED for eid in exercises(lesson)}
+    for attempt in _record.attempts(lesson):
+        if attempt.get("exercise") in status:
+            status[attempt["exercise"]] = attempt.get("status", NOT_ATTEMPTED)
+    return Progress(lesson, status)

@@ -1,0 +1,84 @@
+"""The result of a check: renders as HTML in a notebook and as plain text elsewhere."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+CORRECT, INCORRECT, NOT_ATTEMPTED, INVALID = "correct", "incorrect", "not_attempted", "invalid"
+
+_LABELS = {
+    CORRECT: "Correct",
+    INCORRECT: "Not yet",
+    NOT_ATTEMPTED: "Not attempted yet",
+    INVALID: "Check the form of your answer",
+}
+# Okabe–Ito colours; the label always says the same in words, so colour is never alone.
+_COLOURS = {CORRECT: "#009E73", INCORRECT: "#D55E00", NOT_ATTEMPTED: "#0072B2", INVALID: "#E69F00"}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What an exercise's checker says of one answer, before any hint is chosen."""
+
+    status: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """Feedback on one answer to one exercise.
+
+    >>> fb = Feedback("sample.1", INCORRECT, "3 is too small.", hint="Count again <carefully>.",
+    ...               hint_number=1, hints_total=2)
+    >>> print(fb)
+    [sample.1] Not yet: 3 is too small.
+      Hint 1 of 2: Count again <carefully>.
+    >>> "&lt;carefully&gt;" in fb._repr_html_()
+    True
+    """
+
+    exercise_id: str
+    status: str
+    message: str
+    hint: str = ""
+    hint_number: int = 0
+    hints_total: int = 0
+    note: str = ""
+
+    @property
+    def passed(self) -> bool:
+        """True when the answer is correct."""
+        return self.status == CORRECT
+
+    @property
+    def label(self) -> str:
+        """The status in words: Correct, Not yet, Not attempted yet, ..."""
+        return _LABELS[self.status]
+
+    def __str__(self) -> str:
+        lines = [f"[{self.exercise_id}] {self.label}: {self.message}"]
+        if self.hint:
+            lines.append(f"  Hint {self.hint_number} of {self.hints_total}: {self.hint}")
+        if self.note:
+            lines.append(f"  ({self.note})")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        e = html.escape
+        colour = _COLOURS[self.status]
+        parts = [
+            f'<div class="lessonkit-feedback lessonkit-{e(self.status)}" role="status" '
+            f'style="border-left:6px solid {colour};padding:0.4em 0.8em;margin:0.3em 0;'
+            f'background:#f7f7f7;color:#111">',
+            f"<strong>{e(self.label)}</strong> <code>{e(self.exercise_id)}</code>: {e(self.message)}",
+        ]
+        if self.hint:
+            parts.append(f"<br><em>Hint {self.hint_number} of {self.hints_total}:</em> {e(self.hint)}")
+        if self.note:
+            parts.append(f"<br><small>{e(self.note)}</small>")
+        parts.append("</div>")
+        return "".join(parts)
+
+    def __repr__(self) -> str:
+        return str(self)

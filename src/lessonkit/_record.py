@@ -1,0 +1,88 @@
+"""The learning record: every checked answer, appended atomically to a JSON file.
+
+One file per lesson, beside the notebook (or in LESSONKIT_RECORD_DIR). Each append takes a
+file lock, reads the file, adds the attempt and replaces the file in one rename, so two
+kernels writing at once lose nothing and a crash never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+FORMAT = "lessonkit-record/1"
+
+
+def record_dir() -> Path:
+    """Where learning records are written: LESSONKIT_RECORD_DIR, else the current folder."""
+    return Path(os.environ.get("LESSONKIT_RECORD_DIR") or os.getcwd())
+
+
+def record_path(lesson: str) -> Path:
+    """The learning record file of one lesson."""
+    return record_dir() / f"lessonkit-record-{lesson}.json"
+
+
+def empty(lesson: str) -> dict:
+    """A record with no attempts."""
+    student = os.environ.get("LESSONKIT_STUDENT") or os.environ.get("JUPYTERHUB_USER") or ""
+    return {"format": FORMAT, "lesson": lesson, "student": student, "attempts": []}
+
+
+def read(path: Path) -> dict:
+    """Read a record file; raises ValueError if it is not a learning record."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("attempts"), list):
+        raise ValueError(f"{Path(path).name} is not a lessonkit learning record")
+    return data
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Replace path with text in one rename: readers see the old file or the new, never half."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def append(lesson: str, attempt: dict) -> list[dict]:
+    """Add one attempt to the lesson's record and return all attempts now in it.
+
+    A record that is not valid JSON is kept aside (renamed ``*.unreadable-N.json``), never
+    overwritten. Raises OSError if the folder cannot be written.
+    """
+    from filelock import FileLock
+
+    path = record_path(lesson)
+    with FileLock(str(path) + ".lock", timeout=30):
+        record = empty(lesson)
+        if path.exists():
+            try:
+                record = read(path)
+            except (ValueError, UnicodeDecodeError):
+                n = 1
+                while path.with_name(f"{path.stem}.unreadable-{n}.json").exists():
+                    n += 1
+                path.rename(path.with_name(f"{path.stem}.unreadable-{n}.json"))
+        attempt = {"time": datetime.now(timezone.utc).isoformat(timespec="seconds"), **attempt}
+        record["attempts"].append(attempt)
+        write_atomic(path, json.dumps(record, indent=1, ensure_ascii=False) + "\n")
+    return record["attempts"]
+
+
+def attempts(lesson: str) -> list[dict]:
+    """The attempts saved so far for a lesson (empty if there is no readable record)."""
+    try:
+        return read(record_path(lesson))["attempts"]
+    except (OSError, ValueError, UnicodeDecodeError):
+        return []

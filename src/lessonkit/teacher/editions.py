@@ -1,0 +1,153 @@
+"""Build the teacher and student editions of lessons from their MyST Markdown source.
+
+Each edition is an ordered list of small steps over one notebook; every step that touches
+solutions goes through :mod:`lessonkit.teacher.markup`.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+import nbformat
+
+from .._errors import MarkupError
+from .._record import write_atomic
+from . import markup
+
+Step = Callable[[nbformat.NotebookNode, str], None]
+
+
+def read_lesson(path: Path | str) -> nbformat.NotebookNode:
+    """Read a lesson's .md source (jupytext) as a notebook."""
+    import jupytext
+
+    return jupytext.read(str(path))
+
+
+def lesson_id(nb: nbformat.NotebookNode, path: Path | str) -> str:
+    """The lesson key from the notebook's ``lessonkit.lesson`` metadata."""
+    meta = nb.metadata.get("lessonkit", {})
+    if not isinstance(meta, dict) or not meta.get("lesson"):
+        raise MarkupError(Path(path).name, 0, None, "the front matter has no 'lessonkit: lesson:' key")
+    return str(meta["lesson"])
+
+
+def check_markup(nb: nbformat.NotebookNode, lesson: str) -> None:
+    """Parse every cell once so a malformed region fails before anything is written."""
+    for index, cell in enumerate(nb.cells, start=1):
+        if cell.cell_type == "code":
+            markup.parse_cell(cell.source, lesson, index, markup.SOLUTION_TAG in markup.tags(cell))
+        elif markup.SOLUTION_TAG in markup.tags(cell):
+            raise MarkupError(lesson, index, None, "only code cells can be tagged 'solution'")
+
+
+def drop_instructor_notes(nb: nbformat.NotebookNode, lesson: str) -> None:
+    """Student step: remove every cell tagged ``instructor``."""
+    nb.cells = [c for c in nb.cells if markup.INSTRUCTOR_TAG not in markup.tags(c)]
+
+
+def stub_solutions(nb: nbformat.NotebookNode, lesson: str) -> None:
+    """Student step: replace each solution region by its stub."""
+    _rewrite(nb, lesson, student=True)
+
+
+def unmark_solutions(nb: nbformat.NotebookNode, lesson: str) -> None:
+    """Teacher step: keep the solution code, drop the marker lines."""
+    _rewrite(nb, lesson, student=False)
+
+
+def _rewrite(nb: nbformat.NotebookNode, lesson: str, student: bool) -> None:
+    for index, cell in enumerate(nb.cells, start=1):
+        if cell.cell_type == "code" and markup.SOLUTION_TAG in markup.tags(cell):
+            regions = markup.parse_cell(cell.source, lesson, index, True)
+            cell.source = markup.rewrite(cell.source, regions, student)
+
+
+def clear_outputs(nb: nbformat.NotebookNode, lesson: str) -> None:
+    """Student step: no outputs and no execution counts."""
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+        cell.metadata.pop("execution", None)
+
+
+def mark_edition(edition: str) -> Step:
+    """A step recording which edition this is in the notebook metadata."""
+    def step(nb: nbformat.NotebookNode, lesson: str) -> None:
+        nb.metadata.setdefault("lessonkit", {})["edition"] = edition
+        nb.metadata.pop("jupytext", None)
+    step.__name__ = f"mark_{edition}"
+    return step
+
+
+STUDENT_STEPS: list[Step] = [drop_instructor_notes, stub_solutions, clear_outputs, mark_edition("student")]
+TEACHER_STEPS: list[Step] = [unmark_solutions, mark_edition("teacher")]
+
+
+def make_edition(nb: nbformat.NotebookNode, lesson: str, steps: list[Step]) -> nbformat.NotebookNode:
+    """Apply the steps to a copy of the notebook, after checking its markup."""
+    check_markup(nb, lesson)
+    out = copy.deepcopy(nb)
+    for step in steps:
+        step(out, lesson)
+    for cell in out.cells:  # nbformat 4.5 wants ids; jupytext gives none to text cells
+        cell.setdefault("id", None)
+    nbformat.validator.normalize(out)
+    return out
+
+
+def execute(nb: nbformat.NotebookNode, cwd: Path, timeout: int = 120) -> nbformat.NotebookNode:
+    """Run a notebook in a fresh kernel in folder cwd, with its learning record kept aside."""
+    from nbclient import NotebookClient
+
+    with tempfile.TemporaryDirectory(prefix="lessonkit-build-") as records:
+        old = os.environ.get("LESSONKIT_RECORD_DIR")
+        os.environ["LESSONKIT_RECORD_DIR"] = records
+        try:
+            NotebookClient(nb, timeout=timeout, kernel_name="python3", shutdown_kernel="immediate",
+                           resources={"metadata": {"path": str(cwd)}}).execute()
+        finally:
+            if old is None:
+                os.environ.pop("LESSONKIT_RECORD_DIR", None)
+            else:
+                os.environ["LESSONKIT_RECORD_DIR"] = old
+    return nb
+
+
+def write_notebook(nb: nbformat.NotebookNode, path: Path) -> None:
+    """Write a notebook atomically (never a half-written file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, nbformat.writes(nb) + "\n")
+
+
+def build(sources: list[Path], out: Path, editions: tuple[str, ...] = ("teacher", "student"),
+          run_teacher: bool = True) -> list[Path]:
+    """Build editions of each lesson into ``out/teacher`` and ``out/student``; return the files.
+
+    Raises MarkupError (naming lesson, cell and line) before writing anything if a lesson's
+    markup is malformed; raises nbclient's CellExecutionError if the teacher edition fails.
+    """
+    lessons = []
+    for src in sources:
+        nb = read_lesson(src)
+        lesson = lesson_id(nb, src)
+        check_markup(nb, f"{Path(src).name} ({lesson})")
+        lessons.append((Path(src), nb, lesson))
+    written = []
+    for src, nb, lesson in lessons:
+        name = src.with_suffix(".ipynb").name
+        if "student" in editions:
+            student = make_edition(nb, lesson, STUDENT_STEPS)
+            write_notebook(student, out / "student" / name)
+            written.append(out / "student" / name)
+        if "teacher" in editions:
+            teacher = make_edition(nb, lesson, TEACHER_STEPS)
+            if run_teacher:
+                execute(teacher, cwd=src.parent)
+            write_notebook(teacher, out / "teacher" / name)
+            written.append(out / "teacher" / name)
+    return written
