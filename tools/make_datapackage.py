@@ -188,14 +188,15 @@ TABLES = {
 ORDER = ["sources", "actors", "topics", "events", "pledges", "exchange_rates", "positions", "claims"]
 
 
-def main():
+def build() -> dict:
+    """The package description as a dict."""
     resources = []
     for name in ORDER:
         t = TABLES[name]
         resources.append({
             "name": name,
             "path": f"{name}.csv",
-            "profile": "tabular-data-resource",
+            "type": "table",
             "format": "csv",
             "mediatype": "text/csv",
             "encoding": "utf-8",
@@ -209,11 +210,20 @@ def main():
         "description": "Sourced facts behind the lessonkit teaching module. Every row names a public source.",
         "licenses": [{"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
                       "path": "https://creativecommons.org/licenses/by/4.0/"}],
-        "profile": "tabular-data-package",
+        "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
         "resources": resources,
     }
+    return package
+
+
+def render() -> str:
+    """The text of data/datapackage.json."""
+    return json.dumps(build(), indent=2, ensure_ascii=False) + "\n"
+
+
+def main():
     out = Path(__file__).resolve().parents[1] / "data" / "datapackage.json"
-    out.write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    out.write_text(render(), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from .._checkers import Choice, Matching, MultiChoice, Numeric, Ordering, Text, 
 from .._data import load
 from .._facts import row, value
 
-ORDER_EVENTS = ("london-summit", "paris-meeting", "oval-office")
+ORDER_EVENTS = ("london-summit", "paris-emergency-meeting", "oval-office-clash")
 MATCH_PEOPLE = ("starmer", "macron", "rutte")
 
 
@@ -26,12 +26,12 @@ EXERCISES = [
     Numeric("sample.year", "In which year was the London summit held?",
             hints=("Look at the date of the event 'london-summit' in the events table.",
                    "The year is the first four digits of the date."),
-            answer=lambda: value("events", "london-summit", "date").year),
+            answer=lambda: value("events", "london-summit", "date").year, tolerance=0),
     Numeric("sample.missiles", "How much was the UK's air-defence missile deal worth, in billions of pounds?",
-            hints=("Find the row 'uk-missiles' in the pledges table.", "Divide the amount by 1,000,000,000."),
-            answer=lambda: value("pledges", "uk-missiles", "amount") / 1e9, unit="billion GBP",
-            traps=((lambda: value("pledges", "uk-missiles", "amount") / 1e9
-                    * value("exchange_rates", "gbp-eur", "rate"),
+            hints=("Find the row 'uk-lmm-ef-pm-remarks' in the pledges table.", "Divide the amount by 1,000,000,000."),
+            answer=lambda: value("pledges", "uk-lmm-ef-pm-remarks", "amount") / 1e9, unit="billion GBP",
+            traps=((lambda: value("pledges", "uk-lmm-ef-pm-remarks", "amount") / 1e9
+                    * value("exchange_rates", "market-gbp-eur-2025-03-03", "rate"),
                     "that looks like the figure in euros; the question asks for pounds (GBP)."),)),
     Text("sample.venue", "In which building did the leaders meet?",
          hints=("It is a historic house near Buckingham Palace.",),

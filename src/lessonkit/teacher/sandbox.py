@@ -1,0 +1,350 @@
+"""Running a student's notebook where it can harm as little as possible.
+
+Each notebook runs in a fresh kernel process, in a throwaway working folder, with a
+per-cell time limit, a limit for the whole notebook and a memory limit (RLIMIT_AS, set in
+the kernel process before ipykernel starts). Where Debian's bubblewrap (``bwrap``) works,
+the kernel also runs in a read-only view of the file system::
+
+    bwrap --ro-bind / / --dev /dev --proc /proc --tmpfs /tmp --bind WORK WORK
+          --unshare-pid --unshare-net --unshare-ipc --cap-drop ALL --die-with-parent ...
+
+so only its working folder can be written, the submissions and the gradebook folder are
+hidden (an empty tmpfs over them), it has no network and cannot see or signal other
+processes. Without bubblewrap (macOS, Windows, Linux without it) the kernel runs in the
+throwaway folder only, and the run notes say so. ``LESSONKIT_SANDBOX=none`` turns
+bubblewrap off on purpose (used to test the fallback).
+
+The grader talks to the kernel over Unix sockets (``transport="ipc"``) in a folder bound
+into the sandbox, so the kernel needs no network, and there is no TCP port race between
+kernels starting together. nbclient does not shut down a kernel it did not start: this
+module starts and always kills its kernels itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+SANDBOX_ENV = "LESSONKIT_SANDBOX"
+KERNEL_NAME = "lessonkit-grader"
+MAX_RECORD_BYTES = 20_000_000
+OUTPUT_NOTE_BYTES = 1_000_000  # output above this is mentioned in the gradebook
+TIMEOUT_ERROR = "LessonkitCellTimeout"
+
+# Runs in the kernel process before ipykernel: limits that the student's code cannot raise
+# (bubblewrap drops the capability to raise a hard limit). No braces: jupyter_client
+# substitutes {names} in kernel commands.
+_LAUNCH = """\
+import resource, sys
+def _limit(which, value):
+    try:
+        resource.setrlimit(which, (value, value))
+    except (ValueError, OSError):
+        pass
+_limit(resource.RLIMIT_AS, @MEMORY@)
+_limit(resource.RLIMIT_CORE, 0)
+_limit(resource.RLIMIT_FSIZE, @FSIZE@)
+del _limit, resource
+from ipykernel import kernelapp
+kernelapp.launch_new_instance()
+"""
+FILE_SIZE_LIMIT = 256 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Sandbox:
+    """How kernels are isolated on this machine: ``kind`` is 'bwrap' or 'none'."""
+
+    kind: str
+    bwrap: str | None = None
+    reason: str = ""
+
+    def describe(self, timeout: float, memory_mb: int, notebook_timeout: float) -> str:
+        """One sentence for the gradebook's run notes: what protected the teacher."""
+        limits = (f"each cell was stopped after {timeout:g} s and each notebook after {notebook_timeout:g} s; "
+                  f"kernels had {memory_mb} MB of address space")
+        if self.kind == "bwrap":
+            return ("Notebooks ran in bubblewrap: a read-only file system except their own throwaway folder, "
+                    "a private /tmp, the submissions and the output folder hidden, no network, no view of "
+                    f"other processes; {limits}.")
+        return (f"Notebooks ran WITHOUT a sandbox ({self.reason}): only a throwaway working copy, so a hostile "
+                "notebook could read, change or delete any file this user can; "
+                f"{limits}.")
+
+
+@lru_cache(maxsize=None)
+def _probe(bwrap: str) -> str:
+    """'' when bubblewrap works here with the flags used for kernels, else why not."""
+    cmd = [bwrap, *_BASE_FLAGS, "--", sys.executable, "-c", "pass"]
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError) as e:
+        return f"bubblewrap could not run: {type(e).__name__}: {e}"
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["no message"])[-1]
+        return f"bubblewrap is installed but failed: {last[:200]}"
+    return ""
+
+
+_BASE_FLAGS = ("--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
+               "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
+               "--cap-drop", "ALL", "--die-with-parent")
+
+
+def detect() -> Sandbox:
+    """The best isolation this machine offers for kernels.
+
+    >>> detect().kind in ("bwrap", "none")
+    True
+    """
+    if os.environ.get(SANDBOX_ENV, "").strip().lower() in ("none", "off", "0"):
+        return Sandbox("none", reason=f"turned off with {SANDBOX_ENV}=none")
+    if not sys.platform.startswith("linux"):
+        return Sandbox("none", reason=f"bubblewrap does not exist on {sys.platform}")
+    bwrap = shutil.which("bwrap")
+    if not bwrap:
+        return Sandbox("none", reason="bubblewrap (bwrap) is not installed; on Debian/Ubuntu: "
+                                      "apt-get install bubblewrap")
+    problem = _probe(bwrap)
+    return Sandbox("none", reason=problem) if problem else Sandbox("bwrap", bwrap=bwrap)
+
+
+def hideable(paths: list[Path]) -> list[str]:
+    """The folders among paths that can be hidden from kernels without hiding Python itself.
+
+    A folder that holds the interpreter, an entry of sys.path, lessonkit or the data package
+    is kept visible (read-only), since the kernel needs it.
+    """
+    from .._paths import data_dir
+
+    needed = {Path(p).resolve() for p in (sys.prefix, sys.base_prefix, sys.exec_prefix,
+                                           os.path.dirname(os.path.realpath(sys.executable)),
+                                           Path(__file__).resolve().parents[1], data_dir())}
+    needed |= {Path(p).resolve() for p in sys.path if p and os.path.isdir(p)}
+    out = []
+    for p in paths:
+        p = Path(p).resolve()
+        if not p.is_dir() or p == Path(p.anchor):
+            continue
+        if any(n == p or p in n.parents for n in needed):
+            continue
+        out.append(str(p))
+    return sorted(set(out))
+
+
+@dataclass
+class Limits:
+    """Time and memory allowed to one notebook."""
+
+    timeout: float = 30.0
+    memory_mb: int = 1024
+    notebook_timeout: float = 300.0
+
+
+@dataclass
+class RunOutcome:
+    """What happened when a notebook ran."""
+
+    started: bool = False          # the kernel started and answered
+    finished: bool = False         # every cell was run
+    record_text: str | None = None  # the learning record the kernel left, if any
+    record_problem: str = ""
+    notes: list[str] = field(default_factory=list)
+    output_bytes: int = 0
+
+
+def _kernel_env(work: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("JPY_", "JUPYTERHUB_", "JUPYTER_", "LESSONKIT_RECORD", "LESSONKIT_STUDENT"))}
+    env.update({
+        "LESSONKIT_RECORD_DIR": str(work), "LESSONKIT_STUDENT": "",
+        "HOME": str(work), "IPYTHONDIR": str(work / ".ipython"), "MPLCONFIGDIR": str(work / ".matplotlib"),
+        "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+        "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+    })
+    if os.environ.get("LESSONKIT_DATA"):
+        env["LESSONKIT_DATA"] = os.environ["LESSONKIT_DATA"]
+    return env
+
+
+def kernel_argv(sandbox: Sandbox, work: Path, sockets: Path, memory_mb: int, hide: list[str]) -> list[str]:
+    """The kernel command: bubblewrap (if any) around Python setting limits, then ipykernel."""
+    code = (_LAUNCH.replace("@MEMORY@", str(int(memory_mb) * 1024 * 1024))
+            .replace("@FSIZE@", str(FILE_SIZE_LIMIT)))
+    python = [sys.executable, "-c", code, "-f", "{connection_file}", "--HistoryManager.enabled=False",
+              "--IPKernelApp.quiet=True"]
+    if sandbox.kind != "bwrap":
+        return python
+    argv = [sandbox.bwrap or "bwrap", *_BASE_FLAGS]
+    for h in hide:
+        argv += ["--tmpfs", h]
+    for d in (work, sockets):
+        argv += ["--bind", str(d), str(d)]
+    argv += ["--chdir", str(work), "--"]
+    return argv + python
+
+
+def write_kernelspec(root: Path, argv: list[str]) -> Path:
+    """Write a kernelspec folder for argv under root; return the folder holding kernels/."""
+    spec = root / "kernels" / KERNEL_NAME
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": argv, "display_name": "lessonkit grader", "language": "python",
+        # an interrupt by message reaches the kernel inside the sandbox; a signal might not
+        "interrupt_mode": "message",
+    }), encoding="utf-8")
+    return root
+
+
+def read_regular_file(path: Path, limit: int = MAX_RECORD_BYTES) -> str | None:
+    """The text of path if it is a regular file (no symlink, FIFO or device) under limit bytes.
+
+    Returns None if there is no such file; raises ValueError saying why it was refused.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        raise ValueError(f"could not be opened ({e.strerror or type(e).__name__})") from None
+    with os.fdopen(fd, "rb") as f:
+        info = os.fstat(f.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError("is not a regular file")
+        if info.st_size > limit:
+            raise ValueError(f"is {info.st_size / 1e6:.0f} MB, more than the {limit / 1e6:.0f} MB allowed")
+        data = f.read(limit + 1)
+    return data.decode("utf-8", errors="replace")
+
+
+def _make_client_class():
+    from nbclient import NotebookClient
+
+    class Client(NotebookClient):
+        """Keeps no outputs (only their size): a grader needs the record, not the prints."""
+
+        output_bytes = 0
+
+        def output(self, outs, msg, display_id, cell_index):  # noqa: D401 - nbclient hook
+            content = msg.get("content", {})
+            size = len(str(content.get("text", ""))) + sum(len(str(v)) for v in content.get("data", {}).values())
+            self.output_bytes += size
+            return None
+
+    return Client
+
+
+async def _shutdown(km, kc) -> None:
+    try:
+        if kc is not None:
+            kc.stop_channels()
+    except Exception:  # the kernel may be gone already
+        pass
+    try:
+        if km.has_kernel:
+            await km.shutdown_kernel(now=True)
+    except Exception:
+        pass
+    try:
+        await km.cleanup_resources()
+    except Exception:
+        pass
+
+
+async def _run_once(nb, lesson: str, sandbox: Sandbox, limits: Limits, hide: list[str],
+                    root: Path) -> RunOutcome:
+    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_client.manager import AsyncKernelManager
+    from nbclient.exceptions import DeadKernelError
+
+    work, sockets = root / "work", root / "kernel"
+    work.mkdir()
+    sockets.mkdir()
+    (work / f"{lesson}.ipynb").write_text(json.dumps(nb), encoding="utf-8")  # the working copy
+    write_kernelspec(root / "spec", kernel_argv(sandbox, work, sockets, limits.memory_mb, hide))
+    ipc = os.name == "posix"
+    km = AsyncKernelManager(
+        kernel_name=KERNEL_NAME, kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(root / "spec" / "kernels")]),
+        connection_file=str(sockets / "connection.json"),
+        **({"transport": "ipc", "ip": str(sockets / "k")} if ipc else {"ip": "127.0.0.1"}))
+    out = RunOutcome()
+    current = {"index": None}
+
+    def on_start(**_):
+        out.started = True
+
+    def on_execute(cell_index, **_):
+        current["index"] = cell_index
+
+    def on_error(cell_index, execute_reply, **_):
+        content = (execute_reply or {}).get("content", {})
+        name, value = str(content.get("ename", "error")), str(content.get("evalue", ""))
+        if name == TIMEOUT_ERROR:
+            out.notes.append(f"cell {cell_index + 1} was stopped after {limits.timeout:g} s (time limit)")
+        else:
+            value = " ".join(value.split())
+            out.notes.append(f"cell {cell_index + 1} raised {name}" + (f": {value[:120]}" if value else ""))
+
+    client = _make_client_class()(
+        nb, km=km, timeout=limits.timeout, startup_timeout=30, allow_errors=True,
+        interrupt_on_timeout=True, shutdown_kernel="immediate", record_timing=False,
+        error_on_timeout={"ename": TIMEOUT_ERROR, "evalue": "", "traceback": []},
+        on_notebook_start=on_start, on_cell_execute=on_execute, on_cell_error=on_error)
+    log = open(root / "kernel.log", "wb")
+    try:
+        await km.start_kernel(cwd=str(work), env=_kernel_env(work), stdout=log, stderr=log)
+        await asyncio.wait_for(client.async_execute(), limits.notebook_timeout)
+        out.finished = True
+    except DeadKernelError:
+        where = f" while running cell {current['index'] + 1}" if current["index"] is not None else ""
+        out.notes.append(f"the kernel died{where} (exit, crash or the memory limit); later cells did not run")
+    except asyncio.TimeoutError:
+        out.notes.append(f"the notebook was stopped after {limits.notebook_timeout:g} s in all (time limit); "
+                         "later cells did not run")
+    except Exception as e:  # any other failure: the notebook did not (fully) run
+        text = " ".join(str(e).split())[:160]
+        if not out.started:
+            log.flush()
+            tail = (root / "kernel.log").read_bytes()[-300:].decode("utf-8", "replace").strip().splitlines()
+            text = text or (tail[-1] if tail else "")
+            out.notes.append(f"the kernel could not start ({type(e).__name__}: {text})")
+        else:
+            out.notes.append(f"the notebook stopped with {type(e).__name__}: {text}")
+    finally:
+        await _shutdown(km, getattr(client, "kc", None))
+        atexit.unregister(client._cleanup_kernel)  # nbclient leaves it registered when a start fails
+        log.close()
+    out.output_bytes = client.output_bytes
+    try:
+        out.record_text = read_regular_file(work / f"lessonkit-record-{lesson}.json")
+    except ValueError as e:
+        out.record_problem = f"the learning record {e}"
+    return out
+
+
+def run_notebook(nb: dict, lesson: str, sandbox: Sandbox, limits: Limits, hide: list[str] = ()) -> RunOutcome:
+    """Run a notebook (as a dict) in a fresh, limited kernel; retry once if it cannot start."""
+    import nbformat
+
+    outcome = RunOutcome()
+    for attempt in (1, 2):
+        root = Path(tempfile.mkdtemp(prefix="lkg-"))
+        try:
+            node = nbformat.from_dict(json.loads(json.dumps(nb)))
+            outcome = asyncio.run(_run_once(node, lesson, sandbox, limits, list(hide), root))
+        finally:
+            shutil.rmtree(root, ignore_errors=True)
+        if outcome.started:
+            break
+    return outcome

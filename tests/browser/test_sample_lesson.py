@@ -1,0 +1,82 @@
+"""The student edition of every lesson works in a real JupyterLab, as a student meets it."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from conftest import lessons
+
+from lessonkit.teacher.settings import OVERRIDES, overrides_path
+
+pytestmark = pytest.mark.browser
+
+LESSONS = [p.with_suffix(".ipynb").name for p in lessons()]
+
+
+def feedback_texts(lab) -> list[str]:
+    """The text of every lessonkit feedback box in the notebook, in order."""
+    return lab.page.locator(".jp-Notebook .lessonkit-feedback").all_text_contents()
+
+
+@pytest.mark.parametrize("notebook", LESSONS)
+def test_student_edition_runs_with_no_error_and_every_check_is_not_attempted(lab, notebook):
+    lab.open(notebook)
+    lab.run_all()
+    cells = lab.cells()
+    unrun = [i for i, c in enumerate(cells) if c["type"] == "code" and c["execution_count"] is None]
+    assert not unrun, f"cells {unrun} did not run"
+    assert lab.error_outputs() == []
+    checks = sum(c["source"].count("check(") for c in cells if c["type"] == "code")
+    texts = feedback_texts(lab)
+    assert len(texts) == checks, f"{checks} check() calls but {len(texts)} feedback boxes: {texts}"
+    assert all(t.startswith("Not attempted yet") for t in texts), texts
+
+
+def test_a_student_answers_an_exercise_by_typing_and_sees_feedback(lab):
+    lab.open("sample.ipynb")
+    lab.run_all()
+    index = lab.cell_index('check("sample.year", year)')
+    assert "Not attempted yet" in " ".join(lab.output_texts(index))
+    lab.edit_line(index, "year = ...", "year = 2024")
+    lab.run_cell_with_shift_enter(index)
+    wrong = " ".join(lab.output_texts(index))
+    assert "Not yet" in wrong and "Hint 1 of 2" in wrong, wrong
+
+    lab.edit_line(index, "year = 2024", "year = 2025")
+    lab.run_cell_with_shift_enter(index)
+    right = " ".join(lab.output_texts(index))
+    assert right.startswith("Correct") and "sample.year" in right, right
+    assert lab.error_outputs() == []
+
+
+def test_shipped_settings_are_in_the_environment_the_server_runs_from(jupyter_server):
+    path = overrides_path()
+    assert path.exists(), (f"{path} is missing: run `python -m lessonkit.teacher.cli settings` "
+                           "(make does it at install time)")
+    written = json.loads(path.read_text())
+    for plugin, values in OVERRIDES.items():
+        assert {k: written.get(plugin, {}).get(k) for k in values} == values, plugin
+        status, body = jupyter_server.api(f"/lab/api/settings/{plugin}")
+        assert status == 200, body[:200]
+        schema = json.loads(body)["schema"]["properties"]
+        for key, value in values.items():
+            assert schema[key]["default"] == value, f"JupyterLab's default of {plugin} {key} ignores overrides.json"
+
+
+def test_no_news_pop_up(lab):
+    lab.open("sample.ipynb")
+    time.sleep(3)  # JupyterLab asks about news a moment after it has restored
+    assert lab.toasts() == []
+    assert lab.page.locator("text=official Jupyter news").count() == 0
+
+
+def test_a_jupytext_markdown_lesson_opens_as_a_notebook(lab):
+    lab.open("sample.md")
+    assert lab.current_path() == "sample.md"
+    assert lab.is_notebook()
+    assert lab.page.locator(".jp-FileEditor").count() == 0
+    cells = lab.cells()
+    assert any('check("sample.year", year)' in c["source"] for c in cells)
+    assert any(c["type"] == "markdown" and "Sample lesson" in c["source"] for c in cells)

@@ -1,0 +1,203 @@
+"""Exercise checking: right, wrong, not attempted and badly typed answers, for every kind."""
+
+import json
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from lessonkit import Feedback, check, progress
+from lessonkit._checkers import Numeric, Value, digest, normalize
+from lessonkit._exercises import exercises, get_exercise, lesson_keys
+from lessonkit._facts import value
+from lessonkit._record import record_path
+
+RIGHT = {
+    "sample.venue": "Lancaster House",
+    "sample.kind": "b",
+    "sample.attended": ["c", "a"],
+}
+
+
+def reference_answer(exercise_id):
+    """The right answer of a sample exercise, from the data or the hashed constant above."""
+    ex = get_exercise(exercise_id)
+    if exercise_id in RIGHT:
+        return RIGHT[exercise_id]
+    return ex.expected()
+
+
+@pytest.mark.parametrize("exercise_id", list(exercises("sample")))
+def test_the_reference_answer_passes_and_is_recorded(exercise_id):
+    fb = check(exercise_id, reference_answer(exercise_id))
+    assert fb.passed, str(fb)
+    attempts = json.loads(record_path("sample").read_text())["attempts"]
+    assert attempts[-1]["exercise"] == exercise_id and attempts[-1]["status"] == "correct"
+
+
+@pytest.mark.parametrize("exercise_id", list(exercises("sample")))
+def test_ellipsis_is_not_attempted_yet(exercise_id):
+    fb = check(exercise_id, ...)
+    assert fb.status == "not_attempted"
+    assert "Not attempted yet" in str(fb)
+
+
+def test_numeric_unit_slip_gets_a_millions_billions_hint():
+    target = value("pledges", "uk-lmm-ef-pm-remarks", "amount") / 1e9
+    fb = check("sample.missiles", target * 1000)
+    assert fb.status == "incorrect"
+    assert "thousands, millions and billions" in fb.message
+
+
+def test_numeric_wrong_currency_gets_a_currency_hint():
+    rate = value("exchange_rates", "market-gbp-eur-2025-03-03", "rate")
+    fb = check("sample.missiles", value("pledges", "uk-lmm-ef-pm-remarks", "amount") / 1e9 * rate)
+    assert fb.status == "incorrect"
+    assert "euros" in fb.message
+
+
+def test_numeric_says_too_large_or_too_small():
+    assert "too small" in check("sample.year", 1999).message
+    assert "too large" in check("sample.year", 2031).message
+
+
+def test_numeric_accepts_a_numeric_string_and_explains_words():
+    assert check("sample.year", " 2025 ").passed
+    fb = check("sample.year", "2025 AD")
+    assert fb.status == "invalid" and "just the number" in fb.message
+
+
+def test_hints_come_one_at_a_time():
+    first = check("sample.states", 1000)
+    second = check("sample.states", 2000)
+    third = check("sample.states", 3000)
+    assert (first.hint_number, second.hint_number, third.hint_number) == (1, 2, 2)
+    assert first.hint != second.hint
+
+
+def test_text_forgives_case_spacing_accents_and_spellings():
+    assert check("sample.venue", "  lancaster   HOUSE ").passed
+    assert normalize("Zelenskyy") == normalize("Zelensky") == normalize("ZELENSKIY")
+    assert normalize("Jonas Gahr Støre") == normalize("jonas gahr store")
+    assert normalize("Emmanuel Macrón") == normalize("emmanuel macron")
+
+
+def test_choice_accepts_label_or_option_text():
+    assert check("sample.kind", "B").passed
+    assert check("sample.kind", "credit to buy from the lender's own industry").passed
+    assert check("sample.kind", "a").status == "incorrect"
+
+
+def test_multiple_choice_says_what_is_missing_and_extra():
+    fb = check("sample.attended", ["a", "b"])
+    assert fb.status == "incorrect"
+    assert "'b' should not be there" in fb.message and "1 correct option is missing" in fb.message
+
+
+def test_ordering_says_which_position_is_wrong():
+    right = get_exercise("sample.order").expected()
+    wrong = [right[1], right[0], right[2]]
+    fb = check("sample.order", wrong)
+    assert fb.status == "incorrect" and "position 1" in fb.message
+
+
+def test_matching_names_the_wrong_pair():
+    pairs = get_exercise("sample.roles").expected()
+    first = next(iter(pairs))
+    answer = dict(pairs, **{first: "Astronaut"})
+    fb = check("sample.roles", answer)
+    assert fb.status == "incorrect" and repr(first) in fb.message
+
+
+def test_value_compares_series_and_dataframes():
+    want = pd.DataFrame({"kind": ["grant", "loan"], "amount": [1.0, 2.0]})
+    ex = Value("sample.x", "", answer=lambda: want)
+    assert ex.evaluate(want.copy()).status == "correct"
+    assert "no column 'amount'" in ex.evaluate(want[["kind"]]).message
+    assert "4 rows; expected 2" in ex.evaluate(pd.concat([want, want])).message
+    series = Value("sample.y", "", answer=lambda: pd.Series({"GBP": 1.0, "EUR": 2.0}))
+    assert series.evaluate(pd.Series({"EUR": 2.0, "GBP": 1.0})).status == "correct"
+    assert "'EUR'" in series.evaluate(pd.Series({"EUR": 3.0, "GBP": 1.0})).message
+
+
+def test_constant_keys_are_not_stored_as_plain_text():
+    from lessonkit.keys import sample
+
+    source = Path(sample.__file__).read_text(encoding="utf-8")
+    assert "lancaster" not in source.lower()
+    assert digest("sample.venue", "Lancaster House") in source
+
+
+def test_unknown_exercise_gets_a_did_you_mean():
+    fb = check("sample.yaer", 2025)
+    assert fb.status == "invalid" and "did you mean 'sample.year'" in fb.message
+    assert check("nolesson.x", 1).status == "invalid"
+    assert check(None, 1).status == "invalid"
+
+
+def test_feedback_renders_escaped_html_and_is_deterministic(tmp_path, monkeypatch):
+    outputs = []
+    for run in ("first", "second"):  # two fresh sessions, the same answer
+        monkeypatch.setenv("LESSONKIT_RECORD_DIR", str(tmp_path / run))
+        (tmp_path / run).mkdir()
+        fb = check("sample.venue", "<script>alert(1)</script>")
+        outputs.append((str(fb), fb._repr_html_()))
+    assert outputs[0] == outputs[1]
+    assert "<script>" not in outputs[0][1] and "&lt;script&gt;" in outputs[0][1]
+    assert str(Feedback("a.b", "correct", "ok")) == "[a.b] Correct: ok"
+
+
+def test_progress_shows_the_latest_status_of_each_exercise():
+    check("sample.year", 1990)
+    check("sample.kind", "b")
+    p = progress("sample")
+    assert p.status["sample.year"] == "incorrect" and p.status["sample.kind"] == "correct"
+    assert p.done == 1 and "1 of 8" in str(p)
+
+
+def test_an_unwritable_record_folder_still_gives_feedback(tmp_path, monkeypatch):
+    (tmp_path / "a-file").write_text("not a folder")
+    monkeypatch.setenv("LESSONKIT_RECORD_DIR", str(tmp_path / "a-file" / "records"))
+    fb = check("sample.year", 2025)
+    assert fb.passed and "could not be saved" in fb.note
+
+
+# --- property-based: no answer, however odd, makes any checker raise ------------------------
+
+odd_answers = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=50) | st.just(...) | st.just("x" * 100_000) | st.binary(max_size=10)
+    | st.complex_numbers() | st.just(pd.Series([1, 2])) | st.just(pd.DataFrame({"a": [1]})),
+    lambda children: st.lists(children, max_size=4) | st.tuples(children, children)
+    | st.dictionaries(st.text(max_size=5), children, max_size=3) | st.sets(st.integers(), max_size=3),
+    max_leaves=8,
+)
+ALL_IDS = [eid for lesson in lesson_keys() for eid in exercises(lesson)]
+
+
+@pytest.mark.parametrize("exercise_id", ALL_IDS)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(answer=odd_answers)
+def test_no_answer_makes_a_checker_raise(exercise_id, answer):
+    fb = check(exercise_id, answer)
+    assert isinstance(fb, Feedback)
+    assert fb.status in {"correct", "incorrect", "not_attempted", "invalid"}
+    assert fb.message and len(fb.message) < 600
+    str(fb), fb._repr_html_()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.floats(min_value=1e-3, max_value=1e12), st.floats(min_value=1e-3, max_value=1e12))
+def test_numeric_is_correct_exactly_within_tolerance(target, answer):
+    ex = Numeric("sample.p", "", answer=target, tolerance=0.01)
+    status = ex.evaluate(answer).status
+    assert (status == "correct") == math.isclose(answer, target, rel_tol=0.01, abs_tol=1e-12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=200))
+def test_unknown_ids_never_raise(exercise_id):
+    assert check(exercise_id, 1).status == "invalid"

@@ -1,0 +1,87 @@
+"""The learning record: atomic appends that survive restarts and concurrent kernels."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lessonkit import check
+from lessonkit._answers import from_json, to_json
+from lessonkit._record import append, attempts, record_path, write_atomic
+
+WRITER = """
+import sys
+from lessonkit import check
+for i in range(int(sys.argv[1])):
+    check("sample.year", 2000 + i)
+"""
+
+
+def test_two_processes_writing_at_once_lose_nothing(tmp_path):
+    env = dict(os.environ, LESSONKIT_RECORD_DIR=str(tmp_path))
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, "40"], env=env) for _ in range(2)]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0]
+    record = json.loads(record_path("sample").read_text())
+    assert len(record["attempts"]) == 80
+    answers = sorted(a["answer"] for a in record["attempts"])
+    assert answers == sorted(list(range(2000, 2040)) * 2)
+    assert not list(tmp_path.glob("*.tmp")), "a temporary file was left behind"
+
+
+def test_the_record_survives_a_restart(tmp_path):
+    """A new process (a restarted kernel) appends to what the old one wrote."""
+    env = dict(os.environ, LESSONKIT_RECORD_DIR=str(tmp_path))
+    for _ in range(2):
+        subprocess.run([sys.executable, "-c", WRITER, "1"], env=env, check=True)
+    assert len(attempts("sample")) == 2
+
+
+def test_an_unreadable_record_is_kept_aside_not_overwritten():
+    path = record_path("sample")
+    path.write_text("{ this is not json")
+    check("sample.year", 2025)
+    aside = path.with_name("lessonkit-record-sample.unreadable-1.json")
+    assert aside.read_text() == "{ this is not json"
+    assert len(attempts("sample")) == 1
+
+
+def test_write_atomic_leaves_the_old_file_when_writing_fails(tmp_path):
+    target = tmp_path / "gradebook.csv"
+    target.write_text("old")
+
+
+    try:
+        write_atomic(target, object())  # not text: fails inside the write
+    except TypeError:
+        pass
+    assert target.read_text() == "old"
+    assert list(tmp_path.iterdir()) == [target]
+
+
+def test_answers_of_every_kind_round_trip():
+    frame = pd.DataFrame({"a": [1, 2], "b": ["x", "y"]})
+    series = pd.Series({"GBP": 1.5, "EUR": 2.0}, name="total")
+    for answer in (..., None, 3, 2.5, "text", [1, "a"], (1, 2), {"k": [1]}, {1, 2}):
+        assert from_json(json.loads(json.dumps(to_json(answer)))) == answer
+    pd.testing.assert_frame_equal(from_json(json.loads(json.dumps(to_json(frame)))), frame)
+    pd.testing.assert_series_equal(from_json(json.loads(json.dumps(to_json(series)))), series)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+                    lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=3), c, max_size=3),
+                    max_leaves=10))
+def test_any_answer_can_be_saved_as_json(answer):
+    json.dumps(to_json(answer), allow_nan=False)
+
+
+def test_append_returns_every_attempt():
+    append("sample", {"exercise": "sample.year", "answer": 1, "status": "incorrect"})
+    history = append("sample", {"exercise": "sample.year", "answer": 2, "status": "incorrect"})
+    assert [a["answer"] for a in history] == [1, 2]
+    assert Path(record_path("sample")).exists()
