@@ -2,7 +2,7 @@
 
 Students need only a few names::
 
-    from lessonkit import load, cite, check, progress
+    from lessonkit import load, cite, check, progress, say
 
 Widgets and figures live in ``lessonkit.widgets`` and ``lessonkit.plots`` (they import
 ipywidgets and matplotlib, so they load only when asked for); teacher tools live in
@@ -13,12 +13,14 @@ from ._data import cite, load, table_names
 from ._errors import DataError, LessonkitError
 from ._exercises import check, progress
 from ._feedback import Feedback
+from ._say import say
 
 __all__ = [
     "load",
     "cite",
     "check",
     "progress",
+    "say",
     "Feedback",
     "LessonkitError",
     "DataError",

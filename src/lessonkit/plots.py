@@ -177,6 +177,7 @@ def position_chart(matrix=None) -> Chart:
         for x, topic in enumerate(matrix.columns):
             stance = matrix.loc[actor, topic]
             filled = isinstance(stance, str)
+            stance = stance if filled else ""
             colour = STANCE_COLOURS.get(stance, "white") if filled else "white"
             ax.add_patch(plt.Rectangle((x, y), 0.95, 0.9, color=colour, ec="#cccccc"))
             ax.text(x + 0.47, y + 0.45, stance if filled else "–", ha="center", va="center", fontsize=8,

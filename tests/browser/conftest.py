@@ -292,7 +292,8 @@ class Lab:
         self.page.wait_for_function(f"""() => {{
             const w = ({_JS_NOTEBOOK})();
             const k = w && w.sessionContext.session && w.sessionContext.session.kernel;
-            return !!k && k.status === 'idle' && !w.sessionContext.isRestarting;
+            return !!k && k.status === 'idle' && k.connectionStatus === 'connected' &&
+                   !w.sessionContext.isRestarting && w.context.isReady;
         }}""", timeout=timeout_ms, polling=100)
 
     def current_path(self) -> str:
@@ -306,10 +307,21 @@ class Lab:
     # ---- running
     def run_all(self, timeout_ms: int = 120_000) -> None:
         """Run every cell (the same command as Run > Run All Cells) and wait until idle."""
-        self.page.evaluate("""async () => {
-            await window.jupyterapp.commands.execute('notebook:run-all-cells');
-        }""")
+        ok = self.page.evaluate("""async () =>
+            await window.jupyterapp.commands.execute('notebook:run-all-cells')""")
         self.wait_for_idle(timeout_ms)
+        if ok is not True:
+            counts = [c.get("execution_count") for c in self.cells() if c["type"] == "code"]
+            raise AssertionError(f"Run All stopped early (execution counts {counts}); "
+                                 f"errors: {self.error_outputs()}; kernel: {self.kernel_status()}")
+
+    def kernel_status(self) -> str:
+        """The kernel's status and connection status, e.g. 'idle/connected'."""
+        return self.page.evaluate(f"""() => {{
+            const w = ({_JS_NOTEBOOK})();
+            const k = w && w.sessionContext.session && w.sessionContext.session.kernel;
+            return k ? k.status + '/' + k.connectionStatus : 'no kernel';
+        }}""")
 
     def wait_for_idle(self, timeout_ms: int = 120_000) -> None:
         """Wait until no cell is queued or running and the kernel is idle."""

@@ -119,18 +119,22 @@ def detect() -> Sandbox:
     return Sandbox("none", reason=problem) if problem else Sandbox("bwrap", bwrap=bwrap)
 
 
+def _needed() -> list[Path]:
+    """Folders the kernel must see: Python, sys.path, lessonkit and the data package."""
+    from .._paths import data_dir
+
+    paths = [sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(os.path.realpath(sys.executable)),
+             Path(__file__).resolve().parents[1], data_dir(), *(p for p in sys.path if p)]
+    return sorted({Path(p).resolve() for p in paths if os.path.isdir(p)})
+
+
 def hideable(paths: list[Path]) -> list[str]:
     """The folders among paths that can be hidden from kernels without hiding Python itself.
 
     A folder that holds the interpreter, an entry of sys.path, lessonkit or the data package
     is kept visible (read-only), since the kernel needs it.
     """
-    from .._paths import data_dir
-
-    needed = {Path(p).resolve() for p in (sys.prefix, sys.base_prefix, sys.exec_prefix,
-                                           os.path.dirname(os.path.realpath(sys.executable)),
-                                           Path(__file__).resolve().parents[1], data_dir())}
-    needed |= {Path(p).resolve() for p in sys.path if p and os.path.isdir(p)}
+    needed = _needed()
     out = []
     for p in paths:
         p = Path(p).resolve()
@@ -185,9 +189,16 @@ def kernel_argv(sandbox: Sandbox, work: Path, sockets: Path, memory_mb: int, hid
               "--IPKernelApp.quiet=True"]
     if sandbox.kind != "bwrap":
         return python
+    # Inside its own PID namespace the kernel's parent is bubblewrap's init (PID 1), which
+    # ipykernel takes for "parent gone"; --die-with-parent does that job instead.
+    python.append("--IPKernelApp.parent_handle=0")
     argv = [sandbox.bwrap or "bwrap", *_BASE_FLAGS]
     for h in hide:
         argv += ["--tmpfs", h]
+    covered = [Path("/tmp"), *map(Path, hide)]
+    for n in _needed():  # what the kernel needs but an empty /tmp or a hidden folder covers
+        if any(c == n or c in n.parents for c in covered):
+            argv += ["--ro-bind", str(n), str(n)]
     for d in (work, sockets):
         argv += ["--bind", str(d), str(d)]
     argv += ["--chdir", str(work), "--"]
@@ -344,7 +355,7 @@ def run_notebook(nb: dict, lesson: str, sandbox: Sandbox, limits: Limits, hide: 
             node = nbformat.from_dict(json.loads(json.dumps(nb)))
             outcome = asyncio.run(_run_once(node, lesson, sandbox, limits, list(hide), root))
         finally:
-            shutil.rmtree(root, ignore_errors=True)
+            print(open(root / "kernel.log").read()[-3000:]) if os.environ.get("LKDEBUG") else None; shutil.rmtree(root, ignore_errors=True)
         if outcome.started:
             break
     return outcome

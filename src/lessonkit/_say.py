@@ -1,0 +1,98 @@
+"""Prose with facts filled in from the data, and the sources cited underneath.
+
+Lessons never type a number, date, name or quote by hand; they write::
+
+    say("The UK announced {pledges:uk-lmm-ef-pm-remarks:amount|bn} pounds on "
+        "{pledges:uk-lmm-ef-pm-remarks:announced|date}.")
+
+and a corrected fact corrects every lesson.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from ._data import cite
+from ._errors import LessonkitError
+from ._facts import row
+
+FIELD = re.compile(r"\{([a-z_]+):([a-z0-9][a-z0-9-]*):([a-z_]+)(?:\|([a-z0-9]+))?\}")
+
+
+def _format(value, fmt: str | None) -> str:
+    if value is None or (not isinstance(value, str) and value != value):
+        raise LessonkitError("that cell is empty in the data")
+    if fmt in (None, ""):
+        if hasattr(value, "strftime"):
+            return value.strftime("%-d %B %Y")
+        if isinstance(value, float) and value == int(value):
+            return f"{int(value):,}"
+        return f"{value:,}" if isinstance(value, (int, float)) else str(value)
+    if fmt == "date":
+        return value.strftime("%-d %B %Y")
+    if fmt == "day":
+        return value.strftime("%-d %B")
+    if fmt == "year":
+        return str(value.year)
+    if fmt == "bn":
+        return f"{value / 1e9:,.2f}".rstrip("0").rstrip(".") + " billion"
+    if fmt == "m":
+        return f"{value / 1e6:,.1f}".rstrip("0").rstrip(".") + " million"
+    if fmt == "int":
+        return f"{int(value):,}"
+    if fmt == "lower":
+        return str(value).lower()
+    if fmt == "words":
+        return str(value).replace("_", " ")
+    raise LessonkitError(f"unknown format {fmt!r}; use date, day, year, bn, m, int, lower or words")
+
+
+@dataclass(frozen=True)
+class Said:
+    """Text with facts filled in; shows as Markdown with numbered sources."""
+
+    text: str
+    sources: tuple[str, ...]
+
+    def _repr_markdown_(self) -> str:
+        notes = "  \n".join(f"<small>[{n}] {html.escape(cite(s))}</small>" for n, s in enumerate(self.sources, 1))
+        return f"{self.text}\n\n{notes}" if notes else self.text
+
+    def __repr__(self) -> str:
+        lines = [self.text] + [f"[{n}] {cite(s)}" for n, s in enumerate(self.sources, 1)]
+        return "\n".join(lines)
+
+
+def say(text: str) -> Said:
+    """Fill ``{table:row_id:column|format}`` fields from the data and cite each row's source.
+
+    >>> print(repr(say("The summit was on {events:london-summit:date|date}.")).splitlines()[0])
+    The summit was on 2 March 2025 [1].
+
+    Raises LessonkitError naming the field if a row, column or format does not exist.
+    """
+    fields = []  # (match, value, source) for each field, in order
+    for m in FIELD.finditer(text):
+        table, row_id, column, fmt = m.groups()
+        try:
+            r = row(table, row_id)
+            if column not in r:
+                raise LessonkitError(f"no column {column!r} in {table}.csv")
+            fields.append((m, _format(r[column], fmt), r["source_id"]))
+        except LessonkitError as e:
+            raise LessonkitError(f"in {m.group(0)}: {e}") from None
+    sources = list(dict.fromkeys(f[2] for f in fields))
+    out, last = [], 0
+    for i, (m, value, source) in enumerate(fields):
+        # the marker goes after the last of a run of fields from the same source
+        run_ends = i + 1 == len(fields) or fields[i + 1][2] != source
+        out.append(text[last:m.start()] + value + (f" [{sources.index(source) + 1}]" if run_ends else ""))
+        last = m.end()
+    filled = "".join(out) + text[last:]
+    if "{" in filled:
+        stray = re.search(r"\{[^}]*\}", filled)
+        if stray:
+            raise LessonkitError(f"{stray.group(0)} is not a data field; write {{table:row_id:column}}")
+    return Said(filled, tuple(sources))

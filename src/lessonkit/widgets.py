@@ -1,0 +1,306 @@
+"""Interactive explorers: thin views over the pure functions of :mod:`lessonkit.analysis`.
+
+Each explorer returns an ipywidgets box whose output is an HTML widget re-rendered on
+every change (no Output widget, so results are immediate and deterministic). Every
+explorer has a static fallback in :mod:`lessonkit.plots` or as a plain table.
+"""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as w
+
+from . import analysis
+from ._data import cite, load
+from .game import TruceGame
+
+LAYOUT = w.Layout(width="auto")
+STYLE = {"description_width": "initial"}
+STANCE_MARK = {"supports": "\u2714 supports", "conditional": "\u25D0 conditional",
+               "undecided": "? undecided", "opposes": "\u2716 opposes"}
+STANCE_BG = {"supports": "#cfe3f2", "conditional": "#e2f1fb", "undecided": "#eeeeee", "opposes": "#f7d9c6"}
+
+
+def _e(x) -> str:
+    return "" if x is None or x != x else html.escape(str(x))
+
+
+def table_html(frame, columns: dict[str, str], caption: str = "", limit: int = 60) -> str:
+    """An accessible HTML table of some columns (header text from ``columns``)."""
+    head = "".join(f'<th scope="col" style="text-align:left">{_e(label)}</th>' for label in columns.values())
+    body = []
+    for _, row in frame.head(limit).iterrows():
+        cells = []
+        for col in columns:
+            v = row[col]
+            if hasattr(v, "strftime") and v == v:
+                v = v.strftime("%-d %b %Y")
+            cells.append(f"<td>{_e(v)}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    more = f"<p>Showing {limit} of {len(frame)} rows.</p>" if len(frame) > limit else ""
+    cap = f"<caption style='text-align:left;font-weight:bold'>{_e(caption)}</caption>" if caption else ""
+    return (f'<table class="lessonkit-table" style="border-collapse:collapse">{cap}<thead><tr>{head}</tr>'
+            f'</thead><tbody>{"".join(body)}</tbody></table>{more}')
+
+
+def _box(controls: list, out: w.HTML, title: str) -> w.VBox:
+    header = w.HTML(f"<strong>{_e(title)}</strong>")
+    box = w.VBox([header, w.HBox(controls, layout=w.Layout(flex_flow="row wrap", gap="8px")), out])
+    box.add_class("lessonkit-explorer")
+    return box
+
+
+def _names(ids) -> list[tuple[str, str]]:
+    actors = load("actors").set_index("actor_id")["name"]
+    return sorted(((actors.get(i, i), i) for i in ids), key=lambda p: p[0])
+
+
+def timeline_explorer() -> w.VBox:
+    """Filter the timeline by actor, theme and period (before / on / after the summit)."""
+    events = load("events")
+    ids = sorted({a for v in events["actor_ids"].dropna() for a in v.split(";")})
+    actor = w.Dropdown(options=[("everyone", None)] + _names(ids), description="Actor", style=STYLE)
+    theme = w.Dropdown(options=[("all themes", None)] + [(t.replace("_", " "), t) for t in
+                                                          sorted(events["theme"].unique())],
+                       description="Theme", style=STYLE)
+    period = w.ToggleButtons(options=[("all", None), ("before", "before"), ("on 2 March", "on"),
+                                      ("after", "after")], description="When", style=STYLE)
+    out = w.HTML()
+
+    def render(_=None):
+        rows = analysis.timeline(actor.value, theme.value, period.value)
+        rows = rows.assign(source=[cite(s).split(", http")[0] for s in rows["source_id"]])
+        out.value = (f"<p>{len(rows)} event{'s' if len(rows) != 1 else ''}</p>" +
+                     table_html(rows, {"date": "Date", "title": "What happened", "summary": "Details",
+                                       "source": "Source"}))
+
+    for control in (actor, theme, period):
+        control.observe(render, names="value")
+    render()
+    return _box([actor, theme, period], out, "Timeline explorer")
+
+
+def actor_explorer() -> w.VBox:
+    """Pick a person, country or organisation: role, attendance, positions and quotes."""
+    actors = load("actors").sort_values("name")
+    pick = w.Dropdown(options=[(f"{n} ({k})", i) for n, k, i in
+                               zip(actors["name"], actors["kind"], actors["actor_id"])],
+                      value="starmer", description="Actor", style=STYLE)
+    out = w.HTML()
+
+    def render(_=None):
+        a = actors.set_index("actor_id").loc[pick.value]
+        names = actors.set_index("actor_id")["name"]
+        lines = [f"<h4 style='margin:0.2em 0'>{_e(a['name'])}</h4>"]
+        if a["kind"] == "person":
+            lines.append(f"<p>{_e(a['role'])}" + (f", for {_e(names.get(a['represents']))}"
+                                                   if isinstance(a["represents"], str) else "") + "</p>")
+        status = {"attended": "was at Lancaster House on 2 March 2025", "absent": "was not at the summit",
+                  "not_applicable": "was not part of the summit"}[a["at_summit"]]
+        lines.append(f"<p><strong>At the summit:</strong> {status}.")
+        if isinstance(a["attendance_note"], str):
+            lines.append(f" {_e(a['attendance_note'])}")
+        lines.append("</p>")
+        said = analysis.positions()
+        said = said[(said["actor_id"] == pick.value) | (said["quote_speaker_id"] == pick.value)]
+        for _, p in said.iterrows():
+            quote = f" <q>{_e(p['quote'])}</q> ({_e(p['speaker'])})" if isinstance(p["quote"], str) else ""
+            lines.append(f"<p><strong>{_e(p['topic'])}</strong> ({_e(p['date'].strftime('%-d %b'))}): "
+                         f"{_e(STANCE_MARK[p['stance']])}. {_e(p['summary'])}{quote}<br>"
+                         f"<small>Source: {_e(cite(p['source_id']))}</small></p>")
+        if said.empty:
+            lines.append("<p>No recorded positions.</p>")
+        lines.append(f"<p><small>Source for this entry: {_e(cite(a['source_id']))}</small></p>")
+        out.value = "".join(lines)
+
+    pick.observe(render, names="value")
+    render()
+    return _box([pick], out, "Actor explorer")
+
+
+def pledge_explorer() -> w.VBox:
+    """Filter the money figures by donor and kind, and show them in one currency."""
+    rows = load("pledges")
+    donor = w.Dropdown(options=[("all donors", None)] + _names(sorted(rows["donor_id"].unique())),
+                       description="Donor", style=STYLE)
+    kind = w.Dropdown(options=[("all kinds", None)] + [(k.replace("_", " "), k) for k in
+                                                        sorted(rows["kind"].unique())],
+                      description="Kind of money", style=STYLE)
+    currency = w.Dropdown(options=["GBP", "EUR", "USD"], value="GBP", description="Show in", style=STYLE)
+    seed = w.Checkbox(value=True, description="include the seed article's figures", indent=False)
+    out = w.HTML()
+
+    def render(_=None):
+        found = analysis.pledges(donor.value, kind.value, include_seed=seed.value)
+        with_amount = found[found["amount"].notna()]
+        converted = analysis.in_currency(with_amount, currency.value)
+        col = f"amount_{currency.value}"
+        converted[col] = [f"{v / 1e9:,.3f}bn" for v in converted[col]]
+        rest = found[found["amount"].isna()].assign(**{col: "no amount"})
+        import pandas as pd
+
+        shown = pd.concat([converted, rest]) if not rest.empty else converted
+        out.value = (f"<p>{len(found)} figure{'s' if len(found) != 1 else ''}; amounts in "
+                     f"{currency.value} use the data's dated exchange rates.</p>" +
+                     table_html(shown, {"announced": "Announced", "item": "What", "kind": "Kind",
+                                        "as_reported": "As reported", col: f"In {currency.value}",
+                                        "source_id": "Source id"}))
+
+    for control in (donor, kind, currency, seed):
+        control.observe(render, names="value")
+    render()
+    return _box([donor, kind, currency, seed], out, "Pledge explorer")
+
+
+def currency_converter() -> w.VBox:
+    """Convert an amount with one of the dated rates in the data, showing the rate used."""
+    rates = load("exchange_rates")
+    amount = w.FloatText(value=1.6, description="Amount (billions)", style=STYLE)
+    base = w.Dropdown(options=["GBP", "EUR", "USD"], value="GBP", description="From", style=STYLE)
+    quote = w.Dropdown(options=["GBP", "EUR", "USD"], value="EUR", description="To", style=STYLE)
+    out = w.HTML()
+
+    def render(_=None):
+        try:
+            r, rate_id = analysis.rate(base.value, quote.value)
+        except Exception as e:  # no rate for this pair in the data
+            out.value = f"<p>{_e(e)}.</p>"
+            return
+        result = amount.value * r
+        if not rate_id:
+            out.value = f"<p>{amount.value:,.3f}bn {base.value} is {result:,.3f}bn {quote.value}.</p>"
+            return
+        row = rates.set_index("rate_id").loc[rate_id]
+        out.value = (f"<p><strong>{amount.value:,.3f}bn {_e(base.value)} = {result:,.3f}bn "
+                     f"{_e(quote.value)}</strong>, at {r:.4f} {_e(quote.value)} per {_e(base.value)} "
+                     f"({_e(row['base'])}\u2192{_e(row['quote'])} rate of {row['date']:%-d %B %Y}).</p>"
+                     f"<p><small>{_e(row['note'])} Source: {_e(cite(row['source_id']))}</small></p>")
+
+    for control in (amount, base, quote):
+        control.observe(render, names="value")
+    render()
+    return _box([amount, base, quote], out, "Currency converter")
+
+
+def position_explorer() -> w.VBox:
+    """Pick a topic: each actor's stance (in words and colour), summary and quote."""
+    topics = load("topics")
+    topic = w.Dropdown(options=list(zip(topics["name"], topics["topic_id"])), description="Topic", style=STYLE)
+    out = w.HTML()
+
+    def render(_=None):
+        rows = analysis.positions(topic=topic.value)
+        question = topics.set_index("topic_id").loc[topic.value, "question"]
+        lines = [f"<p><strong>{_e(question)}</strong></p><table style='border-collapse:collapse'><thead><tr>"
+                 "<th scope='col'>Actor</th><th scope='col'>Stance</th><th scope='col'>In short</th>"
+                 "<th scope='col'>Date</th></tr></thead><tbody>"]
+        for _, p in rows.iterrows():
+            lines.append(f"<tr><td>{_e(p['actor'])}</td><td style='background:{STANCE_BG[p['stance']]}'>"
+                         f"{_e(STANCE_MARK[p['stance']])}</td><td>{_e(p['summary'])}</td>"
+                         f"<td>{p['date']:%-d %b}</td></tr>")
+        lines.append("</tbody></table>")
+        out.value = "".join(lines)
+
+    topic.observe(render, names="value")
+    render()
+    return _box([topic], out, "Positions by topic")
+
+
+def quote_explorer() -> w.VBox:
+    """Pick a speaker: every recorded quote, with its topic, date and source."""
+    rows = analysis.positions()
+    quoted = rows[rows["quote"].notna()]
+    speaker = w.Dropdown(options=_names(sorted(quoted["quote_speaker_id"].dropna().unique())),
+                         description="Speaker", style=STYLE)
+    out = w.HTML()
+
+    def render(_=None):
+        mine = quoted[quoted["quote_speaker_id"] == speaker.value]
+        out.value = "".join(
+            f"<blockquote style='margin:0.4em 0'><q>{_e(p['quote'])}</q><br><small>{_e(p['speaker'])}, "
+            f"{p['date']:%-d %B %Y}, on {_e(p['topic'].lower())}. Source: {_e(cite(p['source_id']))}"
+            f"</small></blockquote>" for _, p in mine.iterrows())
+
+    speaker.observe(render, names="value")
+    render()
+    return _box([speaker], out, "Quote explorer")
+
+
+def truce_game_explorer() -> w.VBox:
+    """Sliders for the truce game; the payoff table and the stable outcome follow."""
+    def slider(label, value, lo, hi, step=1.0):
+        return w.FloatSlider(value=value, min=lo, max=hi, step=step, description=label, style=STYLE,
+                             continuous_update=False, layout=w.Layout(width="420px"))
+
+    gain = slider("Gain from breaking it", 4, 0, 10)
+    penalty = slider("Penalty from guarantors", 0, 0, 20)
+    verification = slider("Chance a break is seen", 0.5, 0, 1, 0.1)
+    peace = slider("Value of peace", 5, 0, 10)
+    war = slider("Cost of war", 3, 0, 10)
+    out = w.HTML()
+
+    def render(_=None):
+        game = TruceGame(peace.value, gain.value, war.value, penalty.value, verification.value)
+        table = game.table()
+        rows = "".join(f"<tr><th scope='row'>A {a}s</th>" + "".join(f"<td>{_e(table.loc[a, b])}</td>"
+                                                                      for b in table.columns) + "</tr>"
+                       for a in table.index)
+        stable = ", ".join(f"A {a}s / B {b}s" for a, b in game.equilibria()) or "none"
+        out.value = (f"<table style='border-collapse:collapse'><thead><tr><th></th><th scope='col'>B keeps</th>"
+                     f"<th scope='col'>B breaks</th></tr></thead><tbody>{rows}</tbody></table>"
+                     f"<p>Points shown as (A, B). <strong>Stable outcome:</strong> {_e(stable)}.</p>"
+                     f"<p class='lessonkit-verdict'>{_e(game.verdict())}</p>")
+
+    for control in (gain, penalty, verification, peace, war):
+        control.observe(render, names="value")
+    render()
+    box = _box([w.VBox([gain, penalty, verification, peace, war])], out, "The truce game (a model, not data)")
+    return box
+
+
+def claim_stepper() -> w.VBox:
+    """Step through the seed article's claims; give your verdict, then see the evidence."""
+    rows = analysis.claims()
+    state = {"i": 0, "shown": False}
+    back = w.Button(description="\u2190 Previous", tooltip="previous claim")
+    forward = w.Button(description="Next \u2192", tooltip="next claim")
+    guess = w.ToggleButtons(options=["accurate", "inaccurate", "misleading", "unverifiable", "opinion"],
+                            value=None, description="Your verdict", style=STYLE)
+    reveal = w.Button(description="Show the evidence", button_style="info")
+    out = w.HTML()
+
+    def render(_=None):
+        c = rows.iloc[state["i"]]
+        parts = [f"<p>Claim {state['i'] + 1} of {len(rows)} (<code>{_e(c['claim_id'])}</code>)</p>",
+                 f"<blockquote><q>{_e(c['seed_excerpt'])}</q></blockquote>"]
+        if state["shown"]:
+            verdict = c["verdict"]
+            mine = guess.value
+            agree = "" if mine is None else (" You said the same." if mine == verdict else
+                                             f" You said {_e(mine)}.")
+            parts.append(f"<p><strong>Verdict: {_e(verdict)}.</strong>{agree}</p><p>{_e(c['explanation'])}</p>")
+            if isinstance(c["correction"], str):
+                parts.append(f"<p><strong>Correction:</strong> {_e(c['correction'])}</p>")
+            ids = c["source_id"] + (";" + c["also_source_ids"] if isinstance(c["also_source_ids"], str) else "")
+            parts.append(f"<p><small>Sources: {_e(cite(ids))}</small></p>")
+        out.value = "".join(parts)
+
+    def move(step):
+        def handler(_):
+            state["i"] = (state["i"] + step) % len(rows)
+            state["shown"] = False
+            guess.value = None
+            render()
+        return handler
+
+    def show(_):
+        state["shown"] = True
+        render()
+
+    back.on_click(move(-1))
+    forward.on_click(move(1))
+    reveal.on_click(show)
+    guess.observe(render, names="value")
+    render()
+    return _box([back, forward, guess, reveal], out, "Claim checker")
