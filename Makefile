@@ -32,8 +32,14 @@ teacher: $(STAMP)
 	$(BIN)/lessonkit build --out editions
 	$(BIN)/jupyter lab --ServerApp.root_dir=editions/teacher editions/teacher/00-start-here.ipynb
 
+# The test suite: build both editions of every lesson (the teacher edition is executed), then
+# run the unit, data, edition, browser and Binder tests, and nbval over the built notebooks.
+EDITIONS := build/test-editions
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	rm -rf $(EDITIONS)
+	$(BIN)/lessonkit build --out $(EDITIONS)
+	LESSONKIT_EDITIONS=$(EDITIONS) $(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_ARGS) \
+		tests src $(EDITIONS) --nbval-lax --nbval-current-env
 
 clean:
 	rm -rf $(VENV) editions .pytest_cache

@@ -94,9 +94,9 @@ def make_edition(nb: nbformat.NotebookNode, lesson: str, steps: list[Step]) -> n
     out = copy.deepcopy(nb)
     for step in steps:
         step(out, lesson)
-    for cell in out.cells:  # nbformat 4.5 wants ids; jupytext gives none to text cells
-        cell.setdefault("id", None)
-    nbformat.validator.normalize(out)
+    for index, cell in enumerate(out.cells, start=1):  # stable ids: builds are reproducible
+        cell["id"] = f"{lesson}-{index:03d}"
+    out.nbformat, out.nbformat_minor = 4, 5
     return out
 
 

@@ -39,7 +39,6 @@ SANDBOX_ENV = "LESSONKIT_SANDBOX"
 KERNEL_NAME = "lessonkit-grader"
 MAX_RECORD_BYTES = 20_000_000
 OUTPUT_NOTE_BYTES = 1_000_000  # output above this is mentioned in the gradebook
-TIMEOUT_ERROR = "LessonkitCellTimeout"
 
 # Runs in the kernel process before ipykernel: limits that the student's code cannot raise
 # (bubblewrap drops the capability to raise a hard limit). No braces: jupyter_client
@@ -123,8 +122,10 @@ def _needed() -> list[Path]:
     """Folders the kernel must see: Python, sys.path, lessonkit and the data package."""
     from .._paths import data_dir
 
+    # sys.path[0] is the grader's script folder or working folder, which a kernel does not get
+    pythonpath = os.environ.get("PYTHONPATH", "").split(os.pathsep)
     paths = [sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(os.path.realpath(sys.executable)),
-             Path(__file__).resolve().parents[1], data_dir(), *(p for p in sys.path if p)]
+             Path(__file__).resolve().parents[2], data_dir(), *(p for p in sys.path[1:] + pythonpath if p)]
     return sorted({Path(p).resolve() for p in paths if os.path.isdir(p)})
 
 
@@ -239,18 +240,35 @@ def read_regular_file(path: Path, limit: int = MAX_RECORD_BYTES) -> str | None:
     return data.decode("utf-8", errors="replace")
 
 
+class CellStuck(Exception):
+    """A cell ran past its time limit and did not stop when interrupted."""
+
+
 def _make_client_class():
     from nbclient import NotebookClient
 
     class Client(NotebookClient):
-        """Keeps no outputs (only their size): a grader needs the record, not the prints."""
+        """Keeps no outputs (only their size): a grader needs the record, not the prints.
+
+        At a cell's time limit the kernel is interrupted (the next cells still run); a cell
+        still running one more time limit later ignored the interrupt and ends the notebook.
+        """
 
         output_bytes = 0
+        timed_out: set = set()
+        current = None
 
-        def output(self, outs, msg, display_id, cell_index):  # noqa: D401 - nbclient hook
+        def output(self, outs, msg, display_id, cell_index):
             content = msg.get("content", {})
             size = len(str(content.get("text", ""))) + sum(len(str(v)) for v in content.get("data", {}).values())
             self.output_bytes += size
+            return None
+
+        async def _async_handle_timeout(self, timeout, cell=None):
+            if self.current in self.timed_out:
+                raise CellStuck(self.current)
+            self.timed_out = self.timed_out | {self.current}
+            await self.km.interrupt_kernel()
             return None
 
     return Client
@@ -290,39 +308,57 @@ async def _run_once(nb, lesson: str, sandbox: Sandbox, limits: Limits, hide: lis
         connection_file=str(sockets / "connection.json"),
         **({"transport": "ipc", "ip": str(sockets / "k")} if ipc else {"ip": "127.0.0.1"}))
     out = RunOutcome()
-    current = {"index": None}
+    client = None
 
     def on_start(**_):
         out.started = True
 
     def on_execute(cell_index, **_):
-        current["index"] = cell_index
+        client.current = cell_index
 
     def on_error(cell_index, execute_reply, **_):
         content = (execute_reply or {}).get("content", {})
-        name, value = str(content.get("ename", "error")), str(content.get("evalue", ""))
-        if name == TIMEOUT_ERROR:
+        name, value = str(content.get("ename", "error")), " ".join(str(content.get("evalue", "")).split())
+        if cell_index in client.timed_out:
             out.notes.append(f"cell {cell_index + 1} was stopped after {limits.timeout:g} s (time limit)")
         else:
-            value = " ".join(value.split())
             out.notes.append(f"cell {cell_index + 1} raised {name}" + (f": {value[:120]}" if value else ""))
 
     client = _make_client_class()(
         nb, km=km, timeout=limits.timeout, startup_timeout=30, allow_errors=True,
         interrupt_on_timeout=True, shutdown_kernel="immediate", record_timing=False,
-        error_on_timeout={"ename": TIMEOUT_ERROR, "evalue": "", "traceback": []},
         on_notebook_start=on_start, on_cell_execute=on_execute, on_cell_error=on_error)
     log = open(root / "kernel.log", "wb")
+    deadline_hit = False
+
+    async def execute():
+        nonlocal deadline_hit
+        task = asyncio.ensure_future(client.async_execute())
+        done, _ = await asyncio.wait({task}, timeout=limits.notebook_timeout)
+        if not done:  # nbclient turns a cancellation into DeadKernelError: remember why
+            deadline_hit = True
+            task.cancel()
+        return await task
+
+    def where() -> str:
+        return f"cell {client.current + 1}" if client.current is not None else "its start"
+
     try:
         await km.start_kernel(cwd=str(work), env=_kernel_env(work), stdout=log, stderr=log)
-        await asyncio.wait_for(client.async_execute(), limits.notebook_timeout)
+        await execute()
         out.finished = True
-    except DeadKernelError:
-        where = f" while running cell {current['index'] + 1}" if current["index"] is not None else ""
-        out.notes.append(f"the kernel died{where} (exit, crash or the memory limit); later cells did not run")
-    except asyncio.TimeoutError:
-        out.notes.append(f"the notebook was stopped after {limits.notebook_timeout:g} s in all (time limit); "
-                         "later cells did not run")
+    except CellStuck:
+        out.notes.append(f"{where()} went on running after its time limit ({limits.timeout:g} s) and an "
+                         "interrupt; the notebook was stopped, later cells did not run")
+    except (DeadKernelError, asyncio.CancelledError):
+        if deadline_hit:
+            out.notes.append(f"the notebook was stopped after {limits.notebook_timeout:g} s in all (time limit) "
+                             f"in {where()}; later cells did not run")
+        elif out.started:
+            out.notes.append(f"the kernel died while running {where()} (exit, crash or the memory limit); "
+                             "later cells did not run")
+        else:
+            out.notes.append("the kernel died as it started")
     except Exception as e:  # any other failure: the notebook did not (fully) run
         text = " ".join(str(e).split())[:160]
         if not out.started:
@@ -344,18 +380,25 @@ async def _run_once(nb, lesson: str, sandbox: Sandbox, limits: Limits, hide: lis
     return out
 
 
-def run_notebook(nb: dict, lesson: str, sandbox: Sandbox, limits: Limits, hide: list[str] = ()) -> RunOutcome:
-    """Run a notebook (as a dict) in a fresh, limited kernel; retry once if it cannot start."""
+def run_notebook(nb: dict, lesson: str, sandbox: Sandbox, limits: Limits, hide: list[str] = (),
+                 parent: Path | None = None) -> RunOutcome:
+    """Run a notebook (as a dict) in a fresh, limited kernel; retry once if it cannot start.
+
+    The working copy is made in a new folder under parent (default: the system's temporary
+    folder), removed afterwards; the learning record the kernel wrote is returned as text.
+    """
     import nbformat
 
     outcome = RunOutcome()
     for attempt in (1, 2):
-        root = Path(tempfile.mkdtemp(prefix="lkg-"))
+        root = Path(tempfile.mkdtemp(prefix="lkg-", dir=parent))
         try:
             node = nbformat.from_dict(json.loads(json.dumps(nb)))
             outcome = asyncio.run(_run_once(node, lesson, sandbox, limits, list(hide), root))
         finally:
-            print(open(root / "kernel.log").read()[-3000:]) if os.environ.get("LKDEBUG") else None; shutil.rmtree(root, ignore_errors=True)
+            shutil.rmtree(root, ignore_errors=True)
         if outcome.started:
             break
+    if attempt == 2:
+        outcome.notes.insert(0, "the first kernel did not start; it was retried once")
     return outcome
