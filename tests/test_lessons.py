@@ -167,3 +167,11 @@ def test_student_edition_runs_with_every_exercise_not_attempted(editions, path, 
     assert outputs
     for text in outputs:
         assert "Not attempted yet" in text, f"{path.name}: {text}"
+
+
+def test_readme_lists_the_lessons_from_the_order_list():
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / "readme_lessons.py"), "--check"])
+    assert result.returncode == 0, "README.md's lesson table is out of date: run python tools/readme_lessons.py"

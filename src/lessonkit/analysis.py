@@ -205,3 +205,169 @@ def claims(verdict: str | None = None):
 def verdict_counts():
     """How many claims got each verdict."""
     return load("claims")["verdict"].value_counts().rename_axis("verdict").rename("claims")
+
+
+def per_announcement(frame, currency: str = "GBP"):
+    """One row per announcement (``report_group``): of its versions printed in ``currency``,
+    the one with the middle amount (the lower middle if there is an even number), so one odd
+    report does not decide; among equal amounts, the row listed first in pledges.csv.
+
+    Rows with no report_group or no amount, and announcements with no version in
+    ``currency``, are left out. Raises LessonkitError for a currency the data does not use.
+
+    >>> uk = per_announcement(pledges(donor="gbr", include_seed=False)).set_index("report_group")
+    >>> uk.loc["uk-era-loan-signed-2025-03-01", "pledge_id"]
+    'uk-era-loan-ht-gbp'
+    >>> uk.loc["uk-lmm-export-finance-2025-03-02", "pledge_id"]
+    'uk-lmm-ef-pm-remarks'
+    """
+    known = set(load("pledges")["currency"].dropna())
+    if currency not in known:
+        raise LessonkitError(f"currency must be one of {', '.join(sorted(known))}, not {currency!r}")
+    order = {p: i for i, p in enumerate(load("pledges")["pledge_id"])}
+    rows = frame[frame["report_group"].notna() & frame["amount"].notna() & (frame["currency"] == currency)]
+    rows = rows.assign(_order=[order.get(p, len(order)) for p in rows["pledge_id"]])
+    picked = []
+    for _, group in rows.groupby("report_group", sort=False):
+        amounts = sorted(group["amount"])
+        middle = amounts[(len(amounts) - 1) // 2]
+        picked.append(group[group["amount"] == middle].sort_values("_order").index[0])
+    return rows.loc[picked].drop(columns="_order").sort_values(["announced", "pledge_id"]).reset_index(drop=True)
+
+
+def changed_positions(topic: str | None = None):
+    """Actors whose recorded stance on a topic changed over time: one row per actor and
+    topic, with the stances in date order (``history``) and the first and last dates.
+
+    >>> c = changed_positions("ceasefire").set_index("actor")
+    >>> c.loc["United Kingdom", "history"]
+    'undecided → supports'
+    """
+    rows = positions(topic=topic)
+    out = []
+    for (actor, name), group in rows.groupby(["actor", "topic"], sort=False):
+        group = group.sort_values(["date", "position_id"])
+        stances = list(group["stance"])
+        if len(set(stances)) > 1:
+            out.append({"actor": actor, "topic": name, "history": " → ".join(stances),
+                        "first": group["date"].iloc[0], "last": group["date"].iloc[-1]})
+    import pandas as pd
+
+    return pd.DataFrame(out, columns=["actor", "topic", "history", "first", "last"]) \
+        .sort_values(["topic", "actor"]).reset_index(drop=True)
+
+
+# --- Lessons 5 and 7 (ceasefire, capstone): truce thresholds, announcements, role cards ---
+
+def smallest_stable_penalty(gain: float, verification: float, peace: float = 5, war_cost: float = 3,
+                            step: float = 0.5, limit: float = 1000) -> float:
+    """The smallest penalty (on a grid of ``step`` points) at which both sides keeping the
+    truce is a stable outcome of :class:`lessonkit.game.TruceGame`.
+
+    >>> smallest_stable_penalty(gain=6, verification=0.75)
+    8.0
+    >>> smallest_stable_penalty(gain=4, verification=0)
+    Traceback (most recent call last):
+    ...
+    lessonkit._errors.LessonkitError: with verification 0 no penalty up to 1000 makes keeping the truce stable
+
+    Raises LessonkitError when no penalty up to ``limit`` does it (for example when a
+    break is never seen).
+    """
+    from .game import TruceGame
+
+    if step <= 0:
+        raise LessonkitError(f"step must be a positive number of points, not {step!r}")
+    n = 0
+    while n * step <= limit:
+        game = TruceGame(peace=peace, gain=gain, war_cost=war_cost, penalty=n * step, verification=verification)
+        if ("keep", "keep") in game.equilibria():
+            return float(n * step)
+        n += 1
+    raise LessonkitError(f"with verification {verification:g} no penalty up to {limit:g} makes keeping "
+                         "the truce stable")
+
+
+def announcements(donor: str | None = None, recipient: str | None = None, currency: str = "GBP",
+                  include_seed: bool = False):
+    """One row per announcement (``report_group``) instead of one per report, in one currency.
+
+    Sources often report the same announcement with different figures. The amount kept is
+    the middle value (the lower one of the two middle values) of the reports already in
+    ``currency``, so one outlet's typo cannot move it; only when no report uses that
+    currency are the others converted with the data's dated rates. ``versions`` counts the
+    reports behind each row.
+
+    >>> a = announcements("gbr").set_index("report_group")
+    >>> float(a.loc["uk-era-loan-signed-2025-03-01", "amount_GBP"]) / 1e9
+    2.26
+    """
+    from statistics import median_low
+
+    rows = pledges(donor=donor, include_seed=include_seed)
+    if recipient is not None:
+        rows = rows[rows["recipient_id"] == recipient]
+    out = []
+    for group, g in rows.groupby("report_group", sort=False):
+        with_amount = g[g["amount"].notna()]
+        native = with_amount[with_amount["currency"] == currency]
+        if not native.empty:
+            amount = float(median_low(native["amount"].astype("float64")))
+        elif not with_amount.empty:
+            converted = in_currency(with_amount, currency)[f"amount_{currency}"]
+            amount = float(median_low(converted))
+        else:
+            amount = float("nan")
+        first = g.iloc[0]
+        out.append({"report_group": group, "announced": g["announced"].min(), "donor_id": first["donor_id"],
+                    "recipient_id": first["recipient_id"], "kind": first["kind"], "item": first["item"],
+                    f"amount_{currency}": amount, "versions": len(g),
+                    "as_reported": " | ".join(dict.fromkeys(g["as_reported"].dropna()))})
+    import pandas as pd
+
+    columns = ["report_group", "announced", "donor_id", "recipient_id", "kind", "item",
+               f"amount_{currency}", "versions", "as_reported"]
+    frame = pd.DataFrame(out, columns=columns)
+    return frame.sort_values(["announced", "report_group"]).reset_index(drop=True)
+
+
+# The actors students can play in the capstone (states and organisations with positions).
+ROLE_ACTORS = ("gbr", "fra", "ukr", "deu", "ita", "pol", "eu-commission", "nato", "usa", "rus", "hun", "can")
+
+
+def role_card(actor_id: str) -> dict:
+    """Everything the data says about one state or organisation, for a capstone role card.
+
+    Returns a dict: ``name``, ``kind``, ``at_summit``, ``attendance_note``,
+    ``represented_by`` (who came for it, or None), ``positions`` (its own stated positions,
+    oldest first), ``linked_positions`` (positions of people from its side recorded under
+    their own name, such as a leader not yet in office), ``announcements`` (money it
+    announced, one row per announcement, in GBP) and ``events`` (events it took part in).
+
+    >>> card = role_card("ita")
+    >>> card["name"], card["at_summit"], len(card["positions"]) > 0
+    ('Italy', 'attended', True)
+
+    Raises UnknownNameError for an id that is not a state or organisation.
+    """
+    actors = load("actors").set_index("actor_id")
+    if actor_id not in actors.index or actors.loc[actor_id, "kind"] == "person":
+        choices = ", ".join(ROLE_ACTORS)
+        raise UnknownNameError(f"no state or organisation {actor_id!r} in actors.csv; try one of {choices}")
+    a = actors.loc[actor_id]
+    people = actors[(actors["kind"] == "person") & (actors["represents"] == actor_id)]
+    who = attendance().set_index("actor_id")["represented_by"].get(actor_id)
+    said = positions()
+    return {
+        "actor_id": actor_id,
+        "name": a["name"],
+        "kind": a["kind"],
+        "at_summit": a["at_summit"],
+        "attendance_note": a["attendance_note"] if isinstance(a["attendance_note"], str) else None,
+        "represented_by": who if isinstance(who, str) else None,
+        "positions": said[said["actor_id"] == actor_id].reset_index(drop=True),
+        "linked_positions": said[said["actor_id"].isin(people.index)].reset_index(drop=True),
+        "announcements": announcements(donor=actor_id),
+        "events": timeline(actor=actor_id),
+        "source_id": a["source_id"],
+    }

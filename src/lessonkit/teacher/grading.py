@@ -1,0 +1,537 @@
+"""``lessonkit grade``: grade learning records and notebooks into a gradebook.
+
+Every answer is re-checked with the teacher's answer key; the ``status`` a submission
+claims is never trusted. A notebook is run first (see :mod:`lessonkit.teacher.sandbox`),
+and the learning record its kernel wrote is re-checked. One exercise scores 1 when the
+last answer checked for it is correct, else 0.
+
+Outputs, each written atomically (a temporary file, then one rename): ``gradebook.csv``,
+``feedback/<student>.md``, ``report.html`` and ``run-notes.txt``. Each graded submission
+is cached in ``.cache/`` under the hash of its bytes, the key's version and the limits, so
+a second run is quick and gives the same files, and an interrupted run resumes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sys
+import tempfile
+import time
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .._errors import LessonkitError
+
+MAX_FILE_BYTES = 20_000_000
+CACHE_FORMAT = "lessonkit-grade-cache/1"
+_CHECK_CALL = re.compile(r"""\bcheck\(\s*(['"])([a-z][a-z0-9_]*\.[a-z0-9][a-z0-9_-]*)\1""")
+_REDEFINES = re.compile(r"^\s*(def\s+check\s*\(|check\s*=[^=]|import\s+.*\bas\s+check\b|"
+                        r"from\s+(?!lessonkit\s).*\bimport\b.*\bcheck\b)|lessonkit\._|\b_record\b|\bget_exercise\b",
+                        re.MULTILINE)
+CLAIMS_PASSED = {"correct", "passed", "pass", "ok", "right", "true", "1", "yes"}
+
+
+class UsageError(LessonkitError):
+    """The command's arguments cannot be used (missing path, bad limit, unknown lesson)."""
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One file to grade."""
+
+    path: Path
+    label: str  # the path shown in the gradebook: relative to the folder it was found in
+    kind: str   # 'notebook', 'record' or 'other'
+
+
+# ----------------------------------------------------------------------------- finding files
+
+def discover(paths: list[str], out: Path) -> list[Submission]:
+    """The submissions named by paths: files as given, folders searched for .ipynb and .json.
+
+    Hidden folders, ``.ipynb_checkpoints`` and the output folder are skipped. Raises
+    UsageError for a path that does not exist or when nothing is found.
+    """
+    out = out.resolve()
+    found: dict[Path, Submission] = {}
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            raise UsageError(f"no such file or folder: {raw}")
+        if path.is_file():
+            kind = {".ipynb": "notebook", ".json": "record"}.get(path.suffix.lower(), "other")
+            found.setdefault(path.resolve(), Submission(path, path.name, kind))
+            continue
+        base = path.resolve()
+        for dirpath, dirnames, filenames in os.walk(base):
+            here = Path(dirpath)
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and (here / d).resolve() != out)
+            for name in sorted(filenames):
+                suffix = Path(name).suffix.lower()
+                if name.startswith(".") or suffix not in (".ipynb", ".json"):
+                    continue
+                file = here / name
+                label = (Path(base.name) / file.relative_to(base)).as_posix()
+                found.setdefault(file.resolve(), Submission(file, label,
+                                                            "notebook" if suffix == ".ipynb" else "record"))
+    if not found:
+        raise UsageError(f"no .ipynb notebooks or .json learning records found in {', '.join(paths)}")
+    return sorted(found.values(), key=lambda s: (s.label, str(s.path)))
+
+
+def read_bytes(path: Path) -> tuple[bytes | None, str]:
+    """The bytes of a submission, or None and why it cannot be read."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, f"the file is {size / 1e6:.0f} MB, more than the {MAX_FILE_BYTES / 1e6:.0f} MB allowed"
+        return path.read_bytes(), ""
+    except OSError as e:
+        return None, f"the file could not be read ({e.strerror or type(e).__name__})"
+
+
+def parse_json(data: bytes, what: str) -> tuple[Any, str]:
+    """Parsed JSON, or None and a sentence saying why it is not valid."""
+    if not data.strip():
+        return None, "the file is empty"
+    try:
+        return json.loads(data.decode("utf-8")), ""
+    except UnicodeDecodeError:
+        return None, f"not a {what}: the file is not UTF-8 text"
+    except json.JSONDecodeError as e:
+        return None, f"not a {what}: invalid JSON at line {e.lineno}, column {e.colno} ({e.msg})"
+    except RecursionError:
+        return None, f"not a {what}: the JSON is nested too deeply"
+
+
+def lesson_of(kind: str, data: Any) -> str | None:
+    """The lesson a parsed record or notebook says it belongs to."""
+    if not isinstance(data, dict):
+        return None
+    if kind == "record":
+        value = data.get("lesson")
+    else:
+        meta = data.get("metadata", {})
+        value = meta.get("lessonkit", {}).get("lesson") if isinstance(meta, dict) and isinstance(
+            meta.get("lessonkit"), dict) else None
+    return value if isinstance(value, str) and value else None
+
+
+# ----------------------------------------------------------------------------- the key
+
+def key_version(lesson: str) -> str:
+    """A hash of everything a verdict depends on: the key, the checkers and the data."""
+    from .. import __version__
+    from .._paths import data_dir
+
+    here = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256(f"lessonkit {__version__}\n".encode())
+    for name in (f"keys/{lesson}.py", "_checkers.py", "_answers.py", "_exercises.py", "_facts.py"):
+        file = here / name
+        h.update(name.encode() + b"\0" + (file.read_bytes() if file.exists() else b""))
+    folder = data_dir()
+    if folder.is_dir():
+        for file in sorted(p for p in folder.iterdir() if p.is_file()):
+            h.update(file.name.encode() + b"\0" + file.read_bytes())
+    return h.hexdigest()[:16]
+
+
+class Key:
+    """The teacher's answer key of one lesson, with verdicts remembered per answer."""
+
+    def __init__(self, lesson: str) -> None:
+        from .._exercises import exercises
+
+        self.lesson = lesson
+        self.exercises = exercises(lesson)
+        self._memo: dict[tuple[str, str], tuple[str, str]] = {}
+        for exercise in self.exercises.values():  # a broken data package must stop the run, not fail everyone
+            try:
+                exercise.expected()
+            except Exception as e:
+                raise UsageError(f"the answer key of {exercise.id} cannot be computed "
+                                 f"({type(e).__name__}: {e}); is the data package complete?") from None
+
+    def verdict(self, exercise_id: str, answer_json: Any) -> tuple[str, str]:
+        """(status, message) of the teacher's checker for an answer in its record form."""
+        from .._answers import from_json
+        from .._feedback import INVALID
+
+        try:
+            memo = (exercise_id, json.dumps(answer_json, sort_keys=True, default=repr))
+        except (TypeError, ValueError, RecursionError):
+            memo = None
+        if memo in self._memo:
+            return self._memo[memo]
+        try:
+            answer = from_json(answer_json)
+        except Exception:  # the record holds something no check() wrote
+            result = (INVALID, "the saved answer could not be read back.")
+        else:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                v = self.exercises[exercise_id].evaluate(answer)
+            result = (v.status, v.message)
+        if memo is not None:
+            self._memo[memo] = result
+        return result
+
+
+def score_attempts(key: Key, attempts: Any) -> dict:
+    """Scores, verdicts and problems for a list of attempts, re-checked with the key."""
+    from .._feedback import CORRECT, NOT_ATTEMPTED
+
+    problems: list[str] = []
+    last: dict[str, dict] = {}
+    ignored = 0
+    for attempt in attempts if isinstance(attempts, list) else []:
+        if isinstance(attempt, dict) and attempt.get("exercise") in key.exercises and "answer" in attempt:
+            last[attempt["exercise"]] = attempt
+        else:
+            ignored += 1
+    scores, verdicts, overclaimed = {}, {}, []
+    for eid in key.exercises:
+        if eid not in last:
+            verdicts[eid] = [NOT_ATTEMPTED, "no answer was checked."]
+            scores[eid] = 0
+            continue
+        status, message = key.verdict(eid, last[eid]["answer"])
+        verdicts[eid] = [status, message]
+        scores[eid] = int(status == CORRECT)
+        claimed = str(last[eid].get("status", "")).strip().lower()
+        if claimed in CLAIMS_PASSED and status != CORRECT:
+            overclaimed.append(eid)
+    if overclaimed:
+        problems.append(f"the record claims {len(overclaimed)} answer(s) correct that the key rejects "
+                        f"({', '.join(overclaimed)}): edited? Scored by the key")
+    if ignored:
+        problems.append(f"{ignored} attempt(s) for other lessons or not in lessonkit's form were ignored")
+    return {"scores": scores, "verdicts": verdicts, "problems": problems}
+
+
+# ----------------------------------------------------------------------------- grading one file
+
+def _ungraded(problem: str, cacheable: bool = True) -> dict:
+    return {"graded": False, "scores": {}, "verdicts": {}, "problems": [problem], "cacheable": cacheable}
+
+
+def grade_record(key: Key, data: bytes | None, why: str) -> dict:
+    """The result of one learning record (content only; the student id is added later)."""
+    from .._record import FORMAT
+
+    if data is None:
+        return _ungraded(why)
+    record, why = parse_json(data, "learning record")
+    if why:
+        return _ungraded(why)
+    if not isinstance(record, dict) or record.get("format") != FORMAT or not isinstance(record.get("attempts"), list):
+        return _ungraded(f"not a lessonkit learning record (no \"format\": \"{FORMAT}\" with a list of attempts)")
+    lesson = lesson_of("record", record)
+    if lesson != key.lesson:
+        return _ungraded(f"a record of lesson {lesson!r}, not {key.lesson!r}")
+    result = {"graded": True, **score_attempts(key, record["attempts"]), "cacheable": True}
+    student = record.get("student")
+    if isinstance(student, str) and student.strip():
+        result["student"] = student
+    return result
+
+
+def static_notes(nb: dict, lesson: str, exercise_ids: list[str]) -> list[str]:
+    """What reading the notebook's code shows: deleted, duplicated or redefined checks."""
+    notes = []
+    calls: dict[str, int] = {}
+    redefined = False
+    for cell in nb.get("cells", []):
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else str(source)
+        for eid in {m.group(2) for m in _CHECK_CALL.finditer(source)}:
+            calls[eid] = calls.get(eid, 0) + 1
+        redefined = redefined or bool(_REDEFINES.search(source))
+    missing = [e for e in exercise_ids if e not in calls]
+    if missing:
+        notes.append(f"no cell checks {', '.join(missing)} (exercise cell deleted?)")
+    doubled = [f"{e} ({calls[e]} cells)" for e in exercise_ids if calls.get(e, 0) > 1]
+    if doubled:
+        notes.append(f"exercise checked in more than one cell: {', '.join(doubled)}; the last answer checked counts")
+    if redefined:
+        notes.append("the notebook redefines check() or reaches into lessonkit's internals; "
+                     "its answers were re-checked with the key all the same")
+    return notes
+
+
+def _read_notebook(data: bytes | None, why: str) -> tuple[dict | None, str]:
+    import nbformat
+
+    if data is None:
+        return None, why
+    raw, why = parse_json(data, "notebook")
+    if why:
+        return None, why
+    if not isinstance(raw, dict) or "cells" not in raw or "nbformat" not in raw:
+        return None, "not a notebook (no cells or nbformat version in the JSON)"
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            nb = nbformat.reads(json.dumps(raw), as_version=4)
+            nbformat.validator.normalize(nb)
+            nbformat.validate(nb)
+    except Exception as e:
+        text = " ".join(str(e).split())[:160]
+        return None, f"not a valid notebook ({type(e).__name__}: {text})"
+    return nb, ""
+
+
+def grade_notebook(task: dict) -> dict:
+    """The result of one notebook: run it in a sandboxed kernel, re-check the record it left.
+
+    Runs in a worker process; task holds the bytes, lesson, sandbox, limits and folders.
+    """
+    from . import sandbox as sb
+
+    try:
+        key = Key(task["lesson"])
+        nb, why = _read_notebook(task["data"], task["why"])
+        if nb is None:
+            return _ungraded(why)
+        lesson = lesson_of("notebook", nb)
+        notes = []
+        if lesson is None:
+            notes.append(f"the notebook has no lessonkit metadata (not a student edition?); run as lesson {key.lesson}")
+        elif lesson != key.lesson:
+            return _ungraded(f"a notebook of lesson {lesson!r}, not {key.lesson!r}; not run")
+        edition = nb.metadata.get("lessonkit", {}).get("edition") if isinstance(
+            nb.metadata.get("lessonkit"), dict) else None
+        if edition not in (None, "student"):
+            notes.append(f"this is the {edition!r} edition, not the student edition")
+        notes += static_notes(nb, key.lesson, list(key.exercises))
+        outcome = sb.run_notebook(nb, key.lesson, task["sandbox"], task["limits"], task["hide"], task["parent"])
+        if not outcome.started:
+            return _ungraded("not graded: the notebook did not run: " + "; ".join(outcome.notes), cacheable=False)
+        notes += outcome.notes
+        if outcome.output_bytes > sb.OUTPUT_NOTE_BYTES:
+            notes.append(f"the notebook printed {outcome.output_bytes / 1e6:.0f} MB of output (discarded)")
+        attempts: list = []
+        if outcome.record_problem:
+            notes.append(outcome.record_problem + "; nothing could be scored")
+        elif outcome.record_text is None:
+            notes.append("the notebook saved no answers (no check() ran)")
+        else:
+            record, why = parse_json(outcome.record_text.encode("utf-8"), "learning record")
+            if why or not isinstance(record, dict) or not isinstance(record.get("attempts"), list):
+                notes.append("the learning record the notebook left is unreadable (overwritten?); "
+                             "nothing could be scored")
+            else:
+                attempts = record["attempts"]
+        scored = score_attempts(key, attempts)
+        return {"graded": True, "scores": scored["scores"], "verdicts": scored["verdicts"],
+                "problems": notes + scored["problems"], "cacheable": True}
+    except Exception as e:  # a grader bug must cost one row, not the class
+        return _ungraded(f"not graded: the grader failed ({type(e).__name__}: {str(e)[:160]})", cacheable=False)
+
+
+# ----------------------------------------------------------------------------- the run
+
+def _student_id(sub: Submission, result: dict, lesson: str) -> str:
+    name = result.get("student") if sub.kind == "record" else None
+    if not name:
+        name = sub.path.stem
+        if sub.kind == "record" and name == f"lessonkit-record-{lesson}" and sub.path.parent.name:
+            name = sub.path.parent.name  # students/alice/lessonkit-record-sample.json -> alice
+    name = "".join(ch if ch.isprintable() else " " for ch in str(name))
+    return " ".join(name.split())[:100] or "(no name)"
+
+
+def _workers(requested: int) -> int:
+    if requested:
+        return requested
+    return min(4, max(2, 2 * (os.cpu_count() or 1)))
+
+
+def _cache_name(digest: str, kind: str, settings: str) -> str:
+    return f"{digest[:32]}-{kind}-{settings}.json"
+
+
+def _validate(args) -> None:
+    if not args.timeout or args.timeout <= 0:
+        raise UsageError(f"--timeout must be a positive number of seconds, not {args.timeout}")
+    if args.memory < 128:
+        raise UsageError(f"--memory must be at least 128 (MB); got {args.memory}")
+    if args.workers < 0:
+        raise UsageError(f"--workers must be 0 (automatic) or more; got {args.workers}")
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {args.out} is a file; give a folder")
+
+
+def _choose_lesson(args, loaded: list[tuple[Submission, bytes | None, str, Any]]) -> tuple[str, str]:
+    from .._exercises import lesson_keys
+
+    if args.lesson:
+        if args.lesson not in lesson_keys():
+            raise UsageError(f"no lesson {args.lesson!r}; lessons with exercises: {', '.join(lesson_keys())}")
+        return args.lesson, f"lesson {args.lesson} (given with --lesson)"
+    counts: dict[str, int] = {}
+    for sub, _, _, parsed in loaded:
+        lesson = lesson_of(sub.kind, parsed)
+        if lesson in lesson_keys():
+            counts[lesson] = counts.get(lesson, 0) + 1
+    if not counts:
+        raise UsageError("cannot tell which lesson these submissions are for; give --lesson")
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+        raise UsageError(f"the submissions are as often of lesson {ranked[0][0]!r} as of {ranked[1][0]!r}; "
+                         "give --lesson")
+    lesson, n = ranked[0]
+    return lesson, f"lesson {lesson} (read from {n} of {len(loaded)} submissions)"
+
+
+def main(args) -> int:
+    """Grade the submissions named in args; 0 when grading finished, 2 on unusable arguments."""
+    try:
+        return _main(args)
+    except UsageError as e:
+        print(f"lessonkit grade: {e}", file=sys.stderr)
+        return 2
+
+
+def _main(args) -> int:
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from multiprocessing import get_context
+
+    from tqdm import tqdm
+
+    from .._record import write_atomic
+    from . import report
+    from . import sandbox as sb
+
+    started = time.monotonic()
+    _validate(args)
+    out = Path(args.out)
+    subs = discover(list(args.submissions), out)
+    loaded = []
+    for sub in subs:
+        data, why = read_bytes(sub.path)
+        parsed = parse_json(data, sub.kind)[0] if data is not None and sub.kind != "other" else None
+        loaded.append((sub, data, why, parsed))
+    lesson, lesson_note = _choose_lesson(args, loaded)
+    key = Key(lesson)
+    try:
+        (out / ".cache").mkdir(parents=True, exist_ok=True)
+        (out / "feedback").mkdir(exist_ok=True)
+    except OSError as e:
+        raise UsageError(f"cannot write to --out {args.out} ({e.strerror or e})") from None
+
+    version = key_version(lesson)
+    has_notebooks = any(sub.kind == "notebook" for sub in subs)
+    sandbox = sb.detect() if has_notebooks else sb.Sandbox("none", reason="no notebooks")
+    limits = sb.Limits(timeout=float(args.timeout), memory_mb=int(args.memory),
+                       notebook_timeout=float(args.timeout) * (len(key.exercises) + 2))
+    run_parent = Path(tempfile.mkdtemp(prefix="lessonkit-grade-"))
+    home = Path.home() if "HOME" in os.environ or os.name != "posix" else None
+    roots = [Path(p).resolve() if Path(p).is_dir() else Path(p).resolve().parent for p in args.submissions]
+    hide = sb.hideable([*roots, out.resolve(), run_parent, *([home] if home else [])])
+    settings = {"record": hashlib.sha256(f"{CACHE_FORMAT}|{lesson}|{version}".encode()).hexdigest()[:12],
+                "notebook": hashlib.sha256(f"{CACHE_FORMAT}|{lesson}|{version}|{limits}|{sandbox.kind}".encode())
+                .hexdigest()[:12]}
+
+    results: dict[int, dict] = {}
+    todo: list[int] = []
+    from_cache = 0
+    for i, (sub, data, why, _) in enumerate(loaded):
+        digest = hashlib.sha256(data if data is not None else why.encode()).hexdigest()
+        cache_file = out / ".cache" / _cache_name(digest, sub.kind, settings.get(sub.kind, "other"))
+        loaded[i] = (sub, data, why, cache_file)
+        try:
+            cached = json.loads(cache_file.read_text(encoding="utf-8"))
+            if cached.get("format") == CACHE_FORMAT:
+                results[i] = cached["result"]
+                from_cache += 1
+                continue
+        except (OSError, ValueError, KeyError, AttributeError):
+            pass
+        todo.append(i)
+
+    def keep(i: int, result: dict) -> None:
+        results[i] = result
+        if result.get("cacheable"):
+            write_atomic(loaded[i][3], json.dumps({"format": CACHE_FORMAT, "result": result}) + "\n")
+
+    bar = tqdm(total=len(subs), initial=from_cache, disable=args.no_progress, file=sys.stderr,
+               unit="file", desc=f"grading {lesson}", dynamic_ncols=True)
+    notebooks = [i for i in todo if loaded[i][0].kind == "notebook"]
+    pool = None
+    try:
+        futures = {}
+        if notebooks:
+            pool = ProcessPoolExecutor(max_workers=min(_workers(args.workers), len(notebooks)),
+                                       mp_context=get_context("spawn"))
+            for i in notebooks:
+                sub, data, why, _ = loaded[i]
+                task = {"lesson": lesson, "data": data, "why": why, "sandbox": sandbox, "limits": limits,
+                        "hide": hide, "parent": run_parent}
+                futures[pool.submit(grade_notebook, task)] = i
+        for i in todo:  # records and other files are quick: grade them while the kernels run
+            sub, data, why, _ = loaded[i]
+            if sub.kind == "record":
+                keep(i, grade_record(key, data, why))
+            elif sub.kind == "other":
+                keep(i, _ungraded("not a notebook (.ipynb) or a learning record (.json)"))
+            else:
+                continue
+            bar.update()
+        for future in as_completed(futures):
+            i = futures[future]
+            try:
+                result = future.result()
+            except Exception as e:  # the worker process itself died
+                result = _ungraded(f"not graded: the grading worker failed ({type(e).__name__}); run again",
+                                   cacheable=False)
+            keep(i, result)
+            bar.update()
+    except KeyboardInterrupt:
+        bar.close()
+        if pool:
+            pool.shutdown(wait=False, cancel_futures=True)
+        print(f"lessonkit grade: interrupted; {len(results)} of {len(subs)} results are cached in "
+              f"{out / '.cache'}; run the same command again to go on. No gradebook was written.",
+              file=sys.stderr)
+        return 130
+    finally:
+        if pool:
+            pool.shutdown(wait=True, cancel_futures=True)
+        bar.close()
+        import shutil
+
+        shutil.rmtree(run_parent, ignore_errors=True)
+
+    rows = []
+    for i, (sub, _, _, _) in enumerate(loaded):
+        result = results[i]
+        rows.append(report.Row(student=_student_id(sub, result, lesson), file=sub.label, kind=sub.kind,
+                               graded=result["graded"], scores=result["scores"], verdicts=result["verdicts"],
+                               problems=list(result["problems"])))
+    rows = report.unique_students(rows)
+    notes = [f"Graded {lesson_note}; answer key version {version}.",
+             f"{len(rows)} submissions: {sum(r.kind == 'notebook' for r in rows)} notebooks, "
+             f"{sum(r.kind == 'record' for r in rows)} learning records, "
+             f"{sum(r.kind == 'other' for r in rows)} other files.",
+             "Every answer was re-checked with the answer key; the status a submission claims was ignored."]
+    if has_notebooks:
+        notes.append(sandbox.describe(limits.timeout, limits.memory_mb, limits.notebook_timeout))
+    report.write_all(out, key.lesson, key.exercises, rows, notes)
+    graded = sum(r.graded for r in rows)
+    problems = sum(bool(r.problems) for r in rows)
+    print(f"lessonkit grade: {len(rows)} submissions ({graded} graded, {problems} with problems, "
+          f"{from_cache} from the cache) in {time.monotonic() - started:.1f} s -> {out / 'gradebook.csv'}",
+          file=sys.stderr)
+    if has_notebooks and sandbox.kind != "bwrap":
+        print(f"lessonkit grade: warning: {sandbox.describe(limits.timeout, limits.memory_mb, limits.notebook_timeout)}",
+              file=sys.stderr)
+    return 0
