@@ -12,7 +12,7 @@ import io
 import json
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ class Package:
     folder: Path
     descriptor: dict
     tables: dict
+    sources_by_id: dict = field(default_factory=dict)  # filled on first use by source()
 
 
 def _fields(resource: dict) -> list[dict]:
@@ -269,11 +270,13 @@ def _unknown(what: str, name: object, choices: list[str], label: str) -> str:
 
 def source(source_id: str) -> dict:
     """The row of the sources table for one id, as a dict."""
-    sources = load_package().tables["sources"]
-    match = sources[sources["source_id"] == source_id]
-    if match.empty:
+    package = load_package()
+    index = package.sources_by_id
+    if not index:
+        index.update((r["source_id"], r) for r in package.tables["sources"].to_dict("records"))
+    if source_id not in index:
         raise UnknownNameError(f"no source {source_id!r} in sources.csv")
-    return match.iloc[0].to_dict()
+    return dict(index[source_id])
 
 
 def cite(source_ids: str) -> str:

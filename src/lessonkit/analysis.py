@@ -39,7 +39,8 @@ def timeline(actor: str | None = None, theme: str | None = None, period: str | N
     True
     """
     events = load("events").sort_values(["date", "event_id"]).reset_index(drop=True)
-    events["period"] = [period_of(d.date()) for d in events["date"]]
+    s = summit_date()
+    events["period"] = ["before" if d.date() < s else "on" if d.date() == s else "after" for d in events["date"]]
     if period is not None:
         if period not in PERIODS:
             raise LessonkitError(f"period must be one of {', '.join(PERIODS)}, not {period!r}")
@@ -47,7 +48,8 @@ def timeline(actor: str | None = None, theme: str | None = None, period: str | N
     if theme is not None:
         events = events[events["theme"] == theme]
     if actor is not None:
-        events = events[events["actor_ids"].fillna("").str.split(";").apply(lambda ids: actor in ids)]
+        involved = events["actor_ids"].fillna("").map(lambda ids: actor in ids.split(";")).astype(bool)
+        events = events[involved]
     return events.reset_index(drop=True)
 
 
@@ -293,10 +295,11 @@ def announcements(donor: str | None = None, recipient: str | None = None, curren
     """One row per announcement (``report_group``) instead of one per report, in one currency.
 
     Sources often report the same announcement with different figures. The amount kept is
-    the middle value (the lower one of the two middle values) of the reports already in
-    ``currency``, so one outlet's typo cannot move it; only when no report uses that
-    currency are the others converted with the data's dated rates. ``versions`` counts the
-    reports behind each row.
+    the one :func:`per_announcement` picks (the middle of the versions printed in
+    ``currency``, so one outlet's typo cannot move it); only when no version uses that
+    currency is the middle of the others, converted with the data's dated rates, used.
+    Unlike :func:`per_announcement` it keeps announcements with no amount (NaN), counts the
+    reports behind each row (``versions``) and joins how they were printed (``as_reported``).
 
     >>> a = announcements("gbr").set_index("report_group")
     >>> float(a.loc["uk-era-loan-signed-2025-03-01", "amount_GBP"]) / 1e9
@@ -307,12 +310,13 @@ def announcements(donor: str | None = None, recipient: str | None = None, curren
     rows = pledges(donor=donor, include_seed=include_seed)
     if recipient is not None:
         rows = rows[rows["recipient_id"] == recipient]
+    native = per_announcement(rows, currency).set_index("report_group")["amount"] \
+        if currency in set(load("pledges")["currency"].dropna()) else {}
     out = []
     for group, g in rows.groupby("report_group", sort=False):
         with_amount = g[g["amount"].notna()]
-        native = with_amount[with_amount["currency"] == currency]
-        if not native.empty:
-            amount = float(median_low(native["amount"].astype("float64")))
+        if group in native:
+            amount = float(native[group])
         elif not with_amount.empty:
             converted = in_currency(with_amount, currency)[f"amount_{currency}"]
             amount = float(median_low(converted))
@@ -371,3 +375,74 @@ def role_card(actor_id: str) -> dict:
         "events": timeline(actor=actor_id),
         "source_id": a["source_id"],
     }
+
+
+# --- Lessons 0 and 2 (start, actors): the map of the lessons, head counts ---
+
+def lesson_map(folder=None):
+    """The lessons in teaching order, from ``notebooks/lessons.toml`` and each lesson's front
+    matter: number, title, key, file and minutes (empty where the lesson is not written yet).
+
+    ``folder`` is the notebooks folder; by default LESSONKIT_NOTEBOOKS, else the ``notebooks/``
+    folder of the source checkout. Raises LessonkitError if it holds no lessons.toml.
+
+    >>> m = lesson_map()
+    >>> list(m.columns)
+    ['lesson', 'title', 'key', 'file', 'minutes']
+    >>> m.loc[0, "key"]
+    'start'
+    """
+    import os
+    import re
+    import tomllib
+    from pathlib import Path
+
+    import pandas as pd
+
+    folder = Path(folder or os.environ.get("LESSONKIT_NOTEBOOKS") or Path(__file__).resolve().parents[2] / "notebooks")
+    toml = folder / "lessons.toml"
+    if not toml.exists():
+        raise LessonkitError(f"no lessons.toml in {folder}; set LESSONKIT_NOTEBOOKS to the notebooks folder")
+    rows = []
+    for number, entry in enumerate(tomllib.loads(toml.read_text(encoding="utf-8"))["lesson"]):
+        path, minutes = folder / entry["file"], None
+        if path.exists():
+            front = path.read_text(encoding="utf-8").split("\n---", 1)[0]
+            found = re.search(r"^\s+minutes:\s*(\d+)\s*$", front, re.MULTILINE)
+            minutes = int(found.group(1)) if found else None
+        rows.append({"lesson": number, "title": entry["title"], "key": entry["key"], "file": entry["file"],
+                     "minutes": minutes})
+    frame = pd.DataFrame(rows)
+    frame["minutes"] = frame["minutes"].astype("Int64")
+    return frame
+
+
+def head_count(host: bool = True, ministers: bool = True, organisations: bool = True,
+               exclude: tuple[str, ...] = ()) -> int:
+    """How many people sat at the summit table, under one counting rule.
+
+    By default everyone the actors table marks as attending. ``host=False`` leaves out the
+    host's representative (the state whose attendance note starts with 'Host');
+    ``ministers=False`` leaves out people sent at minister level (a role naming a minister
+    who is not a prime minister); ``organisations=False`` leaves out the heads of
+    organisations; ``exclude`` leaves out whoever represents the given actor ids.
+    Different rules give different totals, which is one reason outlets reported different
+    numbers.
+
+    >>> head_count() >= head_count(host=False) >= head_count(host=False, ministers=False)
+    True
+    """
+    actors = load("actors")
+    kinds = actors.set_index("actor_id")["kind"]
+    people = actors[(actors["kind"] == "person") & (actors["at_summit"] == "attended")]
+    if not host:
+        hosts = actors.loc[actors["attendance_note"].fillna("").str.startswith("Host"), "actor_id"]
+        people = people[~people["represents"].isin(set(hosts))]
+    if not ministers:
+        role = people["role"].fillna("")
+        people = people[~(role.str.contains("Minister") & ~role.str.contains("Prime Minister"))]
+    if not organisations:
+        people = people[people["represents"].map(kinds) != "organisation"]
+    if exclude:
+        people = people[~people["represents"].isin(set(exclude))]
+    return int(len(people))

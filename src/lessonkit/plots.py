@@ -233,3 +233,193 @@ def game_chart(game) -> Chart:
     ax.spines[:].set_visible(False)
     alt = "Payoff table of the truce game. " + game.verdict()
     return _finish(fig, "The truce game", "a model; the numbers are the sliders' values, not facts", alt)
+
+
+CURRENCY_COLOURS = {"GBP": PALETTE["blue"], "EUR": PALETTE["orange"], "USD": PALETTE["green"]}
+KIND_COLOURS = {"loan": PALETTE["blue"], "export_finance": PALETTE["sky"], "contract_value": PALETTE["orange"],
+                "military_aid": PALETTE["vermillion"], "budget_target": PALETTE["purple"],
+                "grant": PALETTE["green"], "fund": PALETTE["black"], "equipment": PALETTE["grey"]}
+
+
+def _room_for_source_line(fig) -> None:
+    """Leave space under the x-axis label so the source line never overlaps it."""
+    fig.subplots_adjust(bottom=min(0.45, 0.95 / fig.get_figheight()))
+
+
+def _money(v: float) -> str:
+    return f"{v / 1e9:,.2f}bn" if abs(v) >= 1e9 else f"{v / 1e6:,.0f}m"
+
+
+def announcement_chart(frame, currency: str = "GBP", log: bool = False, title: str | None = None) -> Chart:
+    """Horizontal bars, one per row (e.g. from ``analysis.per_announcement``), converted to one
+    currency, coloured by kind of money with the kind also written on each bar; ``log=True``
+    uses a logarithmic axis for figures that span orders of magnitude."""
+    import textwrap
+
+    from matplotlib.patches import Patch
+
+    plt = _pyplot()
+    rows = analysis.in_currency(frame[frame["amount"].notna()], currency)
+    col = f"amount_{currency}"
+    rows = rows.sort_values(col).reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(10, 0.62 * len(rows) + 1.9))
+    ax.barh(range(len(rows)), rows[col], color=[KIND_COLOURS.get(k, PALETTE["grey"]) for k in rows["kind"]])
+    for y, (v, k, c) in enumerate(zip(rows[col], rows["kind"], rows["currency"])):
+        printed = "" if c == currency else f", printed in {c}"
+        ax.text(v, y, f"  {_money(v)} {currency}: {k.replace('_', ' ')}{printed}", va="center", fontsize=8.5)
+    ax.set_yticks(range(len(rows)), [textwrap.fill(t, 42) for t in rows["item"]], fontsize=8.5)
+    ax.set_ylabel("Announcement")
+    if log:
+        ax.set_xscale("log")
+        ax.set_xlim(rows[col].min() / 2, rows[col].max() * 25)
+        ax.xaxis.set_major_formatter(lambda x, _: f"{x / 1e9:g}bn")
+        ax.set_xlabel(f"Amount in {currency}, logarithmic scale: each step is ten times the one before")
+    else:
+        ax.set_xlim(0, rows[col].max() * 1.6)
+        ax.xaxis.set_major_formatter(lambda x, _: f"{x / 1e9:g}")
+        ax.set_xlabel(f"Amount, billions of {currency} (converted at the data's dated rates where needed)")
+    ax.spines[["right", "top"]].set_visible(False)
+    kinds = [k for k in KIND_COLOURS if k in set(rows["kind"])]
+    ax.legend(handles=[Patch(color=KIND_COLOURS[k], label=k.replace("_", " ")) for k in kinds],
+              loc="lower left", bbox_to_anchor=(0, 1.0), ncol=len(kinds), frameon=False, fontsize=8.5)
+    _room_for_source_line(fig)
+    alt = (f"Bar chart of {len(rows)} figures in {currency}{' on a logarithmic scale' if log else ''}, "
+           "each labelled with its kind of money: " +
+           "; ".join(f"{i}: {_money(v)} ({k.replace('_', ' ')})" for i, v, k in
+                     zip(rows["item"], rows[col], rows["kind"])) + ".")
+    title = title or f"Money figures, one per announcement, in {currency}"
+    return _finish(fig, title, f"data/pledges.csv ({len(set(rows['source_id']))} sources); "
+                               "rates: data/exchange_rates.csv", alt)
+
+
+def versions_chart(report_group: str, currency: str = "GBP") -> Chart:
+    """One announcement as each source printed it, every version converted to one currency
+    with the data's dated rates: bars coloured and labelled by the currency it was printed in."""
+    from matplotlib.patches import Patch
+
+    plt = _pyplot()
+    found = analysis.versions(report_group)
+    rows = analysis.in_currency(found[found["amount"].notna()], currency).iloc[::-1]
+    outlet = load("sources").set_index("source_id")["publisher"]
+    col = f"amount_{currency}"
+    fig, ax = plt.subplots(figsize=(10, 0.55 * len(rows) + 1.9))
+    values = rows[col] / 1e9
+    labels = ["Seed article" if s == "seed-article" else str(outlet.get(s, s)).split(",")[0]
+              for s in rows["source_id"]]
+    ax.barh(range(len(rows)), values, color=[CURRENCY_COLOURS.get(c, PALETTE["grey"]) for c in rows["currency"]],
+            hatch=["//" if s == "seed-article" else "" for s in rows["source_id"]], edgecolor="white")
+    for y, (v, printed) in enumerate(zip(values, rows["as_reported"])):
+        short = printed if len(printed) <= 44 else printed[:42].rsplit(" ", 1)[0].rstrip(" …") + " …"
+        ax.text(v, y, f"  {v:,.2f}bn {currency}   printed: {short}", va="center", fontsize=8)
+    ax.set_yticks(range(len(rows)), labels, fontsize=9)
+    ax.set_xlabel(f"Amount, billions of {currency} (converted at the data's dated rates)")
+    ax.set_ylabel("Who reported it")
+    ax.set_xlim(0, values.max() * 2.3)
+    ax.spines[["right", "top"]].set_visible(False)
+    printed_in = [c for c in CURRENCY_COLOURS if c in set(rows["currency"])]
+    ax.legend(handles=[Patch(color=CURRENCY_COLOURS[c], label=f"printed in {c}") for c in printed_in],
+              loc="lower left", bbox_to_anchor=(0, 1.0), ncol=3, frameon=False, fontsize=8.5)
+    _room_for_source_line(fig)
+    spread = f"{values.min():,.2f} to {values.max():,.2f}" if len(rows) else "none"
+    alt = (f"Bar chart of {len(rows)} reported versions of one announcement, converted to billions of "
+           f"{currency}: from {spread}. " + "; ".join(f"{lab}: printed {p}" for lab, p in
+                                                      zip(labels, rows["as_reported"])) + ".")
+    rates = sorted({analysis.rate(c, currency)[1] for c in set(rows["currency"])} - {""})
+    source = (f"data/pledges.csv, report group {report_group}; "
+              f"rates: data/exchange_rates.csv ({', '.join(rates) or 'none needed'})")
+    return _finish(fig, f"One announcement, {len(rows)} versions, all in {currency}", source, alt)
+
+
+# --- Lessons 5 and 7 (ceasefire, capstone) ---
+
+def truce_games_chart(games: dict) -> Chart:
+    """Payoff tables of several truce games side by side (e.g. without and with guarantees),
+    each titled with its label and its stable outcome outlined and named.
+
+    ``games`` maps a short label to a :class:`lessonkit.game.TruceGame`.
+    """
+    plt = _pyplot()
+    import textwrap
+
+    from .game import MOVES
+
+    fig, axes = plt.subplots(1, len(games), figsize=(5.2 * len(games), 4.4), squeeze=False)
+    for ax, (label, game) in zip(axes[0], games.items()):
+        stable = set(game.equilibria())
+        for i, a in enumerate(MOVES):
+            for j, b in enumerate(MOVES):
+                on = (a, b) in stable
+                ax.add_patch(plt.Rectangle((j, i), 0.96, 0.94, color=PALETTE["sky"] if on else "#EEEEEE",
+                                           ec=PALETTE["blue"] if on else "none", lw=2.5 if on else 0))
+                ax.text(j + 0.48, i + 0.45, f"A gets {game.payoff(a, b):g}\nB gets {game.payoff(b, a):g}"
+                        + ("\n\u2605 stable" if on else ""), ha="center", va="center", fontsize=10,
+                        fontweight="bold" if on else "normal")
+        ax.set_xlim(0, 2)
+        ax.set_ylim(2, 0)
+        ax.set_xticks([0.48, 1.48], [f"B {m}s" for m in MOVES])
+        ax.set_yticks([0.45, 1.45], [f"A {m}s" for m in MOVES])
+        ax.set_xlabel("Side B's move (points: chosen, not measured)")
+        ax.tick_params(length=0)
+        ax.spines[:].set_visible(False)
+        settings = (f"gain {game.gain:g}, penalty {game.penalty:g}, chance seen {game.verification:g}, "
+                    f"peace {game.peace:g}, war cost {game.war_cost:g}")
+        ax.set_title(f"{label}\n{settings}", fontsize=9.5, loc="left")
+    _room_for_source_line(fig)
+    fig.subplots_adjust(wspace=0.45, top=0.78)
+    alt = "Payoff tables of the truce game side by side. " + " ".join(
+        f"{label}: {textwrap.shorten(game.verdict(), 90)}" for label, game in games.items())
+    return _finish(fig, "The truce game: what changes the stable outcome",
+                   "a model; the points are chosen values, not data about the war", alt)
+
+
+def stance_timeline_chart(topic: str, theme: str | None = None, actors: list[str] | None = None) -> Chart:
+    """Who said what on one topic, and when: one row per actor, a dot per recorded position
+    coloured and labelled by stance; events of ``theme`` are marked as lettered dashed lines."""
+    plt = _pyplot()
+    rows = analysis.positions(topic=topic)
+    if actors is not None:
+        rows = rows[rows["actor_id"].isin(actors)]
+    order = list(dict.fromkeys(rows.sort_values(["date", "actor"])["actor"]))
+    events = analysis.timeline(theme=theme) if theme else None
+    n_events = 0 if events is None else len(events)
+    fig, ax = plt.subplots(figsize=(11, 0.55 * len(order) + 0.3 * n_events + 2.2))
+    for _, p in rows.iterrows():
+        y = order.index(p["actor"])
+        ax.plot(p["date"], y, "o", color=STANCE_COLOURS[p["stance"]], markersize=11, markeredgecolor="black",
+                markeredgewidth=0.5)
+        ax.annotate(p["stance"], (p["date"], y), xytext=(0, 9), textcoords="offset points", ha="center",
+                    fontsize=8)
+    key = []
+    if events is not None:
+        for n, (_, e) in enumerate(events.iterrows()):
+            letter = chr(ord("A") + n)
+            ax.axvline(e["date"], color=PALETTE["grey"], linestyle="--", linewidth=1, zorder=0)
+            ax.text(e["date"], -0.9, letter, ha="center", va="bottom", fontsize=9, fontweight="bold")
+            key.append(f"{letter}  {e['date']:%-d %b}: {e['title']}")
+    ax.axvline(analysis.summit_date(), color=PALETTE["black"], linestyle=":", linewidth=1, zorder=0)
+    ax.text(analysis.summit_date(), len(order) - 0.35, " London summit", fontsize=8, va="bottom")
+    ax.set_yticks(range(len(order)), order)
+    ax.set_ylim(len(order) - 0.2, -1.2)
+    ax.set_ylabel("Actor")
+    ax.set_xlabel("Date of the statement (2025)")
+    import matplotlib.dates as mdates
+
+    ax.xaxis.set_major_locator(mdates.WeekdayLocator(byweekday=mdates.MO))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%-d %b"))
+    ax.spines[["right", "top"]].set_visible(False)
+    from matplotlib.lines import Line2D
+
+    ax.legend(handles=[Line2D([], [], marker="o", linestyle="", color=c, markersize=9, label=s)
+                       for s, c in STANCE_COLOURS.items() if s in set(rows["stance"])],
+              loc="lower left", bbox_to_anchor=(0, 1.0), ncol=4, frameon=False, fontsize=9)
+    if key:
+        ax.text(1.02, 1.0, "Events (dashed lines)\n" + "\n".join(key), transform=ax.transAxes, fontsize=8.5,
+                va="top", ha="left", linespacing=1.6)
+    _room_for_source_line(fig)
+    topic_name = load("topics").set_index("topic_id").loc[topic, "name"]
+    alt = (f"Dot chart of {len(rows)} recorded positions on {topic_name.lower()} by {len(order)} actors, in date "
+           f"order: " + "; ".join(f"{p['actor']} {p['stance']} on {p['date']:%-d %B}" for _, p in
+                                  rows.sort_values('date').iterrows()) + "."
+           + (" Lettered lines mark events: " + "; ".join(key) + "." if key else ""))
+    return _finish(fig, f"{topic_name}: who said what, and when", "data/positions.csv and data/events.csv "
+                   "(each row cites its source; see the sources table)", alt)

@@ -46,9 +46,25 @@ def table_html(frame, columns: dict[str, str], caption: str = "", limit: int = 6
 
 def _box(controls: list, out: w.HTML, title: str) -> w.VBox:
     header = w.HTML(f"<strong>{_e(title)}</strong>")
-    box = w.VBox([header, w.HBox(controls, layout=w.Layout(flex_flow="row wrap", gap="8px")), out])
+    box = w.VBox([header, w.HBox(controls, layout=w.Layout(flex_flow="row wrap", align_items="center")), out])
     box.add_class("lessonkit-explorer")
     return box
+
+
+def controls(box: w.Box) -> list[w.DOMWidget]:
+    """Every control inside an explorer, depth first (its output is ``box.children[-1]``)."""
+    found, stack = [], list(box.children[1:-1])
+    while stack:
+        child = stack.pop(0)
+        if isinstance(child, w.Box):
+            stack[:0] = list(child.children)
+        elif isinstance(child, (w.Button, w.ValueWidget)) and not isinstance(child, w.HTML):
+            found.append(child)
+    return found
+
+
+EXPLORERS = ("timeline_explorer", "actor_explorer", "pledge_explorer", "currency_converter",
+             "position_explorer", "quote_explorer", "truce_game_explorer", "claim_stepper")
 
 
 def _names(ids) -> list[tuple[str, str]]:

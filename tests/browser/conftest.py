@@ -52,6 +52,13 @@ def lessons() -> list[Path]:
     return sorted((REPO / "notebooks").glob("[0-9][0-9]-*.md")) + [SAMPLE]
 
 
+def pytest_generate_tests(metafunc):
+    """A test that asks for ``lesson_notebook`` runs once per lesson's student edition."""
+    if "lesson_notebook" in metafunc.fixturenames:
+        names = [p.with_suffix(".ipynb").name for p in lessons()]
+        metafunc.parametrize("lesson_notebook", names, ids=names)
+
+
 # --------------------------------------------------------------------------- reporting
 
 

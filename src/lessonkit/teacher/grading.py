@@ -467,6 +467,7 @@ def _main(args) -> int:
                unit="file", desc=f"grading {lesson}", dynamic_ncols=True)
     notebooks = [i for i in todo if loaded[i][0].kind == "notebook"]
     pool = None
+    interrupted = False
     try:
         futures = {}
         if notebooks:
@@ -496,16 +497,15 @@ def _main(args) -> int:
             keep(i, result)
             bar.update()
     except KeyboardInterrupt:
+        interrupted = True
         bar.close()
-        if pool:
-            pool.shutdown(wait=False, cancel_futures=True)
         print(f"lessonkit grade: interrupted; {len(results)} of {len(subs)} results are cached in "
               f"{out / '.cache'}; run the same command again to go on. No gradebook was written.",
               file=sys.stderr)
         return 130
     finally:
         if pool:
-            pool.shutdown(wait=True, cancel_futures=True)
+            pool.shutdown(wait=not interrupted, cancel_futures=True)
         bar.close()
         import shutil
 

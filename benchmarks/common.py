@@ -1,0 +1,92 @@
+"""Shared by the benchmark scripts: alternate baseline and subject, report median and range,
+their ratio, and the machine, as Markdown that RESULTS.md collects."""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from importlib import metadata
+from pathlib import Path
+from typing import Callable
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+PACKAGES = ("lessonkit", "pandas", "numpy", "matplotlib", "ipywidgets", "jupyterlab", "nbclient", "ipykernel")
+
+
+def machine() -> str:
+    """One line on the machine and the versions measured."""
+    mem = ""
+    try:
+        kb = int(next(line.split()[1] for line in open("/proc/meminfo") if line.startswith("MemTotal")))
+        mem = f", {kb / 1024 / 1024:.0f} GiB"
+    except (OSError, StopIteration, ValueError):
+        pass
+    versions = []
+    for name in PACKAGES:
+        try:
+            versions.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            pass
+    return (f"{os.cpu_count()} cores{mem}, {platform.system()} {platform.machine()}, "
+            f"Python {platform.python_version()}; " + ", ".join(versions))
+
+
+def timed(fn: Callable[[], object]) -> float:
+    t = time.perf_counter()
+    fn()
+    return time.perf_counter() - t
+
+
+def alternate(baseline: Callable[[], object], subject: Callable[[], object], runs: int,
+              warmup: int = 1) -> tuple[list[float], list[float]]:
+    """Run baseline and subject alternately (warm-up runs discarded); return both timings."""
+    for _ in range(warmup):
+        baseline(), subject()
+    base, subj = [], []
+    for i in range(runs):
+        pair = [(base, baseline), (subj, subject)]
+        for times, fn in (pair if i % 2 == 0 else pair[::-1]):
+            times.append(timed(fn))
+    return base, subj
+
+
+def command(args: list[str], env: dict | None = None, cwd: Path | None = None) -> Callable[[], None]:
+    """A callable running a command to completion (its output discarded); fails loudly."""
+    def run() -> None:
+        subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       env=env, cwd=cwd)
+    return run
+
+
+def summary(times: list[float], unit: str = "s") -> str:
+    scale = 1000 if unit == "ms" else 1
+    med = statistics.median(times) * scale
+    return f"{med:.3g} {unit} (range {min(times) * scale:.3g}–{max(times) * scale:.3g}, n={len(times)})"
+
+
+def report(title: str, rows: list[tuple[str, list[float]]], target: str, met: bool | None,
+           unit: str = "s", notes: str = "") -> str:
+    """A Markdown section: each row's median and range, ratios to the first row, the target."""
+    base = statistics.median(rows[0][1])
+    lines = [f"### {title}", "", f"Command: `python {' '.join([Path(sys.argv[0]).name] + sys.argv[1:])}`  ",
+             f"Machine: {machine()}", "", "| what | median (range) | ratio to baseline |", "| --- | --- | --- |"]
+    for name, times in rows:
+        lines.append(f"| {name} | {summary(times, unit)} | {statistics.median(times) / base:.2f} |")
+    verdict = "" if met is None else (" — **met**" if met else " — **not met**")
+    lines += ["", f"Target: {target}{verdict}"]
+    if notes:
+        lines += ["", notes]
+    return "\n".join(lines) + "\n"
+
+
+def save(name: str, text: str) -> None:
+    """Print a section and keep it in benchmarks/results/NAME.md for RESULTS.md."""
+    print(text)
+    out = HERE / "results"
+    out.mkdir(exist_ok=True)
+    (out / f"{name}.md").write_text(text, encoding="utf-8")

@@ -1,0 +1,239 @@
+"""What grading writes: the gradebook, one feedback file per student, the class report.
+
+Every file is written atomically (a temporary file, then one rename) and its content
+depends only on the results, never on the time or the order of the run, so grading the
+same submissions twice gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import html
+import io
+import json
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+_STATUS_WORDS = {"correct": "correct", "incorrect": "not yet", "invalid": "not in the expected form",
+                 "not_attempted": "not attempted"}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One gradebook row: a student's scores and why the submission was not (fully) graded."""
+
+    student: str
+    file: str
+    kind: str
+    graded: bool
+    scores: dict[str, int] = field(default_factory=dict)
+    verdicts: dict[str, list] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int | None:
+        """Exercises correct, or None when the submission was not graded."""
+        return sum(self.scores.values()) if self.graded else None
+
+    @property
+    def problem(self) -> str:
+        """All problems in one cell."""
+        return "; ".join(self.problems)
+
+
+def unique_students(rows: list[Row]) -> list[Row]:
+    """Rows sorted by student, each student id made unique (two files of one student get two rows).
+
+    >>> rows = unique_students([Row("ana", "b.ipynb", "notebook", True), Row("ana", "a.json", "record", True)])
+    >>> [(r.student, r.file) for r in rows]
+    [('ana', 'a.json'), ('ana (2)', 'b.ipynb')]
+    """
+    rows = sorted(rows, key=lambda r: (r.student.casefold(), r.student, r.file))
+    files: dict[str, list[str]] = {}
+    for r in rows:
+        files.setdefault(r.student, []).append(r.file)
+    out, seen = [], {}
+    for r in rows:
+        if len(files[r.student]) > 1:
+            n = seen[r.student] = seen.get(r.student, 0) + 1
+            note = f"{len(files[r.student])} submissions for {r.student!r} ({', '.join(files[r.student])}); one row each"
+            r = replace(r, student=r.student if n == 1 else f"{r.student} ({n})", problems=[*r.problems, note])
+        out.append(r)
+    return out
+
+
+def _cell(value: Any) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA) else text
+
+
+def gradebook_csv(exercise_ids: list[str], rows: list[Row]) -> str:
+    """The gradebook: student, file, one column per exercise (1/0, empty if not graded), total, problem."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["student", "file", *exercise_ids, "total", "problem"])
+    for r in rows:
+        scores = [r.scores.get(e, 0) if r.graded else "" for e in exercise_ids]
+        w.writerow([_cell(r.student), _cell(r.file), *scores, "" if r.total is None else r.total, _cell(r.problem)])
+    return buf.getvalue()
+
+
+def _md(text: str) -> str:
+    """Student-controlled text made inert in Markdown (no HTML, links or emphasis)."""
+    text = html.escape(" ".join(str(text).split()), quote=False)
+    return re.sub(r"([\\`*_\[\]#|])", r"\\\1", text)
+
+
+def feedback_markdown(lesson: str, exercises: dict, row: Row) -> str:
+    """Feedback for one student: what was right, what to revisit (prompt, checker's message, first hint).
+
+    Never the expected answer: only the prompt, the checker's message about the student's
+    own answer and the lesson's first hint.
+    """
+    lines = [f"# Feedback on lesson {lesson}: {_md(row.student)}", "", f"Submission: `{row.file.replace('`', '')}`", ""]
+    if not row.graded:
+        lines += ["Your submission could not be graded:", "", f"> {_md(row.problem)}", "",
+                  "Please check the file and talk to your teacher.", ""]
+        return "\n".join(lines)
+    lines += [f"**{row.total} of {len(exercises)} exercises correct.**", ""]
+    right = [e for e in exercises if row.scores.get(e)]
+    again = [e for e in exercises if not row.scores.get(e)]
+    if right:
+        lines += ["## What you got right", ""]
+        lines += [f"- **{e}**: {_md(exercises[e].prompt)}" for e in right]
+        lines.append("")
+    if again:
+        lines += ["## What to revisit", ""]
+        for e in again:
+            status, message = (row.verdicts.get(e) or ["not_attempted", "no answer was checked."])[:2]
+            lines.append(f"- **{e}**: {_md(exercises[e].prompt)}")
+            lines.append(f"  - Your last answer: {_STATUS_WORDS.get(status, 'not yet')}: {_md(message)}")
+            if exercises[e].hints:
+                lines.append(f"  - Hint: {_md(exercises[e].hints[0])}")
+        lines.append("")
+    if row.problems:
+        lines += ["## Notes from grading", ""] + [f"- {_md(p)}" for p in row.problems] + [""]
+    return "\n".join(lines)
+
+
+def chart_png(exercise_ids: list[str], rates: list[float], lesson: str, graded: int) -> bytes:
+    """A horizontal bar chart of the share of graded submissions passing each exercise (PNG bytes)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(7.5, 1.6 + 0.42 * len(exercise_ids)), dpi=100)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    ys = list(range(len(exercise_ids)))[::-1]
+    ax.barh(ys, rates, color="#0072B2")
+    for y, rate in zip(ys, rates):
+        ax.text(min(rate + 1.5, 88), y, f"{rate:.0f}%", va="center", fontsize=9)
+    ax.set_yticks(ys, exercise_ids)
+    ax.set_xlim(0, 100)
+    ax.set_xlabel(f"submissions passing (% of {graded} graded)")
+    ax.set_ylabel("exercise")
+    ax.set_title(f"Lesson {lesson}: share of submissions passing each exercise")
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", metadata={"Software": None})
+    return buf.getvalue()
+
+
+def report_html(lesson: str, exercises: dict, rows: list[Row], notes: list[str]) -> str:
+    """The class report: bar chart, per-exercise table, problems and run notes, all escaped."""
+    e = html.escape
+    ids = list(exercises)
+    graded = [r for r in rows if r.graded]
+    passed = [sum(r.scores.get(i, 0) for r in graded) for i in ids]
+    rates = [100 * p / len(graded) if graded else 0.0 for p in passed]
+    png = base64.b64encode(chart_png(ids, rates, lesson, len(graded))).decode("ascii")
+    alt = (f"Bar chart of the share of the {len(graded)} graded submissions passing each exercise of lesson "
+           f"{lesson}: " + ", ".join(f"{i} {r:.0f}%" for i, r in zip(ids, rates)) + ".")
+    mean = sum(r.total for r in graded) / len(graded) if graded else 0
+    table = "".join(
+        f"<tr><td><code>{e(i)}</code></td><td>{e(exercises[i].prompt)}</td>"
+        f"<td class=n>{p}</td><td class=n>{len(graded)}</td><td class=n>{r:.0f}%</td></tr>"
+        for i, p, r in zip(ids, passed, rates))
+    problems = "".join(f"<li><strong>{e(r.student)}</strong> (<code>{e(r.file)}</code>"
+                       f"{'' if r.graded else ', not graded'}): {e(r.problem)}</li>"
+                       for r in rows if r.problems)
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Class report: lesson {e(lesson)}</title>
+<style>
+body {{ font-family: system-ui, sans-serif; max-width: 60em; margin: 2em auto; padding: 0 1em; color: #111; }}
+table {{ border-collapse: collapse; }} th, td {{ border: 1px solid #999; padding: 0.3em 0.6em; text-align: left; }}
+td.n {{ text-align: right; }} img {{ max-width: 100%; }}
+</style>
+</head>
+<body>
+<h1>Class report: lesson {e(lesson)}</h1>
+<p>{len(rows)} submissions, {len(graded)} graded; mean score {mean:.1f} of {len(ids)}.
+{len(rows) - len(graded)} could not be graded and {sum(bool(r.problems) for r in rows)} have problems (listed below).</p>
+<h2>Exercises</h2>
+<figure>
+<img src="data:image/png;base64,{png}" alt="{e(alt)}">
+<figcaption>Share of graded submissions whose last answer to each exercise is correct.</figcaption>
+</figure>
+<table>
+<caption>Submissions passing each exercise</caption>
+<thead><tr><th scope=col>exercise</th><th scope=col>prompt</th><th scope=col>passed</th>
+<th scope=col>graded</th><th scope=col>rate</th></tr></thead>
+<tbody>{table}</tbody>
+</table>
+<h2>Problems</h2>
+{f"<ul>{problems}</ul>" if problems else "<p>None.</p>"}
+<h2>Run notes</h2>
+<ul>{"".join(f"<li>{e(n)}</li>" for n in notes)}</ul>
+</body>
+</html>
+"""
+
+
+def feedback_names(rows: list[Row]) -> list[str]:
+    """A file name per row, from the student id, safe and unique.
+
+    >>> feedback_names([Row("Ana Li", "a", "record", True), Row("ana/li", "b", "record", True)])
+    ['Ana_Li.md', 'ana_li-2.md']
+    """
+    names, used = [], set()
+    for r in rows:
+        stem = re.sub(r"[^A-Za-z0-9._-]+", "_", r.student).strip("._-")[:80] or "student"
+        name, n = f"{stem}.md", 1
+        while name.casefold() in used:
+            n += 1
+            name = f"{stem}-{n}.md"
+        used.add(name.casefold())
+        names.append(name)
+    return names
+
+
+def write_all(out: Path, lesson: str, exercises: dict, rows: list[Row], notes: list[str]) -> None:
+    """Write gradebook.csv, feedback/*.md, report.html and run-notes.txt into out, atomically."""
+    from .._record import write_atomic
+
+    ids = list(exercises)
+    folder = out / "feedback"
+    folder.mkdir(parents=True, exist_ok=True)
+    names = feedback_names(rows)
+    for row, name in zip(rows, names):
+        write_atomic(folder / name, feedback_markdown(lesson, exercises, row))
+    manifest = out / ".cache" / "feedback-files.json"
+    try:  # remove feedback a previous run wrote for submissions that are gone
+        for old in set(json.loads(manifest.read_text(encoding="utf-8"))) - set(names):
+            if "/" not in old and "\\" not in old:
+                (folder / old).unlink(missing_ok=True)
+    except (OSError, ValueError, TypeError):
+        pass
+    manifest.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(manifest, json.dumps(sorted(names)) + "\n")
+    write_atomic(out / "report.html", report_html(lesson, exercises, rows, notes))
+    write_atomic(out / "run-notes.txt", "\n".join(notes) + "\n")
+    write_atomic(out / "gradebook.csv", gradebook_csv(ids, rows))  # last: its presence means a finished run

@@ -1,0 +1,223 @@
+"""The repository works on Binder: what repo2docker does, reproduced without Docker.
+
+repo2docker clones the repository, starts from an image that already has jupyterlab,
+notebook and ipywidgets, installs ``binder/requirements.txt`` from the repository's root and
+runs ``binder/postBuild`` there. The slow test below does the same in a fresh venv, then
+executes the student editions (nbclient, in that venv's own kernel) and checks that
+``lessonkit`` is imported from the installed environment, not from the source tree.
+
+What tree is tested
+    Binder builds a commit, so in CI (``CI`` set) the test clones ``HEAD`` with
+    ``git clone``: exactly what Binder would get. On a developer's machine with uncommitted
+    changes, a clone would silently test the last commit instead of the work in progress,
+    so there the test copies the files git would commit (``git ls-files --cached --others
+    --exclude-standard``: tracked files as they are now, plus untracked files that are not
+    ignored). A clean working tree is cloned as in CI. ``LESSONKIT_BINDER_SOURCE=clone`` or
+    ``=worktree`` forces one or the other. The test prints which one it used.
+
+It needs git, network access to the package index and about a minute.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+import time
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+BINDER = REPO / "binder"
+PINNED = ["jupyterlab", "ipykernel", "ipywidgets", "jupytext", "nbclient", "numpy", "pandas",
+          "matplotlib", "filelock", "tqdm"]
+
+
+def requirements() -> dict[str, str]:
+    """binder/requirements.txt as {name: pinned version}; '.' maps to ''."""
+    pins = {}
+    for line in (BINDER / "requirements.txt").read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        name, _, version = line.partition("==")
+        pins[name.strip().lower()] = version.strip()
+    return pins
+
+
+# --------------------------------------------------------------------------- fast checks
+
+
+def test_requirements_pin_the_versions_of_the_development_environment():
+    pins = requirements()
+    assert "." in pins, "binder/requirements.txt must list '.' (Binder does not install the repo itself)"
+    assert set(PINNED) <= set(pins), f"not pinned: {sorted(set(PINNED) - set(pins))}"
+    drift = {name: (pins[name], metadata.version(name)) for name in PINNED if pins[name] != metadata.version(name)}
+    assert not drift, f"binder/requirements.txt pins (pinned, installed here) differ: {drift}"
+
+
+def test_runtime_is_a_python_that_lessonkit_supports():
+    runtime = (BINDER / "runtime.txt").read_text().strip()
+    assert re.fullmatch(r"python-3\.\d+", runtime), runtime
+    assert tuple(map(int, runtime.split("-")[1].split("."))) >= (3, 11), "lessonkit needs Python 3.11+"
+
+
+def test_post_build_stops_on_the_first_failure():
+    text = (BINDER / "postBuild").read_text()
+    assert text.startswith("#!/usr/bin/env bash\n") or text.startswith("#!/bin/bash\n")
+    assert "set -euo pipefail" in text
+    assert "lessonkit build --edition student --out editions" in text
+    assert "lessonkit settings" in text
+
+
+# --------------------------------------------------------------------------- the Binder proxy
+
+
+def _git(*args: str, cwd: Path = REPO) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
+
+
+def binder_tree(dest: Path) -> str:
+    """Put what Binder would build into dest; return how it was made."""
+    if shutil.which("git") is None or not (REPO / ".git").exists():
+        pytest.skip("needs git and a git checkout of the repository")
+    choice = os.environ.get("LESSONKIT_BINDER_SOURCE", "")
+    if choice not in ("", "clone", "worktree"):
+        raise ValueError(f"LESSONKIT_BINDER_SOURCE={choice!r}; use 'clone' or 'worktree'")
+    dirty = _git("status", "--porcelain", "--untracked-files=all").strip()
+    if choice == "clone" or (not choice and (os.environ.get("CI") or not dirty)):
+        head = _git("rev-parse", "HEAD").strip()
+        subprocess.run(["git", "clone", "--quiet", "--no-checkout", str(REPO), str(dest)], check=True)
+        _git("checkout", "--quiet", "--detach", head, cwd=dest)
+        return f"git clone of HEAD {head[:12]}"
+    files = _git("ls-files", "-z", "--cached", "--others", "--exclude-standard").split("\0")
+    copied = 0
+    for name in filter(None, files):
+        src = REPO / name
+        if src.is_file():  # tracked files deleted in the working tree are skipped
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest / name)
+            copied += 1
+    return f"copy of the working tree's {copied} committable files (uncommitted changes included)"
+
+
+def python_for(runtime: str) -> str:
+    """An interpreter of the version binder/runtime.txt asks for."""
+    version = runtime.strip().removeprefix("python-")
+    if f"{sys.version_info.major}.{sys.version_info.minor}" == version:
+        return sys.executable
+    found = shutil.which(f"python{version}")
+    if found:
+        return found
+    reason = f"binder/runtime.txt asks for Python {version}, which is not installed here"
+    if os.environ.get("CI"):
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+def run(cmd: list[str], cwd: Path, env: dict, timeout: int = 900) -> str:
+    """Run a command; on failure, the error says which step failed, with its output."""
+    p = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+    if p.returncode:
+        pytest.fail(f"{' '.join(map(str, cmd))} failed ({p.returncode}) in {cwd}:\n"
+                    f"{p.stdout[-3000:]}\n{p.stderr[-3000:]}", pytrace=False)
+    return p.stdout
+
+
+EXECUTE = textwrap.dedent('''
+    """Run in the Binder venv: execute notebooks in its kernel, then ask the kernel where lessonkit is."""
+    import json, sys
+    from pathlib import Path
+    import nbformat
+    from nbclient import NotebookClient
+
+    def execute(nb, cwd):
+        NotebookClient(nb, timeout=120, kernel_name="python3", shutdown_kernel="immediate",
+                       resources={"metadata": {"path": str(cwd)}}).execute()
+        return nb
+
+    report = {"notebooks": {}}
+    for name in sys.argv[2:]:
+        path = Path(name)
+        nb = execute(nbformat.read(path, as_version=4), path.parent)
+        errors = [o.get("ename", o.get("name")) for c in nb.cells if c.cell_type == "code"
+                  for o in c.outputs if o.output_type == "error"
+                  or (o.output_type == "stream" and o.name == "stderr")]
+        report["notebooks"][name] = {"cells": sum(c.cell_type == "code" for c in nb.cells),
+                                     "errors": errors}
+    probe = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "import json, sys, lessonkit\\n"
+        "from lessonkit._paths import data_dir\\n"
+        "print(json.dumps({'file': lessonkit.__file__, 'prefix': sys.prefix, 'data': str(data_dir()),"
+        " 'executable': sys.executable}))")])
+    probe.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    execute(probe, Path(sys.argv[1]))
+    report["kernel"] = json.loads(probe.cells[0].outputs[0]["text"])
+    print(json.dumps(report))
+''')
+
+
+@pytest.mark.slow
+def test_binder_build_from_a_fresh_clone_runs_the_student_editions(tmp_path):
+    started = time.monotonic()
+    tree = tmp_path / "repo"
+    tree.mkdir()
+    how = binder_tree(tree)
+    print(f"Binder proxy: building from a {how}")
+    python = python_for((tree / "binder" / "runtime.txt").read_text())
+
+    venv = tmp_path / "env"
+    subprocess.run([python, "-m", "venv", str(venv)], check=True)
+    bin_ = venv / "bin"
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "LESSONKIT_DATA", "JUPYTER_PATH",
+                        "JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTERLAB_SETTINGS_DIR")}
+    env.update({"PATH": f"{bin_}{os.pathsep}{env.get('PATH', '')}", "VIRTUAL_ENV": str(venv),
+                "PYTHONNOUSERSITE": "1", "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+                "JUPYTER_PLATFORM_DIRS": "1", "LESSONKIT_RECORD_DIR": str(tmp_path / "records")})
+    (tmp_path / "records").mkdir()
+    pip = [str(bin_ / "python"), "-m", "pip", "install", "--quiet"]
+    run(pip + ["jupyterlab", "notebook", "ipywidgets"], cwd=tree, env=env)  # the base image's
+    run(pip + ["-r", "binder/requirements.txt"], cwd=tree, env=env)
+    post_build = tree / "binder" / "postBuild"
+    post_build.chmod(0o755)  # repo2docker makes it executable too
+    run(["./binder/postBuild"], cwd=tree, env=env)
+
+    # The student edition of every lesson, plus the sample lesson built by the installed CLI.
+    lessons = sorted((tree / "notebooks").glob("[0-9][0-9]-*.md"))
+    built = sorted((tree / "editions" / "student").glob("*.ipynb")) if lessons else []
+    assert [p.stem for p in built] == [p.stem for p in lessons]
+    assert not (tree / "editions" / "teacher").exists(), "postBuild must not build the teacher edition"
+    sample_out = tmp_path / "sample-edition"
+    run([str(bin_ / "lessonkit"), "build", "tests/sample/sample.md", "--edition", "student",
+         "--out", str(sample_out)], cwd=tree, env=env)
+    notebooks = built + [sample_out / "student" / "sample.ipynb"]
+
+    script = tmp_path / "execute.py"
+    script.write_text(EXECUTE)
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    report = json.loads(run([str(bin_ / "python"), str(script), str(outside), *map(str, notebooks)],
+                            cwd=outside, env=env).strip().splitlines()[-1])
+    for name, result in report["notebooks"].items():
+        assert result["errors"] == [], f"{name}: {result['errors']}"
+        assert result["cells"] > 0, name
+
+    kernel = report["kernel"]
+    site = Path(kernel["file"]).resolve()
+    assert Path(kernel["prefix"]).resolve() == venv.resolve(), f"the kernel ran in {kernel['prefix']}, not the Binder venv"
+    assert venv.resolve() in site.parents and "site-packages" in site.parts, f"lessonkit imported from {site}"
+    assert tree.resolve() not in site.parents and REPO not in site.parents, f"lessonkit imported from the source tree: {site}"
+    assert Path(kernel["data"]).resolve().is_relative_to(site.parent), f"data read from {kernel['data']}"
+
+    overrides = venv / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    settings = json.loads(overrides.read_text())
+    assert settings["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
+    assert settings["@jupyterlab/docmanager-extension:plugin"]["defaultViewers"]["markdown"] == "Jupytext Notebook"
+    print(f"Binder proxy: {len(notebooks)} notebooks ran in {time.monotonic() - started:.0f} s")

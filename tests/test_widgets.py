@@ -1,0 +1,93 @@
+"""Every explorer, as a Python object: it builds, each control changes what it shows, bad
+values are shown as messages, and its output is escaped HTML."""
+
+import itertools
+
+import ipywidgets as w
+import pytest
+
+from lessonkit import widgets
+
+
+def values_for(control):
+    if isinstance(control, w.Button):
+        return [None, None]
+    if getattr(control, "options", None):
+        return [o[1] if isinstance(o, tuple) else o for o in control.options]
+    if isinstance(control, w.Checkbox):
+        return [False, True]
+    if isinstance(control, (w.FloatSlider, w.IntSlider)):
+        return [control.min, control.max, (control.min + control.max) / 2]
+    return [0.0, 2.5, 1e12, -3.0]
+
+
+def test_the_list_of_explorers_is_complete():
+    public = {name for name in dir(widgets) if name.endswith(("_explorer", "_converter", "_stepper"))}
+    assert public == set(widgets.EXPLORERS)
+
+
+@pytest.mark.parametrize("name", widgets.EXPLORERS)
+def test_every_control_of_every_explorer_changes_the_output(name):
+    count = len(widgets.controls(getattr(widgets, name)()))
+    assert count, f"{name} has no controls"
+    for i in range(count):  # a fresh explorer for each control, so earlier filters don't hide changes
+        box = getattr(widgets, name)()
+        out = box.children[-1]
+        assert isinstance(out, w.HTML) and out.value
+        control = widgets.controls(box)[i]
+        if name == "claim_stepper" and control.description == "Your verdict":
+            box.children[1].children[-1].click()  # a guess shows only next to the revealed verdict
+        if name == "truce_game_explorer" and control.description.startswith("Chance"):
+            widgets.controls(box)[1].value = 10  # verification matters only when there is a penalty
+        seen = {out.value}
+        for value in values_for(control):
+            if isinstance(control, w.Button):
+                control.click()
+            else:
+                control.value = value
+            seen.add(out.value)
+        assert len(seen) > 1, f"{name}: changing {type(control).__name__} {control.description!r} changed nothing"
+
+
+@pytest.mark.parametrize("name", widgets.EXPLORERS)
+def test_explorer_controls_are_labelled_for_screen_readers(name):
+    for control in widgets.controls(getattr(widgets, name)()):
+        assert control.description or control.tooltip, f"{name}: a control has no label"
+
+
+def test_timeline_explorer_filters_by_actor_theme_and_period():
+    box = widgets.timeline_explorer()
+    actor, theme, period = widgets.controls(box)[:3]
+    out = box.children[-1]
+    period.value = "on"
+    assert "event" in out.value
+    for a, t in itertools.product([o[1] for o in actor.options][:6], [o[1] for o in theme.options]):
+        actor.value, theme.value = a, t
+        assert out.value.startswith("<p>")
+
+
+def test_claim_stepper_reveals_the_verdict_only_when_asked():
+    box = widgets.claim_stepper()
+    back, forward, guess, reveal = widgets.controls(box)
+    out = box.children[-1]
+    assert "Verdict" not in out.value
+    guess.value = "accurate"
+    reveal.click()
+    assert "Verdict" in out.value and "Sources" in out.value
+    forward.click()
+    assert "Verdict" not in out.value and guess.value is None
+
+
+def test_converter_explains_a_missing_rate_and_shows_the_rate_used():
+    box = widgets.currency_converter()
+    amount, base, quote = widgets.controls(box)
+    out = box.children[-1]
+    base.value, quote.value = "GBP", "EUR"
+    assert "per GBP" in out.value and "Source" in out.value
+    base.value, quote.value = "EUR", "EUR"
+    assert "is" in out.value
+
+
+def test_outputs_are_escaped():
+    box = widgets.claim_stepper()
+    assert "<script" not in box.children[-1].value
