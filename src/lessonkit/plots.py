@@ -51,23 +51,30 @@ class Chart:
 
 
 def _pyplot():
-    import matplotlib
-
-    matplotlib.use("Agg", force=False) if not matplotlib.get_backend() else None
     import matplotlib.pyplot as plt
 
     return plt
 
 
+def _figure(width: float, height: float):
+    """A new figure and its axes (closed again by _finish, so a notebook shows it once)."""
+    return _pyplot().subplots(figsize=(width, height))
+
+
+def _rectangle(*args, **kwargs):
+    from matplotlib.patches import Rectangle
+
+    return Rectangle(*args, **kwargs)
+
+
 def _finish(fig, title: str, source: str, alt: str) -> Chart:
     """Add the title and source line, render to PNG and close the figure."""
-    plt = _pyplot()
     fig.suptitle(title, fontsize=13, fontweight="bold", x=0.01, ha="left")
     fig.text(0.01, 0.01, f"Source: {source}", fontsize=8, color="#333333", ha="left", va="bottom",
              wrap=True)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=100, bbox_inches="tight", metadata={"Software": None})
-    plt.close(fig)
+    _pyplot().close(fig)
     return Chart(buf.getvalue(), alt, title)
 
 
@@ -114,16 +121,15 @@ TILES = {
 
 def attendance_map() -> Chart:
     """A tile-grid map: one square per state, coloured and labelled by whether it attended."""
-    plt = _pyplot()
-    from matplotlib.patches import Patch, Rectangle
+    from matplotlib.patches import Patch
 
     states = analysis.attendance("state").set_index("actor_id")
-    fig, ax = plt.subplots(figsize=(9, 7))
+    fig, ax = _figure(9, 7)
     for code, (x, y) in TILES.items():
         if code not in states.index:
             continue
         status = states.loc[code, "at_summit"]
-        ax.add_patch(Rectangle((x, -y), 0.92, 0.92, color=ATTENDANCE_COLOURS[status]))
+        ax.add_patch(_rectangle((x, -y), 0.92, 0.92, color=ATTENDANCE_COLOURS[status]))
         mark = {"attended": "\u2713 came", "absent": "\u2717 absent", "not_applicable": "n/a"}[status]
         text_colour = "white" if status == "attended" else "black"
         ax.text(x + 0.46, -y + 0.58, code.upper(), ha="center", va="center", fontsize=11,
@@ -179,7 +185,7 @@ def position_chart(matrix=None) -> Chart:
             filled = isinstance(stance, str)
             stance = stance if filled else ""
             colour = STANCE_COLOURS.get(stance, "white") if filled else "white"
-            ax.add_patch(plt.Rectangle((x, y), 0.95, 0.9, color=colour, ec="#cccccc"))
+            ax.add_patch(_rectangle((x, y), 0.95, 0.9, color=colour, ec="#cccccc"))
             ax.text(x + 0.47, y + 0.45, stance if filled else "–", ha="center", va="center", fontsize=8,
                     color="white" if stance in ("supports", "opposes") else "black")
     ax.set_xlim(0, len(matrix.columns))
@@ -198,9 +204,8 @@ def position_chart(matrix=None) -> Chart:
 
 def verdict_chart() -> Chart:
     """Bars of how many of the seed article's claims got each verdict."""
-    plt = _pyplot()
     counts = analysis.verdict_counts()
-    fig, ax = plt.subplots(figsize=(7, 3.2))
+    fig, ax = _figure(7, 3.2)
     ax.bar(counts.index, counts.values, color=[VERDICT_COLOURS[v] for v in counts.index])
     for x, n in enumerate(counts.values):
         ax.text(x, n, str(n), ha="center", va="bottom", fontsize=9)
@@ -213,14 +218,13 @@ def verdict_chart() -> Chart:
 
 def game_chart(game) -> Chart:
     """The payoff table of a truce game as a figure, the stable outcome outlined."""
-    plt = _pyplot()
     from .game import MOVES
 
-    fig, ax = plt.subplots(figsize=(5.5, 3.6))
+    fig, ax = _figure(5.5, 3.6)
     stable = set(game.equilibria())
     for i, a in enumerate(MOVES):
         for j, b in enumerate(MOVES):
-            ax.add_patch(plt.Rectangle((j, i), 0.96, 0.94, fill=True,
+            ax.add_patch(_rectangle((j, i), 0.96, 0.94, fill=True,
                                        color=PALETTE["sky"] if (a, b) in stable else "#EEEEEE"))
             ax.text(j + 0.48, i + 0.45, f"A: {game.payoff(a, b):g}\nB: {game.payoff(b, a):g}"
                     + ("\nstable" if (a, b) in stable else ""), ha="center", va="center", fontsize=10)
@@ -254,11 +258,11 @@ def announcement_chart(frame, currency: str = "GBP", log: bool = False, title: s
     """Horizontal bars, one per row (e.g. from ``analysis.per_announcement``), converted to one
     currency, coloured by kind of money with the kind also written on each bar; ``log=True``
     uses a logarithmic axis for figures that span orders of magnitude."""
+    plt = _pyplot()
     import textwrap
 
     from matplotlib.patches import Patch
 
-    plt = _pyplot()
     rows = analysis.in_currency(frame[frame["amount"].notna()], currency)
     col = f"amount_{currency}"
     rows = rows.sort_values(col).reset_index(drop=True)
@@ -295,9 +299,9 @@ def announcement_chart(frame, currency: str = "GBP", log: bool = False, title: s
 def versions_chart(report_group: str, currency: str = "GBP") -> Chart:
     """One announcement as each source printed it, every version converted to one currency
     with the data's dated rates: bars coloured and labelled by the currency it was printed in."""
+    plt = _pyplot()
     from matplotlib.patches import Patch
 
-    plt = _pyplot()
     found = analysis.versions(report_group)
     rows = analysis.in_currency(found[found["amount"].notna()], currency).iloc[::-1]
     outlet = load("sources").set_index("source_id")["publisher"]
@@ -338,18 +342,20 @@ def truce_games_chart(games: dict) -> Chart:
 
     ``games`` maps a short label to a :class:`lessonkit.game.TruceGame`.
     """
-    plt = _pyplot()
     import textwrap
 
     from .game import MOVES
 
-    fig, axes = plt.subplots(1, len(games), figsize=(5.2 * len(games), 4.4), squeeze=False)
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(5.2 * len(games), 4.4))
+    axes = fig.subplots(1, len(games), squeeze=False)
     for ax, (label, game) in zip(axes[0], games.items()):
         stable = set(game.equilibria())
         for i, a in enumerate(MOVES):
             for j, b in enumerate(MOVES):
                 on = (a, b) in stable
-                ax.add_patch(plt.Rectangle((j, i), 0.96, 0.94, color=PALETTE["sky"] if on else "#EEEEEE",
+                ax.add_patch(_rectangle((j, i), 0.96, 0.94, color=PALETTE["sky"] if on else "#EEEEEE",
                                            ec=PALETTE["blue"] if on else "none", lw=2.5 if on else 0))
                 ax.text(j + 0.48, i + 0.45, f"A gets {game.payoff(a, b):g}\nB gets {game.payoff(b, a):g}"
                         + ("\n\u2605 stable" if on else ""), ha="center", va="center", fontsize=10,
@@ -375,14 +381,13 @@ def truce_games_chart(games: dict) -> Chart:
 def stance_timeline_chart(topic: str, theme: str | None = None, actors: list[str] | None = None) -> Chart:
     """Who said what on one topic, and when: one row per actor, a dot per recorded position
     coloured and labelled by stance; events of ``theme`` are marked as lettered dashed lines."""
-    plt = _pyplot()
     rows = analysis.positions(topic=topic)
     if actors is not None:
         rows = rows[rows["actor_id"].isin(actors)]
     order = list(dict.fromkeys(rows.sort_values(["date", "actor"])["actor"]))
     events = analysis.timeline(theme=theme) if theme else None
     n_events = 0 if events is None else len(events)
-    fig, ax = plt.subplots(figsize=(11, 0.55 * len(order) + 0.3 * n_events + 2.2))
+    fig, ax = _figure(11, 0.55 * len(order) + 0.3 * n_events + 2.2)
     for _, p in rows.iterrows():
         y = order.index(p["actor"])
         ax.plot(p["date"], y, "o", color=STANCE_COLOURS[p["stance"]], markersize=11, markeredgecolor="black",

@@ -1,0 +1,395 @@
+"""``lessonkit grade``: real kernels, real files, hostile submissions; no mocks.
+
+One class of submissions (right, wrong, broken and hostile) is graded once per module; each
+test then checks one row or one promise. Separate, smaller runs cover the fallback without
+bubblewrap, a kernel that cannot start, interruption and bad arguments.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+import grading_cases as gc
+from lessonkit.teacher import cli, grading, report, sandbox
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE = REPO / "tests" / "sample" / "sample.md"
+IDS = ["sample.year", "sample.missiles", "sample.venue", "sample.kind", "sample.attended", "sample.order",
+       "sample.roles", "sample.states"]
+TIMEOUT = "10"  # seconds per cell: generous, since the machine may be busy
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _data_package():
+    """Use the small dev copy of the data until the real data package has its tables."""
+    if (REPO / "data" / "actors.csv").exists() or os.environ.get("LESSONKIT_DATA"):
+        yield
+        return
+    os.environ["LESSONKIT_DATA"] = "/tmp/devdata"
+    yield
+    os.environ.pop("LESSONKIT_DATA", None)
+
+
+@pytest.fixture(scope="session")
+def edition(tmp_path_factory, _data_package) -> Path:
+    """The student edition of the sample lesson, built as a teacher would."""
+    from lessonkit.teacher.editions import build
+
+    out = tmp_path_factory.mktemp("editions")
+    (path,) = build([SAMPLE], out, editions=("student",))
+    return path
+
+
+def grade(*argv: str) -> int:
+    """Run ``lessonkit grade`` in this process and return its exit status."""
+    return grading.main(cli.parser().parse_args(["grade", *argv]))
+
+
+def gradebook(out: Path) -> dict[str, dict[str, str]]:
+    with open(out / "gradebook.csv", newline="", encoding="utf-8") as f:
+        return {row["student"]: row for row in csv.DictReader(f)}
+
+
+def scores(row: dict[str, str]) -> list[str]:
+    return [row[e] for e in IDS]
+
+
+# ----------------------------------------------------------------------------- the class
+
+@pytest.fixture(scope="module")
+def teacher_home():
+    """A file standing for the teacher's home, outside /tmp (which kernels see as empty)."""
+    base = Path("/var/tmp") if Path("/var/tmp").is_dir() else Path(tempfile.gettempdir())
+    home = Path(tempfile.mkdtemp(prefix="lessonkit-teacher-home-", dir=base))
+    (home / "precious.txt").write_text("the teacher's notes\n", encoding="utf-8")
+    yield home
+    shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def graded_class(tmp_path_factory, edition, teacher_home):
+    """Grade a class of right, wrong, broken and hostile submissions once; return its folders."""
+    root = tmp_path_factory.mktemp("grading")
+    subs, out = root / "class", root / "out"
+    out.mkdir()
+    (out / "teacher-notes.txt").write_text("kept by the teacher\n", encoding="utf-8")
+    nb = gc.read(edition)
+    right = gc.right_answers()
+    first = {e: right[e] for e in ("sample.year", "sample.missiles")}  # answered before a hostile cell
+    hostile = {e: v for e, v in right.items()}
+
+    gc.write(gc.fill(nb, right), subs / "ana.ipynb")
+    gc.write(gc.fill(nb, {**right, **gc.WRONG}), subs / "ben.ipynb")
+    for name, cell in [("loop", gc.INFINITE_LOOP), ("sysexit", gc.SYS_EXIT), ("osexit", gc.OS_EXIT),
+                       ("crash", gc.KILL_SELF), ("huge", gc.HUGE_OUTPUT), ("memory", gc.MEMORY_HOG),
+                       ("stubborn", gc.SIGINT_PROOF_LOOP)]:
+        gc.write(gc.insert_before(gc.fill(nb, hostile), "sample.venue", cell), subs / f"{name}.ipynb")
+    targets = [subs / "ana.ipynb", out / "gradebook.csv", out / "teacher-notes.txt", teacher_home / "precious.txt"]
+    gc.write(gc.insert_before(gc.fill(nb, hostile), "sample.venue", gc.destroyer(targets, [subs, out])),
+             subs / "vandal.ipynb")
+    gc.write(gc.insert_before(gc.fill(nb, {e: gc.WRONG.get(e, "0") for e in IDS}), "sample.year", gc.REDEFINE_CHECK),
+             subs / "faker.ipynb")
+    deleted = gc.fill(nb, right)
+    del deleted.cells[gc.exercise_cell(deleted, "sample.kind")]
+    gc.write(deleted, subs / "deleted.ipynb")
+    doubled = gc.fill(nb, right)
+    again = gc.fill(nb, {"sample.year": "1999"}).cells[gc.exercise_cell(nb, "sample.year")]
+    doubled.cells.insert(gc.exercise_cell(doubled, "sample.year") + 1, again)
+    gc.write(doubled, subs / "doubled.ipynb")
+    other = gc.fill(nb, right)
+    other.metadata["lessonkit"]["lesson"] = "another-lesson"
+    gc.write(other, subs / "other.ipynb")
+    (subs / "malformed.ipynb").write_text('{"cells": [ {"cell_type": "code", ', encoding="utf-8")
+    (subs / "empty.ipynb").write_text("", encoding="utf-8")
+    (subs / "records").mkdir()
+    (subs / "records" / "edited.json").write_text(gc.record("eve", [
+        ("sample.year", 1999, "passed"), ("sample.venue", "Lancaster House", "correct"),
+        ("sample.kind", "a", "correct")]), encoding="utf-8")
+    (subs / "records" / "dora.json").write_text(gc.record("", [
+        (e, eval(v), "correct") for e, v in right.items()]), encoding="utf-8")
+    (subs / "records" / "broken.json").write_text('{"format": "lessonkit-record/1", "attempts": [', encoding="utf-8")
+    (subs / "records" / "elsewhere.json").write_text(gc.record("finn", [("ceasefire.x", 1, "correct")],
+                                                               lesson="ceasefire"), encoding="utf-8")
+    (subs / "records" / "fred").mkdir()
+    (subs / "records" / "fred" / "lessonkit-record-sample.json").write_text(
+        gc.record("", [("sample.year", int(eval(right["sample.year"])), "correct")]), encoding="utf-8")
+    before = {p: p.read_bytes() for p in subs.rglob("*") if p.is_file()}
+    started = time.monotonic()
+    status = grade(str(subs), "--out", str(out), "--lesson", "sample", "--timeout", TIMEOUT, "--no-progress")
+    return {"status": status, "subs": subs, "out": out, "before": before, "rows": gradebook(out),
+            "seconds": time.monotonic() - started, "home": teacher_home}
+
+
+def test_grading_finishes_with_status_0_and_a_row_per_submission(graded_class):
+    assert graded_class["status"] == 0
+    assert len(graded_class["rows"]) == len(graded_class["before"])
+
+
+def test_right_notebook_scores_every_exercise(graded_class):
+    row = graded_class["rows"]["ana"]
+    assert scores(row) == ["1"] * 8 and row["total"] == "8" and row["problem"] == ""
+
+
+def test_wrong_answers_score_0_on_those_exercises_only(graded_class):
+    row = graded_class["rows"]["ben"]
+    assert scores(row) == ["0", "1", "0", "0", "1", "1", "1", "0"] and row["total"] == "4"
+
+
+def test_infinite_loop_is_stopped_at_the_cell_limit_and_later_cells_still_run(graded_class):
+    row = graded_class["rows"]["loop"]
+    assert re.search(r"cell \d+ was stopped after 10 s \(time limit\)", row["problem"])
+    assert row["total"] == "8"
+
+
+def test_loop_that_ignores_the_interrupt_stops_the_notebook(graded_class):
+    row = graded_class["rows"]["stubborn"]
+    assert "went on running after its time limit" in row["problem"]
+    assert scores(row) == ["1", "1", "0", "0", "0", "0", "0", "0"]
+
+
+def test_sys_exit_is_an_error_in_one_cell_only(graded_class):
+    row = graded_class["rows"]["sysexit"]
+    assert "raised SystemExit: 3" in row["problem"] and row["total"] == "8"
+
+
+def test_os_exit_ends_the_notebook_and_only_earlier_answers_count(graded_class):
+    row = graded_class["rows"]["osexit"]
+    assert "the kernel died while running cell" in row["problem"]
+    assert scores(row) == ["1", "1", "0", "0", "0", "0", "0", "0"]
+
+
+def test_kernel_killed_by_a_signal_is_a_row_not_a_crash(graded_class):
+    row = graded_class["rows"]["crash"]
+    assert "the kernel died while running cell" in row["problem"]
+    assert scores(row) == ["1", "1", "0", "0", "0", "0", "0", "0"]
+
+
+def test_memory_limit_turns_a_huge_allocation_into_memory_error(graded_class):
+    row = graded_class["rows"]["memory"]
+    assert "raised MemoryError" in row["problem"] and row["total"] == "8"
+
+
+def test_huge_output_is_discarded_and_noted(graded_class):
+    row = graded_class["rows"]["huge"]
+    assert re.search(r"printed \d+ MB of output \(discarded\)", row["problem"]) and row["total"] == "8"
+
+
+@pytest.mark.skipif(sandbox.detect().kind != "bwrap", reason="needs bubblewrap")
+def test_absolute_path_vandalism_harms_no_file(graded_class):
+    for path, data in graded_class["before"].items():
+        assert path.read_bytes() == data, path
+    assert (graded_class["out"] / "teacher-notes.txt").read_text(encoding="utf-8") == "kept by the teacher\n"
+    assert (graded_class["home"] / "precious.txt").read_text(encoding="utf-8") == "the teacher's notes\n"
+    assert "destroyed" not in (graded_class["out"] / "gradebook.csv").read_text(encoding="utf-8")
+    row = graded_class["rows"]["vandal"]
+    assert "Read-only file system" in row["problem"] and row["total"] == "8"
+
+
+def test_deleted_exercise_cell_is_named(graded_class):
+    row = graded_class["rows"]["deleted"]
+    assert "no cell checks sample.kind" in row["problem"]
+    assert row["sample.kind"] == "0" and row["total"] == "7"
+
+
+def test_duplicated_exercise_cell_is_named_and_the_last_answer_counts(graded_class):
+    row = graded_class["rows"]["doubled"]
+    assert "sample.year (2 cells)" in row["problem"]
+    assert row["sample.year"] == "0" and row["total"] == "7"
+
+
+def test_malformed_notebook_is_a_row(graded_class):
+    row = graded_class["rows"]["malformed"]
+    assert row["problem"].startswith("not a notebook: invalid JSON at line 1") and row["total"] == ""
+
+
+def test_empty_file_is_a_row(graded_class):
+    row = graded_class["rows"]["empty"]
+    assert row["problem"] == "the file is empty" and scores(row) == [""] * 8
+
+
+def test_notebook_of_another_lesson_is_not_run(graded_class):
+    row = graded_class["rows"]["other"]
+    assert row["problem"] == "a notebook of lesson 'another-lesson', not 'sample'; not run" and row["total"] == ""
+
+
+def test_record_edited_to_passed_is_scored_by_the_key(graded_class):
+    row = graded_class["rows"]["eve"]
+    assert scores(row) == ["0", "0", "1", "0", "0", "0", "0", "0"]
+    assert "claims 2 answer(s) correct that the key rejects (sample.year, sample.kind)" in row["problem"]
+
+
+def test_redefined_check_gains_nothing(graded_class):
+    row = graded_class["rows"]["faker"]
+    assert "redefines check()" in row["problem"] and "claims" in row["problem"]
+    assert row["total"] == "0"
+
+
+def test_record_without_student_uses_file_stem_or_folder(graded_class):
+    rows = graded_class["rows"]
+    assert rows["dora"]["total"] == "8" and rows["dora"]["file"] == "class/records/dora.json"
+    assert rows["fred"]["sample.year"] == "1" and rows["fred"]["total"] == "1"
+
+
+def test_malformed_record_and_record_of_another_lesson_are_rows(graded_class):
+    rows = graded_class["rows"]
+    assert rows["broken"]["problem"].startswith("not a learning record: invalid JSON")
+    assert rows["finn"]["problem"] == "a record of lesson 'ceasefire', not 'sample'"
+
+
+def test_feedback_says_what_to_revisit_but_never_the_answer(graded_class):
+    text = (graded_class["out"] / "feedback" / "ben.md").read_text(encoding="utf-8")
+    revisit = text.split("## What to revisit")[1]
+    assert "In which year was the London summit held?" in revisit and "2024 is too small" in revisit
+    assert "Lancaster" not in text and "2025" not in text
+    from lessonkit._exercises import exercises
+
+    for exercise in exercises("sample").values():
+        for secret in (getattr(exercise, "answer_hash", ""), *getattr(exercise, "accepted_hashes", ())):
+            assert not secret or secret not in text
+
+
+def test_report_has_an_accessible_chart_a_table_and_the_problems(graded_class):
+    page = (graded_class["out"] / "report.html").read_text(encoding="utf-8")
+    assert re.search(r'<img src="data:image/png;base64,[A-Za-z0-9+/=]+" alt="Bar chart of the share', page)
+    assert "sample.states" in page and "<caption>" in page and "Read-only file system" in page
+    assert "bubblewrap" in (graded_class["out"] / "run-notes.txt").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_rerun_is_idempotent_and_comes_from_the_cache(graded_class, capsys):
+    out = graded_class["out"]
+    names = ["gradebook.csv", "report.html", "run-notes.txt", *(f"feedback/{p.name}" for p in (out / "feedback").iterdir())]
+    first = {n: (out / n).read_bytes() for n in names}
+    capsys.readouterr()
+    started = time.monotonic()
+    assert grade(str(graded_class["subs"]), "--out", str(out), "--lesson", "sample", "--timeout", TIMEOUT,
+                 "--no-progress") == 0
+    assert time.monotonic() - started < 15
+    assert f"{len(graded_class['rows'])} from the cache" in capsys.readouterr().err
+    assert {n: (out / n).read_bytes() for n in names} == first
+
+
+# ----------------------------------------------------------------------------- smaller runs
+
+@pytest.mark.slow
+def test_without_bubblewrap_the_run_notes_say_so(tmp_path, edition, monkeypatch, capsys):
+    monkeypatch.setenv(sandbox.SANDBOX_ENV, "none")
+    gc.write(gc.fill(gc.read(edition), gc.right_answers()), tmp_path / "in" / "ana.ipynb")
+    assert grade(str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--no-progress") == 0
+    assert gradebook(tmp_path / "out")["ana"]["total"] == "8"
+    assert "WITHOUT a sandbox" in (tmp_path / "out" / "run-notes.txt").read_text(encoding="utf-8")
+    assert "WITHOUT a sandbox" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_kernel_that_cannot_start_is_retried_never_scored_and_not_cached(tmp_path, edition):
+    gc.write(gc.fill(gc.read(edition), gc.right_answers()), tmp_path / "in" / "ana.ipynb")
+    assert grade(str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--memory", "128", "--no-progress") == 0
+    row = gradebook(tmp_path / "out")["ana"]
+    assert row["problem"].startswith("not graded: the notebook did not run: the first kernel did not start; "
+                                     "it was retried once")
+    assert scores(row) == [""] * 8 and row["total"] == ""
+    assert not list((tmp_path / "out" / ".cache").glob("*-notebook-*.json"))
+
+
+@pytest.mark.slow
+def test_interrupted_run_leaves_no_gradebook_and_resumes(tmp_path, edition):
+    nb = gc.fill(gc.read(edition), gc.right_answers())
+    for name in ("a", "b", "c"):
+        gc.write(nb if name != "c" else gc.insert_before(nb, "sample.year", "import time\ntime.sleep(60)"),
+                 tmp_path / "in" / f"{name}.ipynb")
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "lessonkit.teacher.cli", "grade", str(tmp_path / "in"), "--out", str(out),
+           "--workers", "2", "--timeout", "120", "--no-progress"]
+    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, env=os.environ.copy(), start_new_session=True)
+    deadline = time.monotonic() + 120
+    while len(list((out / ".cache").glob("*-notebook-*.json"))) < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "interrupted" in err
+    assert not (out / "gradebook.csv").exists()
+    (tmp_path / "in" / "c.ipynb").write_bytes((tmp_path / "in" / "a.ipynb").read_bytes())  # c is fixed
+    done = subprocess.run(cmd, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert done.returncode == 0 and "2 from the cache" in done.stderr
+    assert [r["total"] for r in gradebook(out).values()] == ["8", "8", "8"]
+
+
+def test_records_only_run_reports_progress_and_escapes_what_students_wrote(tmp_path, capsys):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "x.json").write_text(gc.record("<script>alert(1)</script>", [
+        ("sample.venue", "<b>Lancaster House</b>", "correct"), ("sample.year", "<i>2025</i>", "correct")]),
+        encoding="utf-8")
+    (tmp_path / "in" / "y.json").write_text(gc.record("=HYPERLINK(\"http://x\")", []), encoding="utf-8")
+    assert grade(str(tmp_path / "in"), "--out", str(tmp_path / "out")) == 0
+    assert "grading sample" in capsys.readouterr().err  # the progress bar, on stderr
+    page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    feedback = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "out" / "feedback").iterdir())
+    assert "<script>" not in feedback and "<i>" not in feedback
+    text = (tmp_path / "out" / "gradebook.csv").read_text(encoding="utf-8")
+    assert "\n'=HYPERLINK" in text
+
+
+def test_two_submissions_of_one_student_get_two_rows(tmp_path):
+    (tmp_path / "in").mkdir()
+    for name in ("a", "b"):
+        (tmp_path / "in" / f"{name}.json").write_text(gc.record("gil", [("sample.kind", "b", "correct")]),
+                                                      encoding="utf-8")
+    assert grade(str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--no-progress") == 0
+    rows = gradebook(tmp_path / "out")
+    assert set(rows) == {"gil", "gil (2)"} and "2 submissions for 'gil'" in rows["gil"]["problem"]
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["{tmp}/missing", "--out", "{tmp}/out"], "no such file or folder"),
+    (["{tmp}/in", "--out", "{tmp}/out", "--timeout", "0"], "--timeout must be a positive number"),
+    (["{tmp}/in", "--out", "{tmp}/out", "--lesson", "nope"], "no lesson 'nope'"),
+    (["{tmp}/in", "--out", "{tmp}/in/a.json"], "is a file; give a folder"),
+    (["{tmp}/empty", "--out", "{tmp}/out"], "no .ipynb notebooks or .json learning records found"),
+    (["{tmp}/in", "--out", "{tmp}/out", "--memory", "10"], "--memory must be at least 128"),
+])
+def test_unusable_arguments_give_status_2_and_one_line(tmp_path, capsys, argv, message):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "in" / "a.json").write_text(gc.record("a", []), encoding="utf-8")
+    assert grade(*[a.format(tmp=tmp_path) for a in argv]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("lessonkit grade: ") and message in err
+
+
+def test_undecidable_lesson_asks_for_lesson(tmp_path, capsys):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.json").write_text(gc.record("a", [], lesson="nope"), encoding="utf-8")
+    assert grade(str(tmp_path / "in"), "--out", str(tmp_path / "out")) == 2
+    assert "give --lesson" in capsys.readouterr().err
+
+
+def test_kernel_command_is_sandboxed_and_limited(tmp_path):
+    box = sandbox.Sandbox("bwrap", bwrap="/usr/bin/bwrap")
+    argv = sandbox.kernel_argv(box, tmp_path / "w", tmp_path / "k", 512, ["/srv/class"])
+    text = " ".join(argv)
+    for flag in ("--ro-bind / /", "--tmpfs /tmp", "--unshare-pid", "--unshare-net", "--cap-drop ALL",
+                 "--die-with-parent", f"--bind {tmp_path / 'w'} {tmp_path / 'w'}", "--tmpfs /srv/class"):
+        assert flag in text
+    assert str(512 * 1024 * 1024) in text and "{connection_file}" in argv
+    plain = sandbox.kernel_argv(sandbox.Sandbox("none", reason="test"), tmp_path / "w", tmp_path / "k", 512, [])
+    assert plain[0] == sys.executable and "bwrap" not in " ".join(plain)
+
+
+def test_rows_sort_and_unique_names_are_stable():
+    rows = report.unique_students([report.Row("b", "2", "record", True), report.Row("B", "1", "record", True)])
+    assert [r.student for r in rows] == ["B", "b"]
+    assert report.feedback_names(rows) == ["B.md", "b-2.md"]
