@@ -179,7 +179,7 @@ ALL_IDS = [eid for lesson in lesson_keys() for eid in exercises(lesson)]
 
 
 @pytest.mark.parametrize("exercise_id", ALL_IDS)
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(answer=odd_answers)
 def test_no_answer_makes_a_checker_raise(exercise_id, answer):
     fb = check(exercise_id, answer)
@@ -201,3 +201,16 @@ def test_numeric_is_correct_exactly_within_tolerance(target, answer):
 @given(st.text(max_size=200))
 def test_unknown_ids_never_raise(exercise_id):
     assert check(exercise_id, 1).status == "invalid"
+
+
+def test_a_teachers_own_keys_folder_is_found(tmp_path):
+    import subprocess
+    import sys
+
+    (tmp_path / "mine.py").write_text(
+        "from lessonkit._checkers import Numeric\n"
+        "EXERCISES = [Numeric('mine.answer', 'What is six times seven?', hints=('Multiply.',), answer=42)]\n")
+    code = "from lessonkit import check; print(check('mine.answer', 42).status)"
+    env = dict(__import__("os").environ, LESSONKIT_KEYS=str(tmp_path))
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "correct"

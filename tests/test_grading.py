@@ -87,8 +87,7 @@ def graded_class(tmp_path_factory, edition, teacher_home):
     (out / "teacher-notes.txt").write_text("kept by the teacher\n", encoding="utf-8")
     nb = gc.read(edition)
     right = gc.right_answers()
-    first = {e: right[e] for e in ("sample.year", "sample.missiles")}  # answered before a hostile cell
-    hostile = {e: v for e, v in right.items()}
+    hostile = dict(right)
 
     gc.write(gc.fill(nb, right), subs / "ana.ipynb")
     gc.write(gc.fill(nb, {**right, **gc.WRONG}), subs / "ben.ipynb")
@@ -96,7 +95,7 @@ def graded_class(tmp_path_factory, edition, teacher_home):
                        ("crash", gc.KILL_SELF), ("huge", gc.HUGE_OUTPUT), ("memory", gc.MEMORY_HOG),
                        ("stubborn", gc.SIGINT_PROOF_LOOP)]:
         gc.write(gc.insert_before(gc.fill(nb, hostile), "sample.venue", cell), subs / f"{name}.ipynb")
-    targets = [subs / "ana.ipynb", out / "gradebook.csv", out / "teacher-notes.txt", teacher_home / "precious.txt"]
+    targets = [teacher_home / "precious.txt", subs / "ana.ipynb", out / "gradebook.csv", out / "teacher-notes.txt"]
     gc.write(gc.insert_before(gc.fill(nb, hostile), "sample.venue", gc.destroyer(targets, [subs, out])),
              subs / "vandal.ipynb")
     gc.write(gc.insert_before(gc.fill(nb, {e: gc.WRONG.get(e, "0") for e in IDS}), "sample.year", gc.REDEFINE_CHECK),
@@ -294,12 +293,16 @@ def test_without_bubblewrap_the_run_notes_say_so(tmp_path, edition, monkeypatch,
 
 
 @pytest.mark.slow
-def test_kernel_that_cannot_start_is_retried_never_scored_and_not_cached(tmp_path, edition):
+def test_kernel_that_cannot_start_is_retried_never_scored_and_not_cached(tmp_path, edition, monkeypatch):
+    broken = tmp_path / "broken-env" / "ipykernel"  # an environment whose ipykernel is broken
+    broken.mkdir(parents=True)
+    (broken / "__init__.py").write_text("raise ImportError('ipykernel is broken here')\n", encoding="utf-8")
+    monkeypatch.setenv("PYTHONPATH", str(broken.parent))
     gc.write(gc.fill(gc.read(edition), gc.right_answers()), tmp_path / "in" / "ana.ipynb")
-    assert grade(str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--memory", "128", "--no-progress") == 0
+    assert grade(str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--no-progress") == 0
     row = gradebook(tmp_path / "out")["ana"]
     assert row["problem"].startswith("not graded: the notebook did not run: the first kernel did not start; "
-                                     "it was retried once")
+                                     "it was retried once; the kernel could not start")
     assert scores(row) == [""] * 8 and row["total"] == ""
     assert not list((tmp_path / "out" / ".cache").glob("*-notebook-*.json"))
 
@@ -321,7 +324,7 @@ def test_interrupted_run_leaves_no_gradebook_and_resumes(tmp_path, edition):
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130 and "interrupted" in err
     assert not (out / "gradebook.csv").exists()
-    (tmp_path / "in" / "c.ipynb").write_bytes((tmp_path / "in" / "a.ipynb").read_bytes())  # c is fixed
+    gc.write(gc.insert_before(nb, "sample.year", "x = 1"), tmp_path / "in" / "c.ipynb")  # c is fixed
     done = subprocess.run(cmd, stderr=subprocess.PIPE, text=True, timeout=120)
     assert done.returncode == 0 and "2 from the cache" in done.stderr
     assert [r["total"] for r in gradebook(out).values()] == ["8", "8", "8"]
@@ -339,8 +342,7 @@ def test_records_only_run_reports_progress_and_escapes_what_students_wrote(tmp_p
     assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     feedback = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "out" / "feedback").iterdir())
     assert "<script>" not in feedback and "<i>" not in feedback
-    text = (tmp_path / "out" / "gradebook.csv").read_text(encoding="utf-8")
-    assert "\n'=HYPERLINK" in text
+    assert "'=HYPERLINK(\"http://x\")" in gradebook(tmp_path / "out")  # not a formula in a spreadsheet
 
 
 def test_two_submissions_of_one_student_get_two_rows(tmp_path):

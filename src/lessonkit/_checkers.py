@@ -75,10 +75,23 @@ def describe(answer: Any) -> str:
     if isinstance(answer, str):
         return f"the text {answer[:40]!r}" + ("..." if len(answer) > 40 else "")
     if isinstance(answer, numbers.Number):
-        return f"the number {answer!r}"
+        return f"the number {short(answer)}"
     names = {"list": "a list", "tuple": "a tuple", "dict": "a dictionary", "set": "a set",
              "Series": "a pandas Series", "DataFrame": "a pandas DataFrame"}
     return names.get(type(answer).__name__, f"a {type(answer).__name__}")
+
+
+def short(value: Any, limit: int = 40) -> str:
+    """A repr cut to a length that fits in a sentence.
+
+    >>> short("x" * 100, limit=10)
+    "'xxxxxx..."
+    """
+    try:
+        text = repr(value)
+    except Exception:  # a student's object whose repr fails
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def _is_placeholder(answer: Any) -> bool:
@@ -272,7 +285,7 @@ class Ordering(Exercise):
         given = [str(a).strip() for a in answer]
         unknown = [a for a in given if a not in target]
         if unknown:
-            return Verdict(INVALID, f"{unknown[0]!r} is not one of the labels; use {sorted(target)!r}.")
+            return Verdict(INVALID, f"{short(unknown[0])} is not one of the labels; use {sorted(target)!r}.")
         if len(given) != len(target) or len(set(given)) != len(given):
             return Verdict(INVALID, f"use each of the {len(target)} labels exactly once.")
         if given == target:
@@ -280,7 +293,7 @@ class Ordering(Exercise):
         in_place = sum(g == t for g, t in zip(given, target))
         first_wrong = next(i for i, (g, t) in enumerate(zip(given, target)) if g != t)
         return Verdict(INCORRECT, f"{in_place} of {len(target)} are in the right place; the first one out of "
-                                  f"place is position {first_wrong + 1} ({given[first_wrong]!r}).")
+                                  f"place is position {first_wrong + 1} ({short(given[first_wrong])}).")
 
 
 @dataclass(frozen=True)
@@ -301,9 +314,9 @@ class Matching(Exercise):
         given = {}
         for k, v in answer.items():
             if not isinstance(k, str) or normalize(k) not in keys:
-                return Verdict(INVALID, f"{k!r} is not one of the items to match: {sorted(target)!r}.")
+                return Verdict(INVALID, f"{short(k)} is not one of the items to match: {sorted(target)!r}.")
             if not isinstance(v, str):
-                return Verdict(INVALID, f"the match for {k!r} should be text, got {describe(v)}.")
+                return Verdict(INVALID, f"the match for {short(k)} should be text, got {describe(v)}.")
             given[keys[normalize(k)]] = v
         missing = [k for k in target if k not in given]
         wrong = [k for k in given if normalize(given[k]) != normalize(target[k])]
@@ -338,10 +351,10 @@ class Text(Exercise):
         norm = normalize(answer)
         plain = [normalize(a) for a in self.expected()]
         if norm in plain or digest(self.id, answer) in self.accepted_hashes:
-            return Verdict(CORRECT, f"{answer.strip()!r} is right.")
+            return Verdict(CORRECT, f"{short(answer.strip(), 80)} is right.")
         if plain and max(difflib.SequenceMatcher(None, norm, p).ratio() for p in plain) >= 0.8:
-            return Verdict(INCORRECT, f"{answer.strip()!r} is very close: check the spelling.")
-        return Verdict(INCORRECT, f"{answer.strip()!r} is not the answer we are looking for.")
+            return Verdict(INCORRECT, f"{short(answer.strip(), 80)} is very close: check the spelling.")
+        return Verdict(INCORRECT, f"{short(answer.strip(), 80)} is not the answer we are looking for.")
 
 
 @dataclass(frozen=True)
@@ -372,7 +385,7 @@ def _compare(got: Any, want: Any, tol: float) -> tuple[str, str] | None:
             return INVALID, f"expected a pandas DataFrame, got {describe(got)}."
         missing = [c for c in want.columns if c not in got.columns]
         if missing:
-            return INCORRECT, f"your table has no column {missing[0]!r} (it has {list(got.columns)!r})."
+            return INCORRECT, f"your table has no column {missing[0]!r} (it has {short(list(got.columns), 120)})."
         if len(got) != len(want):
             return INCORRECT, f"your table has {len(got)} rows; expected {len(want)}."
         g = got[list(want.columns)].reset_index(drop=True)
@@ -388,11 +401,11 @@ def _compare(got: Any, want: Any, tol: float) -> tuple[str, str] | None:
         if set(got.index) != set(want.index):
             extra = [i for i in got.index if i not in set(want.index)]
             lack = [i for i in want.index if i not in set(got.index)]
-            what = f"missing {lack[0]!r}" if lack else f"an unexpected {extra[0]!r}"
+            what = f"missing {short(lack[0])}" if lack else f"an unexpected {short(extra[0])}"
             return INCORRECT, f"your Series has the wrong labels ({what})."
         for label in want.index:
             if _compare(got[label], want[label], tol):
-                return INCORRECT, f"the value for {label!r} is {got[label]!r}; check how you computed it."
+                return INCORRECT, f"the value for {short(label)} is {short(got[label])}; check how you computed it."
         return None
     if isinstance(want, (list, tuple)):
         if isinstance(got, str) or not isinstance(got, (list, tuple)):
@@ -401,7 +414,7 @@ def _compare(got: Any, want: Any, tol: float) -> tuple[str, str] | None:
             return INCORRECT, f"your list has {len(got)} items; expected {len(want)}."
         for i, (g, w) in enumerate(zip(got, want)):
             if _compare(g, w, tol):
-                return INCORRECT, f"item {i + 1} is {g!r}, which is not right."
+                return INCORRECT, f"item {i + 1} is {short(g)}, which is not right."
         return None
     if isinstance(want, numbers.Real) and not isinstance(want, bool) and not pd.isna(want):
         g = _as_number(got) if not isinstance(got, str) else None
@@ -411,5 +424,5 @@ def _compare(got: Any, want: Any, tol: float) -> tuple[str, str] | None:
     if hasattr(want, "isoformat") and hasattr(got, "isoformat"):
         return None if str(got)[:10] == str(want)[:10] else (INCORRECT, f"{got} is not the right date.")
     if isinstance(want, str) and isinstance(got, str):
-        return None if normalize(got) == normalize(want) else (INCORRECT, f"{got!r} is not right.")
+        return None if normalize(got) == normalize(want) else (INCORRECT, f"{short(got)} is not right.")
     return None if got == want else (INCORRECT, f"{describe(got)} is not right.")

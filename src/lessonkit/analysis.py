@@ -312,6 +312,7 @@ def announcements(donor: str | None = None, recipient: str | None = None, curren
         rows = rows[rows["recipient_id"] == recipient]
     native = per_announcement(rows, currency).set_index("report_group")["amount"] \
         if currency in set(load("pledges")["currency"].dropna()) else {}
+    order = {p: i for i, p in enumerate(load("pledges")["pledge_id"])}
     out = []
     for group, g in rows.groupby("report_group", sort=False):
         with_amount = g[g["amount"].notna()]
@@ -322,7 +323,7 @@ def announcements(donor: str | None = None, recipient: str | None = None, curren
             amount = float(median_low(converted))
         else:
             amount = float("nan")
-        first = g.iloc[0]
+        first = g.loc[g["pledge_id"].map(order).idxmin()]  # the version listed first in pledges.csv
         out.append({"report_group": group, "announced": g["announced"].min(), "donor_id": first["donor_id"],
                     "recipient_id": first["recipient_id"], "kind": first["kind"], "item": first["item"],
                     f"amount_{currency}": amount, "versions": len(g),

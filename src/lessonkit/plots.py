@@ -69,9 +69,19 @@ def _rectangle(*args, **kwargs):
 
 def _finish(fig, title: str, source: str, alt: str) -> Chart:
     """Add the title and source line, render to PNG and close the figure."""
-    fig.suptitle(title, fontsize=13, fontweight="bold", x=0.01, ha="left")
-    fig.text(0.01, 0.01, f"Source: {source}", fontsize=8, color="#333333", ha="left", va="bottom",
-             wrap=True)
+    # Title above and source line below everything the axes draw (labels, legends, ticks),
+    # so neither can overlap them; bbox_inches="tight" then takes in both.
+    if not hasattr(fig.canvas, "get_renderer"):  # a Figure made without pyplot
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        FigureCanvasAgg(fig)
+    renderer = fig.canvas.get_renderer()
+    to_fig = fig.transFigure.inverted()
+    boxes = [ax.get_tightbbox(renderer).transformed(to_fig) for ax in fig.axes if ax.get_visible()]
+    top = max([b.y1 for b in boxes] + [0.9])
+    bottom = min([b.y0 for b in boxes] + [0.1])
+    fig.text(0.01, top + 0.02, title, fontsize=13, fontweight="bold", ha="left", va="bottom")
+    fig.text(0.01, bottom - 0.02, f"Source: {source}", fontsize=8, color="#333333", ha="left", va="top")
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=100, bbox_inches="tight", metadata={"Software": None})
     _pyplot().close(fig)
@@ -86,22 +96,27 @@ def _source_ids(frame) -> str:
 def timeline_chart(events=None) -> Chart:
     """Events as dots on a date line, coloured and labelled by theme, the summit marked."""
     plt = _pyplot()
+    import pandas as pd
+    from matplotlib.dates import DateFormatter
+
     events = analysis.timeline() if events is None else events
     themes = sorted(events["theme"].unique())
     colours = list(PALETTE.values())
     fig, ax = plt.subplots(figsize=(10, 0.32 * len(events) + 1.5))
     for i, (_, e) in enumerate(events.iterrows()):
         c = colours[themes.index(e["theme"]) % len(colours)]
-        ax.plot(e["date"], i, "o", color=c, markersize=7)
+        ax.plot(e["date"], i, "o", color=c, markersize=7, zorder=3)
         ax.annotate(f"{e['title']}  [{e['theme'].replace('_', ' ')}]", (e["date"], i),
-                    xytext=(8, 0), textcoords="offset points", va="center", fontsize=8)
-    ax.axvline(analysis.summit_date(), color=PALETTE["black"], linestyle="--", linewidth=1)
+                    xytext=(8, 0), textcoords="offset points", va="center", fontsize=8, zorder=3,
+                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5})
+    ax.axvline(analysis.summit_date(), color=PALETTE["grey"], linestyle="--", linewidth=1, zorder=1)
     ax.text(analysis.summit_date(), -1.2, "London summit", ha="center", fontsize=8)
     ax.set_yticks([])
-    ax.invert_yaxis()
+    ax.set_ylim(len(events), -2)
+    ax.set_xlim(events["date"].min() - pd.Timedelta(days=2), events["date"].max() + pd.Timedelta(days=20))
+    ax.xaxis.set_major_formatter(DateFormatter("%-d %b"))
     ax.set_xlabel("Date (2025)")
     ax.spines[["left", "right", "top"]].set_visible(False)
-    fig.autofmt_xdate()
     first, last = events["date"].min(), events["date"].max()
     alt = (f"Timeline of {len(events)} events from {first:%-d %B} to {last:%-d %B %Y}; "
            f"a dashed line marks the summit on {analysis.summit_date():%-d %B}.")
@@ -211,6 +226,7 @@ def verdict_chart() -> Chart:
         ax.text(x, n, str(n), ha="center", va="bottom", fontsize=9)
     ax.set_xlabel("Verdict")
     ax.set_ylabel("Number of claims")
+    ax.yaxis.get_major_locator().set_params(integer=True)
     ax.spines[["right", "top"]].set_visible(False)
     alt = "Bar chart of the seed article's claims by verdict: " + ", ".join(f"{n} {v}" for v, n in counts.items()) + "."
     return _finish(fig, "What checking the seed article found", "data/claims.csv", alt)

@@ -64,7 +64,8 @@ def controls(box: w.Box) -> list[w.DOMWidget]:
 
 
 EXPLORERS = ("timeline_explorer", "actor_explorer", "pledge_explorer", "currency_converter",
-             "position_explorer", "quote_explorer", "truce_game_explorer", "claim_stepper")
+             "position_explorer", "quote_explorer", "truce_game_explorer", "claim_stepper",
+             "role_card_explorer")
 
 
 def _names(ids) -> list[tuple[str, str]]:
@@ -320,3 +321,53 @@ def claim_stepper() -> w.VBox:
     guess.observe(render, names="value")
     render()
     return _box([back, forward, guess, reveal], out, "Claim checker")
+
+
+def role_card_html(actor_id: str) -> str:
+    """The capstone role card of one state or organisation as HTML (see analysis.role_card)."""
+    card = analysis.role_card(actor_id)
+    status = {"attended": f"was at Lancaster House on {analysis.summit_date():%-d %B %Y}",
+              "absent": "was not at the summit", "not_applicable": "was not part of the summit"}[card["at_summit"]]
+    who = f", represented by {_e(card['represented_by'])}" if card["represented_by"] else ""
+    parts = [f"<h4 style='margin:0.2em 0'>Role card: {_e(card['name'])}</h4>",
+             f"<p><strong>At the summit:</strong> {_e(card['name'])} {status}{who}. "
+             f"{_e(card['attendance_note'] or '')} <small>[{_e(card['source_id'])}]</small></p>"]
+    said = card["positions"]
+    parts.append(f"<p><strong>Your positions</strong> ({len(said)}):</p><ul>")
+    for _, p in said.iterrows():
+        quote = f" <q>{_e(p['quote'])}</q> ({_e(p['speaker'])})" if isinstance(p["quote"], str) else ""
+        parts.append(f"<li><strong>{_e(p['topic'])}</strong>, {p['date']:%-d %b}: {_e(STANCE_MARK[p['stance']])}. "
+                     f"{_e(p['summary'])}{quote} <small>[{_e(p['source_id'])}]</small></li>")
+    parts.append("</ul>" if len(said) else "<li>No recorded positions.</li></ul>")
+    linked = card["linked_positions"]
+    if len(linked):
+        parts.append("<p><strong>Also said by people from your side</strong> (their own words, not "
+                     "necessarily your government's line):</p><ul>")
+        parts += [f"<li>{_e(p['actor'])} on {_e(p['topic'].lower())}, {p['date']:%-d %b}: {_e(p['summary'])} "
+                  f"<small>[{_e(p['source_id'])}]</small></li>" for _, p in linked.iterrows()]
+        parts.append("</ul>")
+    money = card["announcements"]
+    if len(money):
+        shown = money.assign(amount=[f"£{v / 1e9:,.2f}bn" if v == v else "no amount" for v in money["amount_GBP"]])
+        parts.append("<p><strong>Money and targets you announced</strong> (one row per announcement; "
+                     "amounts in GBP, the middle of the reported versions):</p>"
+                     + table_html(shown, {"announced": "Announced", "item": "What", "kind": "Kind",
+                                          "amount": "Amount (GBP)", "versions": "Reports"}))
+    else:
+        parts.append("<p><strong>Money announced:</strong> none in the pledges table.</p>")
+    parts.append(f"<p><strong>Events you took part in:</strong> {len(card['events'])}. "
+                 "See the timeline explorer for the list.</p>")
+    return "".join(parts)
+
+
+def role_card_explorer(actor_id: str = "gbr") -> w.VBox:
+    """Pick the actor you will play in the capstone and read its role card."""
+    pick = w.Dropdown(options=_names(analysis.ROLE_ACTORS), value=actor_id, description="Your actor", style=STYLE)
+    out = w.HTML()
+
+    def render(_=None):
+        out.value = role_card_html(pick.value)
+
+    pick.observe(render, names="value")
+    render()
+    return _box([pick], out, "Role card")

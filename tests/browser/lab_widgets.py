@@ -29,8 +29,6 @@ import statistics
 from dataclasses import dataclass, field
 from typing import Callable
 
-#: Selectors of rendered ipywidgets inside an output area (ipywidgets 8).
-WIDGET_SELECTOR = ".jupyter-widgets"
 WIDGET_ERRORS = ("Error displaying widget", "model not found", "Error rendering")
 
 
@@ -95,9 +93,10 @@ def select_option(value: str, target: str = "select") -> Action:
     """Choose value (label or value) in the widget's native <select>."""
     def act(page, widget):
         box = widget.locator(target).first
-        try:
+        labels = box.evaluate("s => Array.from(s.options).map(o => o.label)")
+        if value in labels:
             box.select_option(label=value)
-        except Exception:
+        else:
             box.select_option(value=value)
     return Action(f"select {value!r}", act)
 
@@ -111,7 +110,9 @@ class WidgetCheck:
     ``.widget-dropdown``, ``.widget-text``, ``.widget-button``, ``.widget-checkbox``).
     action: how a person interacts (click, keys_after_tab, type_text, select_option or your
     own Action). output: CSS selector, inside the same cell, of what must change (default:
-    the cell's Output widgets). expect: a regex the changed text must match (optional).
+    the cell's Output widgets); its text or its images (a redrawn figure) must change.
+    expect: a regex (JavaScript syntax; ``^``, ``$``, ``\\s``, ``\\d`` work as in Python) the
+    changed text must match (optional).
     nth: which match of ``widget`` when there are several.
     """
 
@@ -157,12 +158,16 @@ _ARM = """
   const text = () => Array.from(cell.querySelectorAll(outputSelector)).map(e => e.textContent).join('\\n');
   const old = window.__lkTiming;
   if (old && old.cleanup) old.cleanup();
-  const st = {t0: null, t1: null, before: text()};
+  // What counts as a change: the text, and any image (a matplotlib figure has no text).
+  const signature = () => text() + Array.from(cell.querySelectorAll(outputSelector + ' img'))
+      .map(i => i.src.length + ':' + i.src.slice(-64)).join('|') +
+      cell.querySelectorAll(outputSelector + ' svg').length;
+  const st = {t0: null, t1: null, before: text(), signature: signature()};
   const events = ['pointerdown', 'mousedown', 'keydown', 'input', 'change'];
   const onEvent = () => { if (st.t0 === null) st.t0 = performance.now(); };
   events.forEach(n => document.addEventListener(n, onEvent, {capture: true}));
   const obs = new MutationObserver(() => {
-    if (st.t0 !== null && st.t1 === null && text() !== st.before) st.t1 = performance.now();
+    if (st.t0 !== null && st.t1 === null && signature() !== st.signature) st.t1 = performance.now();
   });
   obs.observe(cell, {subtree: true, childList: true, characterData: true, attributes: false});
   st.text = text;
@@ -175,7 +180,7 @@ _ARM = """
 
 def rendered_widgets(lab, index: int):
     """Locator of the widgets rendered in the output of cell index."""
-    return lab.cell(index).locator(f".jp-OutputArea-output {WIDGET_SELECTOR}")
+    return lab.widgets(index)
 
 
 def assert_widgets_render(lab, index: int, minimum: int = 1) -> None:

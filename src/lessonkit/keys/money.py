@@ -13,6 +13,7 @@ DEAL = "uk-lmm-ef-pm-remarks"  # the official wording of the missile export-fina
 DEAL_GROUP = "uk-lmm-export-finance-2025-03-02"
 GBP_EUR = "market-gbp-eur-2025-03-03"
 GBP_USD = "market-gbp-usd-2025-03-03"
+LOAN = "uk-era-loan-ht-gbp"
 INSTALMENT = "uk-era-tranche-ansa-gbp"
 # One figure of each kind, as the source printed it (the Matching exercise).
 KIND_FIGURES = ("uk-era-loan-ht-gbp", "thales-lmm-contract-bbc-gbp", "uk-lmm-ef-reuters-gbp",
@@ -44,19 +45,19 @@ def versions_in_gbp():
 
 
 EXERCISES = [
-    Numeric("money.euros", "The missile deal in billions of euros, at the data's pound-euro rate of 3 March.",
+    Numeric("money.euros", "The UK loan in billions of euros, at the data's pound-euro rate of 3 March.",
             hints=("Find the rate with rate_id 'market-gbp-eur-2025-03-03': it says how many euros one pound buys.",
                    "Euros = pounds × (euros per pound). Work in billions: start from the amount divided by "
                    "1,000,000,000.",
-                   "Multiply the deal in billions of pounds by the rate, and give just the number."),
-            answer=lambda: _bn(DEAL) * _rate(GBP_EUR), unit="billion EUR",
-            traps=((lambda: _bn(DEAL), "that is the figure in pounds: it still needs converting to euros."),
-                   (lambda: _bn(DEAL) / _rate(GBP_EUR),
+                   "Multiply the loan in billions of pounds by the rate, and give just the number."),
+            answer=lambda: _bn(LOAN) * _rate(GBP_EUR), unit="billion EUR",
+            traps=((lambda: _bn(LOAN), "that is the figure in pounds: it still needs converting to euros."),
+                   (lambda: _bn(LOAN) / _rate(GBP_EUR),
                     "you divided by the rate. The rate is euros per pound, so pounds × rate gives euros."),
-                   (lambda: _bn(DEAL) * _rate(GBP_USD),
+                   (lambda: _bn(LOAN) * _rate(GBP_USD),
                     "that is in US dollars: you used the pound-dollar rate, not the pound-euro rate."),
-                   (lambda: _bn("uk-lmm-ef-euronews-eur"),
-                    "that is the figure Euronews printed. Compute it yourself with the data's rate."))),
+                   (lambda: _bn("uk-era-loan-shafaq-gbp") * _rate(GBP_EUR),
+                    "you started from Shafaq News' figure for the loan, which its own article contradicts."))),
     Numeric("money.per_missile", "The price per missile the headline implies, in pounds.",
             hints=("Divide the deal's amount by its number of missiles (the quantity column).",
                    "analysis.per_unit(...) does this division for one row; give the answer in pounds, "

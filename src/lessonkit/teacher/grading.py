@@ -233,8 +233,9 @@ def grade_record(key: Key, data: bytes | None, why: str) -> dict:
         return _ungraded(f"not a lessonkit learning record (no \"format\": \"{FORMAT}\" with a list of attempts)")
     lesson = lesson_of("record", record)
     if lesson != key.lesson:
-        return _ungraded(f"a record of lesson {lesson!r}, not {key.lesson!r}")
-    result = {"graded": True, **score_attempts(key, record["attempts"]), "cacheable": True}
+        result = _ungraded(f"a record of lesson {lesson!r}, not {key.lesson!r}")
+    else:
+        result = {"graded": True, **score_attempts(key, record["attempts"]), "cacheable": True}
     student = record.get("student")
     if isinstance(student, str) and student.strip():
         result["student"] = student
@@ -352,6 +353,16 @@ def _workers(requested: int) -> int:
     if requested:
         return requested
     return min(4, max(2, 2 * (os.cpu_count() or 1)))
+
+
+def _worker_init() -> None:
+    """Workers leave the terminal's process group: Ctrl-C reaches the main process only, which
+    then stops them, so no worker can report a kernel it lost to Ctrl-C as a student's crash."""
+    if hasattr(os, "setsid"):
+        try:
+            os.setsid()
+        except OSError:
+            pass
 
 
 def _cache_name(digest: str, kind: str, settings: str) -> str:
@@ -472,7 +483,7 @@ def _main(args) -> int:
         futures = {}
         if notebooks:
             pool = ProcessPoolExecutor(max_workers=min(_workers(args.workers), len(notebooks)),
-                                       mp_context=get_context("spawn"))
+                                       mp_context=get_context("spawn"), initializer=_worker_init)
             for i in notebooks:
                 sub, data, why, _ = loaded[i]
                 task = {"lesson": lesson, "data": data, "why": why, "sandbox": sandbox, "limits": limits,
@@ -504,6 +515,9 @@ def _main(args) -> int:
               file=sys.stderr)
         return 130
     finally:
+        if pool and interrupted:  # stop the workers now; bubblewrap's --die-with-parent ends their kernels
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.kill()
         if pool:
             pool.shutdown(wait=not interrupted, cancel_futures=True)
         bar.close()

@@ -1,0 +1,44 @@
+"""Lesson 5 and 7 helpers: the stance time line, announcements and role cards."""
+
+from lessonkit import analysis, plots
+from lessonkit.game import TruceGame
+
+
+def test_ceasefire_answers_come_from_the_data():
+    from lessonkit.keys import ceasefire
+
+    assert ceasefire._proposers()["the one-month partial truce"] == "France"
+    assert ceasefire._events_by_date()[0] == "partial-truce-proposal"
+
+
+def test_announcements_count_each_announcement_once_with_its_middle_version():
+    uk = analysis.announcements("gbr", recipient="ukr").set_index("report_group")
+    assert uk.loc["uk-era-loan-signed-2025-03-01", "amount_GBP"] == 2.26e9  # not the £2.6bn typo
+    assert uk.loc["uk-era-loan-signed-2025-03-01", "versions"] == 6
+
+
+def test_role_cards_exist_for_every_playable_actor():
+    for actor in analysis.ROLE_ACTORS:
+        card = analysis.role_card(actor)
+        assert card["name"] and set(card["positions"]["actor_id"]) <= {actor}
+
+
+def test_role_card_refuses_a_person():
+    import pytest
+
+    with pytest.raises(Exception, match="state or organisation"):
+        analysis.role_card("starmer")
+
+
+def test_new_figures_render_with_alt_text():
+    chart = plots.stance_timeline_chart("ceasefire", theme="ceasefire")
+    assert chart.png.startswith(b"\x89PNG") and "Russia" in chart.alt
+    games = plots.truce_games_chart({"none": TruceGame(), "strong": TruceGame(penalty=10, verification=0.9)})
+    assert "truce holds" in games.alt and "breaks down" in games.alt
+
+
+def test_role_card_widget_shows_the_card():
+    from lessonkit import widgets
+
+    box = widgets.role_card_explorer("ita")
+    assert "Role card: Italy" in box.children[-1].value

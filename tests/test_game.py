@@ -1,0 +1,29 @@
+"""The truce game: payoffs follow the rules, and guarantees that are seen change the outcome."""
+
+import pytest
+
+from lessonkit import analysis
+from lessonkit.game import TruceGame
+
+
+def test_without_guarantees_the_truce_breaks_down():
+    assert TruceGame(penalty=0).equilibria() == [("break", "break")]
+
+
+def test_strong_verified_guarantees_make_the_truce_hold():
+    assert TruceGame(penalty=10, verification=0.9).equilibria() == [("keep", "keep")]
+
+
+def test_the_threshold_is_gain_over_chance_seen():
+    for gain, chance in ((4, 0.5), (6, 0.75), (2, 1.0)):
+        assert analysis.smallest_stable_penalty(gain=gain, verification=chance) == gain / chance
+
+
+def test_a_break_never_seen_cannot_be_deterred():
+    with pytest.raises(Exception, match="verification 0"):
+        analysis.smallest_stable_penalty(gain=4, verification=0)
+
+
+def test_unknown_moves_are_refused():
+    with pytest.raises(ValueError):
+        TruceGame().payoff("wait", "keep")
