@@ -310,9 +310,9 @@ def test_kernel_that_cannot_start_is_retried_never_scored_and_not_cached(tmp_pat
 @pytest.mark.slow
 def test_interrupted_run_leaves_no_gradebook_and_resumes(tmp_path, edition):
     nb = gc.fill(gc.read(edition), gc.right_answers())
-    for name in ("a", "b", "c"):
-        gc.write(nb if name != "c" else gc.insert_before(nb, "sample.year", "import time\ntime.sleep(60)"),
-                 tmp_path / "in" / f"{name}.ipynb")
+    gc.write(nb, tmp_path / "in" / "a.ipynb")
+    gc.write(gc.insert_before(nb, "sample.year", "b = 'b'"), tmp_path / "in" / "b.ipynb")  # not a's bytes
+    gc.write(gc.insert_before(nb, "sample.year", "import time\ntime.sleep(60)"), tmp_path / "in" / "c.ipynb")
     out = tmp_path / "out"
     cmd = [sys.executable, "-m", "lessonkit.teacher.cli", "grade", str(tmp_path / "in"), "--out", str(out),
            "--workers", "2", "--timeout", "120", "--no-progress"]
