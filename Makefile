@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.lessonkit-installed
 PORT ?= 8888
 
-.PHONY: lesson teacher test venv editions clean
+.PHONY: lesson teacher test venv editions bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "lessonkit needs Python 3.11 or newer; found " + sys.version.split()[0])'
@@ -40,6 +40,10 @@ test: $(STAMP)
 	$(BIN)/lessonkit build --out $(EDITIONS)
 	LESSONKIT_EDITIONS=$(EDITIONS) $(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_ARGS) \
 		tests src $(EDITIONS) --nbval-lax --nbval-current-env
+
+# Speed figures against same-run baselines; writes benchmarks/RESULTS.md (about 30 minutes).
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run_all.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) editions .pytest_cache

@@ -40,7 +40,7 @@ def test_the_counting_exercises_agree(exercise_id):
     assert exercises("actors")["actors.n_states"].expected() == len(names)
 
 
-def test_lesson_map_reads_the_order_list_and_the_front_matter():
+def test_lesson_map_reads_the_order_list():
     lessons = analysis.lesson_map()
     assert list(lessons["lesson"]) == list(range(len(lessons)))
     assert lessons.set_index("key").loc["actors", "minutes"] == 40

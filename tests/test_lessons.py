@@ -55,6 +55,8 @@ def test_every_block_is_there(lesson):
     assert text.index("**Questions**") < text.index("**Key points**")
     minutes = nb.metadata["lessonkit"]["minutes"]
     assert f"**Time:** {minutes} minutes" in text, f"{path.name}: the time line must match the front matter"
+    entry = next(e for e in ORDER if e["file"] == path.name)
+    assert entry["minutes"] == minutes, f"{path.name}: lessons.toml and the front matter disagree on minutes"
     assert _markdown(nb, instructor=True), f"{path.name} has no instructor note"
 
 

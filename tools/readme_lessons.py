@@ -3,7 +3,6 @@
     python tools/readme_lessons.py          # rewrite
     python tools/readme_lessons.py --check  # exit 1 if README.md is out of date
 """
-import re
 import sys
 import tomllib
 from pathlib import Path
@@ -12,17 +11,11 @@ ROOT = Path(__file__).resolve().parents[1]
 START, END = "<!-- lessons:start -->", "<!-- lessons:end -->"
 
 
-def minutes(path: Path) -> str:
-    found = re.search(r"^  minutes: (\d+)$", path.read_text(encoding="utf-8"), re.M) if path.exists() else None
-    return found.group(1) if found else "?"
-
-
 def table() -> str:
     lessons = tomllib.loads((ROOT / "notebooks" / "lessons.toml").read_text(encoding="utf-8"))["lesson"]
     rows = ["| # | lesson | file | minutes |", "| --- | --- | --- | --- |"]
     for entry in lessons:
-        path = ROOT / "notebooks" / entry["file"]
-        rows.append(f"| {entry['file'][:2]} | {entry['title']} | `notebooks/{entry['file']}` | {minutes(path)} |")
+        rows.append(f"| {entry['file'][:2]} | {entry['title']} | `notebooks/{entry['file']}` | {entry['minutes']} |")
     return "\n".join(rows)
 
 

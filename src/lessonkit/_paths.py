@@ -20,3 +20,11 @@ def data_dir() -> Path:
     if (installed / "datapackage.json").exists():
         return installed
     return here.parents[1] / "data"
+
+
+def lessons_toml() -> Path:
+    """The ordered list of lessons: the copy installed in the package, else the checkout's."""
+    installed = Path(__file__).resolve().parent / "_package_data" / "lessons.toml"
+    if installed.exists():
+        return installed
+    return Path(__file__).resolve().parents[2] / "notebooks" / "lessons.toml"

@@ -380,12 +380,9 @@ def role_card(actor_id: str) -> dict:
 
 # --- Lessons 0 and 2 (start, actors): the map of the lessons, head counts ---
 
-def lesson_map(folder=None):
-    """The lessons in teaching order, from ``notebooks/lessons.toml`` and each lesson's front
-    matter: number, title, key, file and minutes (empty where the lesson is not written yet).
-
-    ``folder`` is the notebooks folder; by default LESSONKIT_NOTEBOOKS, else the ``notebooks/``
-    folder of the source checkout. Raises LessonkitError if it holds no lessons.toml.
+def lesson_map():
+    """The lessons in teaching order, from ``lessons.toml`` (the one ordered list): number,
+    title, key, file and minutes.
 
     >>> m = lesson_map()
     >>> list(m.columns)
@@ -393,27 +390,15 @@ def lesson_map(folder=None):
     >>> m.loc[0, "key"]
     'start'
     """
-    import os
-    import re
     import tomllib
-    from pathlib import Path
 
     import pandas as pd
 
-    folder = Path(folder or os.environ.get("LESSONKIT_NOTEBOOKS") or Path(__file__).resolve().parents[2] / "notebooks")
-    toml = folder / "lessons.toml"
-    if not toml.exists():
-        raise LessonkitError(f"no lessons.toml in {folder}; set LESSONKIT_NOTEBOOKS to the notebooks folder")
-    rows = []
-    for number, entry in enumerate(tomllib.loads(toml.read_text(encoding="utf-8"))["lesson"]):
-        path, minutes = folder / entry["file"], None
-        if path.exists():
-            front = path.read_text(encoding="utf-8").split("\n---", 1)[0]
-            found = re.search(r"^\s+minutes:\s*(\d+)\s*$", front, re.MULTILINE)
-            minutes = int(found.group(1)) if found else None
-        rows.append({"lesson": number, "title": entry["title"], "key": entry["key"], "file": entry["file"],
-                     "minutes": minutes})
-    frame = pd.DataFrame(rows)
+    from ._paths import lessons_toml
+
+    entries = tomllib.loads(lessons_toml().read_text(encoding="utf-8"))["lesson"]
+    frame = pd.DataFrame([{"lesson": n, "title": e["title"], "key": e["key"], "file": e["file"],
+                           "minutes": e["minutes"]} for n, e in enumerate(entries)])
     frame["minutes"] = frame["minutes"].astype("Int64")
     return frame
 

@@ -418,7 +418,6 @@ def _main(args) -> int:
 
     from tqdm import tqdm
 
-    from .._record import write_atomic
     from . import report
     from . import sandbox as sb
 
@@ -472,7 +471,7 @@ def _main(args) -> int:
     def keep(i: int, result: dict) -> None:
         results[i] = result
         if result.get("cacheable"):
-            write_atomic(loaded[i][3], json.dumps({"format": CACHE_FORMAT, "result": result}) + "\n")
+            report.replace_text(loaded[i][3], json.dumps({"format": CACHE_FORMAT, "result": result}) + "\n")
 
     bar = tqdm(total=len(subs), initial=from_cache, disable=args.no_progress, file=sys.stderr,
                unit="file", desc=f"grading {lesson}", dynamic_ncols=True)

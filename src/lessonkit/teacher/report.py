@@ -12,6 +12,7 @@ import csv
 import html
 import io
 import json
+import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -215,6 +216,21 @@ def feedback_names(rows: list[Row]) -> list[str]:
     return names
 
 
+def replace_text(path: Path, text: str) -> None:
+    """Write text to path atomically (a temporary file beside it, then one rename), without fsync.
+
+    For the many small files of a run (feedback, cache entries): a crash leaves the old file or
+    the new one, never half of one; the gradebook itself is also synced to disk.
+    """
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
 def write_all(out: Path, lesson: str, exercises: dict, rows: list[Row], notes: list[str]) -> None:
     """Write gradebook.csv, feedback/*.md, report.html and run-notes.txt into out, atomically."""
     from .._record import write_atomic
@@ -224,7 +240,7 @@ def write_all(out: Path, lesson: str, exercises: dict, rows: list[Row], notes: l
     folder.mkdir(parents=True, exist_ok=True)
     names = feedback_names(rows)
     for row, name in zip(rows, names):
-        write_atomic(folder / name, feedback_markdown(lesson, exercises, row))
+        replace_text(folder / name, feedback_markdown(lesson, exercises, row))
     manifest = out / ".cache" / "feedback-files.json"
     try:  # remove feedback a previous run wrote for submissions that are gone
         for old in set(json.loads(manifest.read_text(encoding="utf-8"))) - set(names):
@@ -233,7 +249,7 @@ def write_all(out: Path, lesson: str, exercises: dict, rows: list[Row], notes: l
     except (OSError, ValueError, TypeError):
         pass
     manifest.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(manifest, json.dumps(sorted(names)) + "\n")
+    replace_text(manifest, json.dumps(sorted(names)) + "\n")
     write_atomic(out / "report.html", report_html(lesson, exercises, rows, notes))
     write_atomic(out / "run-notes.txt", "\n".join(notes) + "\n")
     write_atomic(out / "gradebook.csv", gradebook_csv(ids, rows))  # last: its presence means a finished run
