@@ -8,7 +8,6 @@ bubblewrap, a kernel that cannot start, interruption and bad arguments.
 from __future__ import annotations
 
 import csv
-import json
 import os
 import re
 import shutil

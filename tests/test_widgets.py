@@ -91,3 +91,11 @@ def test_converter_explains_a_missing_rate_and_shows_the_rate_used():
 def test_outputs_are_escaped():
     box = widgets.claim_stepper()
     assert "<script" not in box.children[-1].value
+
+
+@pytest.mark.parametrize("name", widgets.EXPLORERS)
+def test_no_list_starts_blank(name):
+    """A selection whose value is None shows as an empty list in the browser."""
+    for control in widgets.controls(getattr(widgets, name)()):
+        if getattr(control, "options", None) and control.description != "Your verdict":
+            assert control.index is not None, f"{name}: {control.description!r} starts with nothing selected"

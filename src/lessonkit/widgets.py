@@ -22,6 +22,13 @@ STANCE_MARK = {"supports": "\u2714 supports", "conditional": "\u25D0 conditional
 STANCE_BG = {"supports": "#cfe3f2", "conditional": "#e2f1fb", "undecided": "#eeeeee", "opposes": "#f7d9c6"}
 
 
+ALL = "*"  # the "no filter" choice of a drop-down (a None value would show as a blank list)
+
+
+def _or_none(value: str) -> str | None:
+    return None if value == ALL else value
+
+
 def _e(x) -> str:
     return "" if x is None or x != x else html.escape(str(x))
 
@@ -48,6 +55,7 @@ def _box(controls: list, out: w.HTML, title: str) -> w.VBox:
     header = w.HTML(f"<strong>{_e(title)}</strong>")
     box = w.VBox([header, w.HBox(controls, layout=w.Layout(flex_flow="row wrap", align_items="center")), out])
     box.add_class("lessonkit-explorer")
+    out.add_class("lessonkit-output")
     return box
 
 
@@ -77,16 +85,16 @@ def timeline_explorer() -> w.VBox:
     """Filter the timeline by actor, theme and period (before / on / after the summit)."""
     events = load("events")
     ids = sorted({a for v in events["actor_ids"].dropna() for a in v.split(";")})
-    actor = w.Dropdown(options=[("everyone", None)] + _names(ids), description="Actor", style=STYLE)
-    theme = w.Dropdown(options=[("all themes", None)] + [(t.replace("_", " "), t) for t in
+    actor = w.Dropdown(options=[("everyone", ALL)] + _names(ids), description="Actor", style=STYLE)
+    theme = w.Dropdown(options=[("all themes", ALL)] + [(t.replace("_", " "), t) for t in
                                                           sorted(events["theme"].unique())],
                        description="Theme", style=STYLE)
-    period = w.ToggleButtons(options=[("all", None), ("before", "before"), ("on 2 March", "on"),
+    period = w.ToggleButtons(options=[("all", ALL), ("before", "before"), ("on 2 March", "on"),
                                       ("after", "after")], description="When", style=STYLE)
     out = w.HTML()
 
     def render(_=None):
-        rows = analysis.timeline(actor.value, theme.value, period.value)
+        rows = analysis.timeline(_or_none(actor.value), _or_none(theme.value), _or_none(period.value))
         rows = rows.assign(source=[cite(s).split(", http")[0] for s in rows["source_id"]])
         out.value = (f"<p>{len(rows)} event{'s' if len(rows) != 1 else ''}</p>" +
                      table_html(rows, {"date": "Date", "title": "What happened", "summary": "Details",
@@ -139,9 +147,9 @@ def actor_explorer() -> w.VBox:
 def pledge_explorer() -> w.VBox:
     """Filter the money figures by donor and kind, and show them in one currency."""
     rows = load("pledges")
-    donor = w.Dropdown(options=[("all donors", None)] + _names(sorted(rows["donor_id"].unique())),
+    donor = w.Dropdown(options=[("all donors", ALL)] + _names(sorted(rows["donor_id"].unique())),
                        description="Donor", style=STYLE)
-    kind = w.Dropdown(options=[("all kinds", None)] + [(k.replace("_", " "), k) for k in
+    kind = w.Dropdown(options=[("all kinds", ALL)] + [(k.replace("_", " "), k) for k in
                                                         sorted(rows["kind"].unique())],
                       description="Kind of money", style=STYLE)
     currency = w.Dropdown(options=["GBP", "EUR", "USD"], value="GBP", description="Show in", style=STYLE)
@@ -149,7 +157,7 @@ def pledge_explorer() -> w.VBox:
     out = w.HTML()
 
     def render(_=None):
-        found = analysis.pledges(donor.value, kind.value, include_seed=seed.value)
+        found = analysis.pledges(_or_none(donor.value), _or_none(kind.value), include_seed=seed.value)
         with_amount = found[found["amount"].notna()]
         converted = analysis.in_currency(with_amount, currency.value)
         col = f"amount_{currency.value}"

@@ -44,15 +44,18 @@ OUTPUT_NOTE_BYTES = 1_000_000  # output above this is mentioned in the gradebook
 # (bubblewrap drops the capability to raise a hard limit). No braces: jupyter_client
 # substitutes {names} in kernel commands.
 _LAUNCH = """\
-import resource, sys
-def _limit(which, value):
+try:
+    import resource
+except ImportError:
+    resource = None
+def _limit(name, value):
     try:
-        resource.setrlimit(which, (value, value))
-    except (ValueError, OSError):
+        resource.setrlimit(getattr(resource, name), (value, value))
+    except (AttributeError, ValueError, OSError):
         pass
-_limit(resource.RLIMIT_AS, @MEMORY@)
-_limit(resource.RLIMIT_CORE, 0)
-_limit(resource.RLIMIT_FSIZE, @FSIZE@)
+_limit("RLIMIT_AS", @MEMORY@)
+_limit("RLIMIT_CORE", 0)
+_limit("RLIMIT_FSIZE", @FSIZE@)
 del _limit, resource
 from ipykernel import kernelapp
 kernelapp.launch_new_instance()
@@ -182,8 +185,12 @@ def _kernel_env(work: Path) -> dict[str, str]:
     return env
 
 
-def kernel_argv(sandbox: Sandbox, work: Path, sockets: Path, memory_mb: int, hide: list[str]) -> list[str]:
-    """The kernel command: bubblewrap (if any) around Python setting limits, then ipykernel."""
+def kernel_argv(sandbox: Sandbox, work: Path, sockets: Path, memory_mb: int, hide: list[str],
+                network: bool = False) -> list[str]:
+    """The kernel command: bubblewrap (if any) around Python setting limits, then ipykernel.
+
+    network=True keeps the host's network (needed when the grader reaches the kernel by TCP).
+    """
     code = (_LAUNCH.replace("@MEMORY@", str(int(memory_mb) * 1024 * 1024))
             .replace("@FSIZE@", str(FILE_SIZE_LIMIT)))
     python = [sys.executable, "-c", code, "-f", "{connection_file}", "--HistoryManager.enabled=False",
@@ -193,7 +200,7 @@ def kernel_argv(sandbox: Sandbox, work: Path, sockets: Path, memory_mb: int, hid
     # Inside its own PID namespace the kernel's parent is bubblewrap's init (PID 1), which
     # ipykernel takes for "parent gone"; --die-with-parent does that job instead.
     python.append("--IPKernelApp.parent_handle=0")
-    argv = [sandbox.bwrap or "bwrap", *_BASE_FLAGS]
+    argv = [sandbox.bwrap or "bwrap", *(f for f in _BASE_FLAGS if not (network and f == "--unshare-net"))]
     for h in hide:
         argv += ["--tmpfs", h]
     covered = [Path("/tmp"), *map(Path, hide)]
@@ -301,8 +308,9 @@ async def _run_once(nb, lesson: str, sandbox: Sandbox, limits: Limits, hide: lis
     work.mkdir()
     sockets.mkdir()
     (work / f"{lesson}.ipynb").write_text(json.dumps(nb), encoding="utf-8")  # the working copy
-    write_kernelspec(root / "spec", kernel_argv(sandbox, work, sockets, limits.memory_mb, hide))
-    ipc = os.name == "posix"
+    # Unix sockets where the path fits (macOS's long temporary paths may not); loopback TCP elsewhere
+    ipc = sys.platform.startswith("linux") and len(str(sockets / "k-65535")) < 100
+    write_kernelspec(root / "spec", kernel_argv(sandbox, work, sockets, limits.memory_mb, hide, network=not ipc))
     km = AsyncKernelManager(
         kernel_name=KERNEL_NAME, kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(root / "spec" / "kernels")]),
         connection_file=str(sockets / "connection.json"),
