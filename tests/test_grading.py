@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-import grading_cases as gc
+from . import grading_cases as gc
 from lessonkit.teacher import cli, grading, report, sandbox
 
 REPO = Path(__file__).resolve().parents[1]
@@ -394,3 +394,27 @@ def test_rows_sort_and_unique_names_are_stable():
     rows = report.unique_students([report.Row("b", "2", "record", True), report.Row("B", "1", "record", True)])
     assert [r.student for r in rows] == ["B", "b"]
     assert report.feedback_names(rows) == ["B.md", "b-2.md"]
+
+
+def test_a_broken_answer_key_is_one_clear_line(tmp_path, capsys):
+    """A teacher's key module that fails to import stops the run with one line, no traceback."""
+    import os
+
+    from lessonkit.teacher.cli import main as cli
+
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    (keys / "brokenkey.py").write_text("EXERCISES = [undefined_name]\n")
+    record = tmp_path / "lessonkit-record-brokenkey.json"
+    record.write_text('{"format": "lessonkit-record/1", "lesson": "brokenkey", "student": "a", "attempts": []}')
+    import lessonkit.keys
+
+    lessonkit.keys.__path__.append(str(keys))
+    try:
+        code = cli(["grade", str(record), "--out", str(tmp_path / "out"), "--lesson", "brokenkey", "--no-progress"])
+    finally:
+        lessonkit.keys.__path__.remove(str(keys))
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "cannot be loaded (NameError" in err and "Traceback" not in err
+    assert not (tmp_path / "out" / "gradebook.csv").exists()

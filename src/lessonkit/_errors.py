@@ -44,3 +44,7 @@ class MarkupError(LessonkitError):
 
 class SubmissionError(LessonkitError):
     """A submission cannot be graded; the message becomes its gradebook row."""
+
+
+class UsageError(LessonkitError):
+    """A command's arguments cannot be used (missing path, bad limit, unknown lesson)."""

@@ -74,7 +74,15 @@ def check(exercise_id: str, answer: Any) -> Feedback:
     try:
         exercise = get_exercise(exercise_id)
     except UnknownNameError as e:
-        return Feedback(str(exercise_id)[:60], INVALID, str(e))
+        note = ""
+        if isinstance(exercise_id, str) and _ID.match(exercise_id):
+            # kept all the same: a teacher's key may know the id even where this kernel does not
+            try:
+                _record.append(exercise_id.split(".")[0], {"exercise": exercise_id, "answer": to_json(answer),
+                                                           "status": INVALID})
+            except Exception as err:  # noqa: BLE001 - the message below matters more
+                note = f"your answer could not be saved in the learning record ({type(err).__name__})"
+        return Feedback(str(exercise_id)[:60], INVALID, str(e), note=note)
     verdict = exercise.evaluate(answer)
     note = ""
     history: list[dict] = []

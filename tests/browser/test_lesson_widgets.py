@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from lab_widgets import Action, WidgetCheck, check_widgets, click, type_text
+from .lab_widgets import Action, WidgetCheck, check_widgets, click, type_text
 
 from lessonkit import widgets
 

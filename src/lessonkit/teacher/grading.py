@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .._errors import LessonkitError
+from .._errors import LessonkitError, UsageError
 
 MAX_FILE_BYTES = 20_000_000
 CACHE_FORMAT = "lessonkit-grade-cache/1"
@@ -34,10 +34,6 @@ _REDEFINES = re.compile(r"^\s*(def\s+check\s*\(|check\s*=[^=]|import\s+.*\bas\s+
                         r"from\s+(?!lessonkit\s).*\bimport\b.*\bcheck\b)|lessonkit\._|\b_record\b|\bget_exercise\b",
                         re.MULTILINE)
 CLAIMS_PASSED = {"correct", "passed", "pass", "ok", "right", "true", "1", "yes"}
-
-
-class UsageError(LessonkitError):
-    """The command's arguments cannot be used (missing path, bad limit, unknown lesson)."""
 
 
 @dataclass(frozen=True)
@@ -148,7 +144,13 @@ class Key:
         from .._exercises import exercises
 
         self.lesson = lesson
-        self.exercises = exercises(lesson)
+        try:
+            self.exercises = exercises(lesson)
+        except LessonkitError:
+            raise
+        except Exception as e:  # the key module itself is broken
+            raise UsageError(f"the answer key lessonkit.keys.{lesson} cannot be loaded "
+                             f"({type(e).__name__}: {e})") from None
         self._memo: dict[tuple[str, str], tuple[str, str]] = {}
         for exercise in self.exercises.values():  # a broken data package must stop the run, not fail everyone
             try:

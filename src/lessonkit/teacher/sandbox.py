@@ -122,13 +122,15 @@ def detect() -> Sandbox:
 
 
 def _needed() -> list[Path]:
-    """Folders the kernel must see: Python, sys.path, lessonkit and the data package."""
+    """Folders the kernel must see: Python, sys.path, lessonkit, the data package and the
+    teacher's own answer keys (LESSONKIT_KEYS)."""
     from .._paths import data_dir
 
     # sys.path[0] is the grader's script folder or working folder, which a kernel does not get
     pythonpath = os.environ.get("PYTHONPATH", "").split(os.pathsep)
     paths = [sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(os.path.realpath(sys.executable)),
-             Path(__file__).resolve().parents[2], data_dir(), *(p for p in sys.path[1:] + pythonpath if p)]
+             Path(__file__).resolve().parents[2], data_dir(), *(p for p in sys.path[1:] + pythonpath if p),
+             *(p for p in os.environ.get("LESSONKIT_KEYS", "").split(os.pathsep) if p)]
     return sorted({Path(p).resolve() for p in paths if os.path.isdir(p)})
 
 
