@@ -7,7 +7,6 @@ same submissions twice gives the same bytes.
 
 from __future__ import annotations
 
-import base64
 import csv
 import html
 import io
@@ -122,27 +121,18 @@ def feedback_markdown(lesson: str, exercises: dict, row: Row) -> str:
     return "\n".join(lines)
 
 
-def chart_png(exercise_ids: list[str], rates: list[float], lesson: str, graded: int) -> bytes:
-    """A horizontal bar chart of the share of graded submissions passing each exercise (PNG bytes)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(7.5, 1.6 + 0.42 * len(exercise_ids)), dpi=100)
-    FigureCanvasAgg(fig)
-    ax = fig.add_subplot()
-    ys = list(range(len(exercise_ids)))[::-1]
-    ax.barh(ys, rates, color="#0072B2")
-    for y, rate in zip(ys, rates):
-        ax.text(min(rate + 1.5, 88), y, f"{rate:.0f}%", va="center", fontsize=9)
-    ax.set_yticks(ys, exercise_ids)
-    ax.set_xlim(0, 100)
-    ax.set_xlabel(f"submissions passing (% of {graded} graded)")
-    ax.set_ylabel("exercise")
-    ax.set_title(f"Lesson {lesson}: share of submissions passing each exercise")
-    fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", metadata={"Software": None})
-    return buf.getvalue()
+def chart_html(exercise_ids: list[str], rates: list[float], lesson: str, graded: int, alt: str) -> str:
+    """A horizontal bar chart, in HTML and CSS, of the share of graded submissions passing
+    each exercise: it needs no plotting library, prints, scales, and reads aloud (role=img
+    with the alt text, and every bar carries its number as text)."""
+    e = html.escape
+    bars = "".join(
+        f'<div class="row"><span class="label"><code>{e(i)}</code></span>'
+        f'<span class="track"><span class="bar" style="width:{r:.1f}%"></span></span>'
+        f'<span class="value">{r:.0f}%</span></div>' for i, r in zip(exercise_ids, rates))
+    return (f'<div class="chart" role="img" aria-label="{e(alt)}">'
+            f'<p class="title">Lesson {e(lesson)}: share of submissions passing each exercise</p>{bars}'
+            f'<p class="axis">submissions passing (% of {graded} graded), from 0% to 100%</p></div>')
 
 
 def report_html(lesson: str, exercises: dict, rows: list[Row], notes: list[str]) -> str:
@@ -152,9 +142,9 @@ def report_html(lesson: str, exercises: dict, rows: list[Row], notes: list[str])
     graded = [r for r in rows if r.graded]
     passed = [sum(r.scores.get(i, 0) for r in graded) for i in ids]
     rates = [100 * p / len(graded) if graded else 0.0 for p in passed]
-    png = base64.b64encode(chart_png(ids, rates, lesson, len(graded))).decode("ascii")
     alt = (f"Bar chart of the share of the {len(graded)} graded submissions passing each exercise of lesson "
            f"{lesson}: " + ", ".join(f"{i} {r:.0f}%" for i, r in zip(ids, rates)) + ".")
+    chart = chart_html(ids, rates, lesson, len(graded), alt)
     mean = sum(r.total for r in graded) / len(graded) if graded else 0
     table = "".join(
         f"<tr><td><code>{e(i)}</code></td><td>{e(exercises[i].prompt)}</td>"
@@ -171,7 +161,13 @@ def report_html(lesson: str, exercises: dict, rows: list[Row], notes: list[str])
 <style>
 body {{ font-family: system-ui, sans-serif; max-width: 60em; margin: 2em auto; padding: 0 1em; color: #111; }}
 table {{ border-collapse: collapse; }} th, td {{ border: 1px solid #999; padding: 0.3em 0.6em; text-align: left; }}
-td.n {{ text-align: right; }} img {{ max-width: 100%; }}
+td.n {{ text-align: right; }}
+.chart {{ max-width: 40em; }} .chart .title {{ font-weight: bold; }}
+.chart .row {{ display: flex; align-items: center; gap: 0.5em; margin: 0.2em 0; }}
+.chart .label {{ width: 12em; text-align: right; }} .chart .value {{ width: 3em; }}
+.chart .track {{ flex: 1; background: #eee; height: 1.2em; }}
+.chart .bar {{ display: block; background: #0072B2; height: 100%; }}
+.chart .axis {{ font-size: 0.9em; color: #333; }}
 </style>
 </head>
 <body>
@@ -180,7 +176,7 @@ td.n {{ text-align: right; }} img {{ max-width: 100%; }}
 {len(rows) - len(graded)} could not be graded and {sum(bool(r.problems) for r in rows)} have problems (listed below).</p>
 <h2>Exercises</h2>
 <figure>
-<img src="data:image/png;base64,{png}" alt="{e(alt)}">
+{chart}
 <figcaption>Share of graded submissions whose last answer to each exercise is correct.</figcaption>
 </figure>
 <table>
