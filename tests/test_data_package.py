@@ -215,3 +215,27 @@ def test_datapackage_json_is_what_the_schema_tool_writes():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert (DATA / "datapackage.json").read_text(encoding="utf-8") == module.render()
+
+
+def test_every_source_is_used_by_some_row():
+    used = set()
+    for name in table_names():
+        if name == "sources":
+            continue
+        frame = load(name)
+        used |= set(frame["source_id"])
+        used |= {s for v in frame["also_source_ids"].dropna() for s in v.split(";")}
+    orphans = set(load("sources")["source_id"]) - used
+    assert not orphans, f"sources no row cites: {sorted(orphans)}"
+
+
+def test_disagreements_are_kept_as_separate_rows():
+    """Where outlets disagree, each version stays, with its own source."""
+    pledges = load("pledges")
+    groups = pledges.dropna(subset=["report_group"]).groupby("report_group")
+    disagreeing = [g for g, rows in groups if rows["as_reported"].nunique() > 1]
+    assert disagreeing, "no report group records more than one version"
+    for g in disagreeing:
+        assert groups.get_group(g)["source_id"].nunique() >= 1
+    counts = load("events")
+    assert counts["event_id"].str.startswith("summit-count-").sum() >= 2

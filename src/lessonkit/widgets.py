@@ -119,8 +119,9 @@ def actor_explorer() -> w.VBox:
         names = actors.set_index("actor_id")["name"]
         lines = [f"<h4 style='margin:0.2em 0'>{_e(a['name'])}</h4>"]
         if a["kind"] == "person":
-            lines.append(f"<p>{_e(a['role'])}" + (f", for {_e(names.get(a['represents']))}"
-                                                   if isinstance(a["represents"], str) else "") + "</p>")
+            body = names.get(a["represents"]) if isinstance(a["represents"], str) else None
+            repeat = body is None or str(body) in str(a["role"])  # "President of Finland, for Finland"
+            lines.append(f"<p>{_e(a['role'])}" + ("" if repeat else f", for {_e(body)}") + "</p>")
         status = {"attended": "was at Lancaster House on 2 March 2025", "absent": "was not at the summit",
                   "not_applicable": "was not part of the summit"}[a["at_summit"]]
         lines.append(f"<p><strong>At the summit:</strong> {status}.")
