@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.lessonkit-installed
 PORT ?= 8888
 
-.PHONY: lesson teacher test venv editions bench clean
+.PHONY: lesson teacher test venv editions app export bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "lessonkit needs Python 3.11 or newer; found " + sys.version.split()[0])'
@@ -32,6 +32,16 @@ teacher: $(STAMP)
 	$(BIN)/lessonkit build --out editions
 	$(BIN)/jupyter lab --ServerApp.root_dir=editions/teacher editions/teacher/00-start-here.ipynb
 
+# The app view: the explorers on one page, code hidden, served by Voila (Ctrl+C stops it).
+app: $(STAMP)
+	$(BIN)/lessonkit app apps/explorers.md
+	$(BIN)/voila apps/explorers.ipynb --Voila.ip=127.0.0.1 --port=$(PORT) \
+		--VoilaConfiguration.extension_denylist="['jupyterlab-jupytext']"
+
+# Printable copies: HTML pages of both editions of every lesson (teacher executed) in exports/.
+export: $(STAMP)
+	$(BIN)/lessonkit export --out exports
+
 # The test suite: build both editions of every lesson (the teacher edition is executed), then
 # run the unit, data, edition, browser and Binder tests, and nbval over the built notebooks.
 EDITIONS := build/test-editions
@@ -46,4 +56,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) editions .pytest_cache
+	rm -rf $(VENV) editions exports apps/explorers.ipynb .pytest_cache

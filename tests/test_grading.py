@@ -418,3 +418,17 @@ def test_a_broken_answer_key_is_one_clear_line(tmp_path, capsys):
     assert code == 2
     assert "cannot be loaded (NameError" in err and "Traceback" not in err
     assert not (tmp_path / "out" / "gradebook.csv").exists()
+
+
+def test_bubblewrap_is_used_where_it_is_installed():
+    """CI installs bubblewrap: a silent fall-back to no sandbox must fail the suite there,
+    wherever the project is checked out (a clone under /tmp included)."""
+    import os
+    import shutil
+
+    from lessonkit.teacher import sandbox
+
+    if not (shutil.which("bwrap") and os.environ.get("CI")):
+        pytest.skip("bubblewrap is checked in CI, where .ci/run installs it")
+    found = sandbox.detect()
+    assert found.kind == "bwrap", found.reason

@@ -117,7 +117,7 @@ def actor_explorer() -> w.VBox:
     def render(_=None):
         a = actors.set_index("actor_id").loc[pick.value]
         names = actors.set_index("actor_id")["name"]
-        lines = [f"<h4 style='margin:0.2em 0'>{_e(a['name'])}</h4>"]
+        lines = [f"<h3 style='margin:0.2em 0'>{_e(a['name'])}</h3>"]
         if a["kind"] == "person":
             body = names.get(a["represents"]) if isinstance(a["represents"], str) else None
             repeat = body is None or str(body) in str(a["role"])  # "President of Finland, for Finland"
@@ -338,7 +338,7 @@ def role_card_html(actor_id: str) -> str:
     status = {"attended": f"was at Lancaster House on {analysis.summit_date():%-d %B %Y}",
               "absent": "was not at the summit", "not_applicable": "was not part of the summit"}[card["at_summit"]]
     who = f", represented by {_e(card['represented_by'])}" if card["represented_by"] else ""
-    parts = [f"<h4 style='margin:0.2em 0'>Role card: {_e(card['name'])}</h4>",
+    parts = [f"<h3 style='margin:0.2em 0'>Role card: {_e(card['name'])}</h3>",
              f"<p><strong>At the summit:</strong> {_e(card['name'])} {status}{who}. "
              f"{_e(card['attendance_note'] or '')} <small>[{_e(card['source_id'])}]</small></p>"]
     said = card["positions"]

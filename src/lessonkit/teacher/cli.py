@@ -1,4 +1,5 @@
-"""The ``lessonkit`` command: build editions, hash answer keys, grade submissions."""
+"""The ``lessonkit`` command: build and export editions, build the app view, hash answer keys,
+grade submissions."""
 
 from __future__ import annotations
 
@@ -36,6 +37,28 @@ def _settings(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    from .export import export
+
+    sources = [Path(p) for p in args.lessons] or sorted(Path("notebooks").glob("[0-9][0-9]-*.md"))
+    if not sources and not args.editions:
+        print("lessonkit export: no lessons given and none found in notebooks/", file=sys.stderr)
+        return 2
+    for path in export(sources, Path(args.out), editions=Path(args.editions) if args.editions else None):
+        print(path)
+    return 0
+
+
+def _app(args: argparse.Namespace) -> int:
+    from .export import build_app
+
+    if not Path(args.source).is_file():
+        print(f"lessonkit app: {args.source} not found (run it from the repository's folder)", file=sys.stderr)
+        return 2
+    print(build_app(args.source))
+    return 0
+
+
 def _grade(args: argparse.Namespace) -> int:
     from .grading import main as grade_main
 
@@ -59,6 +82,14 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("settings", help="write the module's JupyterLab settings into an environment")
     s.add_argument("--prefix", help="the environment's prefix (default: the running Python's)")
     s.set_defaults(func=_settings)
+    e = sub.add_parser("export", help="write HTML copies of both editions, readable without a kernel")
+    e.add_argument("lessons", nargs="*", help="lesson .md files (default: notebooks/NN-*.md)")
+    e.add_argument("--out", default="exports", help="output folder (default: exports)")
+    e.add_argument("--editions", help="export this folder written by 'lessonkit build' instead of building")
+    e.set_defaults(func=_export)
+    a = sub.add_parser("app", help="build the app view's notebook (apps/explorers.ipynb) for Voila")
+    a.add_argument("source", nargs="?", default="apps/explorers.md", help="default: apps/explorers.md")
+    a.set_defaults(func=_app)
     g = sub.add_parser("grade", help="grade learning records and notebooks into a gradebook")
     g.add_argument("submissions", nargs="+", help="files or folders of .json records and .ipynb notebooks")
     g.add_argument("--out", required=True, help="folder for gradebook.csv, feedback and report.html")

@@ -87,7 +87,7 @@ class Sandbox:
 @lru_cache(maxsize=None)
 def _probe(bwrap: str) -> str:
     """'' when bubblewrap works here with the flags used for kernels, else why not."""
-    cmd = [bwrap, *_BASE_FLAGS, "--", sys.executable, "-c", "pass"]
+    cmd = [bwrap, *_BASE_FLAGS, *_rebinds([Path("/tmp")]), "--", sys.executable, "-c", "pass"]
     try:
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
     except (OSError, subprocess.SubprocessError) as e:
@@ -132,6 +132,16 @@ def _needed() -> list[Path]:
              Path(__file__).resolve().parents[2], data_dir(), *(p for p in sys.path[1:] + pythonpath if p),
              *(p for p in os.environ.get("LESSONKIT_KEYS", "").split(os.pathsep) if p)]
     return sorted({Path(p).resolve() for p in paths if os.path.isdir(p)})
+
+
+def _rebinds(covered: list[Path]) -> list[str]:
+    """bwrap flags binding back, read-only, what the kernel needs but a covered folder hides
+    (Python itself lives under /tmp when the project was cloned there)."""
+    flags = []
+    for n in _needed():
+        if any(c == n or c in n.parents for c in covered):
+            flags += ["--ro-bind", str(n), str(n)]
+    return flags
 
 
 def hideable(paths: list[Path]) -> list[str]:
@@ -205,10 +215,7 @@ def kernel_argv(sandbox: Sandbox, work: Path, sockets: Path, memory_mb: int, hid
     argv = [sandbox.bwrap or "bwrap", *(f for f in _BASE_FLAGS if not (network and f == "--unshare-net"))]
     for h in hide:
         argv += ["--tmpfs", h]
-    covered = [Path("/tmp"), *map(Path, hide)]
-    for n in _needed():  # what the kernel needs but an empty /tmp or a hidden folder covers
-        if any(c == n or c in n.parents for c in covered):
-            argv += ["--ro-bind", str(n), str(n)]
+    argv += _rebinds([Path("/tmp"), *map(Path, hide)])
     for d in (work, sockets):
         argv += ["--bind", str(d), str(d)]
     argv += ["--chdir", str(work), "--"]

@@ -1,0 +1,133 @@
+"""Copies that need no kernel: an HTML export of both editions, and the app view's notebook.
+
+``lessonkit export`` builds both editions of every lesson (the teacher edition executed, so
+its figures and tables are there; the student edition as students get it, without outputs)
+and writes one HTML page per notebook with nbconvert's HTML exporter::
+
+    out/teacher/03-following-the-money.html
+    out/student/03-following-the-money.html
+
+The pages use lessonkit's own template (``templates/lessonkit_html``, based on nbconvert's
+"lab" template): no script is loaded from the network, a widget's output becomes a short
+note (the static version follows it in every lesson), and the colours pass WCAG AA
+contrast. ``build_app`` turns ``apps/explorers.md`` into the notebook that Voilà serves.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import nbformat
+
+from .._record import write_atomic
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+TEMPLATE = "lessonkit_html"
+CODE_STYLE = "xcode"  # the one Pygments style whose every colour has >= 4.5:1 on #f5f5f5
+EDITIONS = ("teacher", "student")
+
+
+def html_exporter():
+    """nbconvert's HTMLExporter with lessonkit's template and an accessible code style."""
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    config = Config()
+    config.CSSHTMLHeaderPreprocessor.style = CODE_STYLE
+    return HTMLExporter(config=config, template_name=TEMPLATE, extra_template_basedirs=[str(TEMPLATES)])
+
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_NOTE = ('<div class="lessonkit-widget-note"><p><strong>Interactive explorer.</strong> It needs a '
+               "running notebook (JupyterLab, or the app view); in this copy its static version "
+               "follows.</p></div>")
+
+
+def _replace_widgets(nb: nbformat.NotebookNode) -> None:
+    """A widget cannot run without a kernel, and its text form reads ``VBox(children=...``:
+    show a short note instead (every lesson follows an explorer with a static version)."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if WIDGET_VIEW in output.get("data", {}):
+                output["data"] = {"text/html": WIDGET_NOTE,
+                                  "text/plain": "Interactive explorer (needs a running notebook)."}
+
+
+def _label_corner_cells(nb: nbformat.NotebookNode) -> None:
+    """pandas writes the empty top-left cell of a table as ``<th></th>``: a header that
+    names nothing (axe: empty-table-header). It is a data-less corner, so make it a ``<td>``."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            html = output.get("data", {}).get("text/html")
+            if isinstance(html, list):
+                html = "".join(html)
+            if isinstance(html, str) and "<th></th>" in html:
+                output["data"]["text/html"] = html.replace("<th></th>", "<td></td>")
+
+
+def notebook_to_html(nb: nbformat.NotebookNode, title: str) -> str:
+    """One notebook as a self-contained HTML page (images inline, no network requests)."""
+    import copy
+
+    nb = copy.deepcopy(nb)
+    nb.metadata.pop("widgets", None)  # the widget state: only the (removed) widget manager reads it
+    nb.metadata["title"] = title
+    _replace_widgets(nb)
+    _label_corner_cells(nb)
+    body, _ = html_exporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
+    return body
+
+
+def _title(nb: nbformat.NotebookNode, path: Path, edition: str) -> str:
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return f"{line[2:].strip()} ({edition} edition)"
+    return f"{path.stem} ({edition} edition)"
+
+
+def export_editions(editions: Path, out: Path) -> list[Path]:
+    """Write ``out/<edition>/NAME.html`` for every ``editions/<edition>/NAME.ipynb``."""
+    written = []
+    for edition in EDITIONS:
+        for path in sorted((Path(editions) / edition).glob("*.ipynb")):
+            nb = nbformat.read(path, as_version=4)
+            target = Path(out) / edition / path.with_suffix(".html").name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(target, notebook_to_html(nb, _title(nb, path, edition)))
+            written.append(target)
+    return written
+
+
+def export(sources: list[Path], out: Path, editions: Path | None = None) -> list[Path]:
+    """Build both editions of the lessons (teacher executed) and export them as HTML.
+
+    With ``editions`` (a folder that ``lessonkit build`` wrote), those notebooks are
+    exported instead of building new ones. Raises what :func:`editions.build` raises.
+    """
+    if editions is not None:
+        return export_editions(Path(editions), out)
+    from .editions import build
+
+    with tempfile.TemporaryDirectory(prefix="lessonkit-export-") as tmp:
+        build(sources, Path(tmp))
+        return export_editions(Path(tmp), out)
+
+
+def build_app(source: Path | str = "apps/explorers.md", target: Path | str | None = None) -> Path:
+    """Write the app view's notebook (``apps/explorers.ipynb``) from its MyST source, unexecuted
+    (Voilà runs it)."""
+    import jupytext
+
+    source = Path(source)
+    target = Path(target) if target is not None else source.with_suffix(".ipynb")
+    nb = jupytext.read(str(source))
+    nb.metadata.pop("jupytext", None)
+    for index, cell in enumerate(nb.cells, start=1):  # stable ids: the build is reproducible
+        cell["id"] = f"explorers-{index:03d}"
+    nb.nbformat, nb.nbformat_minor = 4, 5
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(target, nbformat.writes(nb) + "\n")
+    return target
