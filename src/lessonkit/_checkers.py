@@ -218,19 +218,25 @@ def _option_label(options: dict[str, str], answer: Any) -> str | None:
 
 @dataclass(frozen=True)
 class Choice(Exercise):
-    """One option out of several; the key is stored as a salted hash of the option label."""
+    """One option out of several: the key is a salted hash of the right label, or ``answer``,
+    a function computing the right label from the data."""
 
     options: dict[str, str] = field(default_factory=dict)
     answer_hash: str = ""
     explanations: dict[str, str] = field(default_factory=dict)
     expects: str = "the letter of one option"
+    answer: Callable[[], str] | None = None  # the right label computed from the data, instead of a hash
+
+    def expected(self) -> str | None:
+        return self.answer() if self.answer is not None else None
 
     def _evaluate(self, answer: Any) -> Verdict:
         choices = ", ".join(f"'{k}'" for k in self.options)
         label = _option_label(self.options, answer)
         if label is None:
             return Verdict(INVALID, f"expected one of {choices} as text, got {describe(answer)}.")
-        if digest(self.id, label) == self.answer_hash:
+        right = self.expected() == label if self.answer is not None else digest(self.id, label) == self.answer_hash
+        if right:
             return Verdict(CORRECT, f"'{label}' is right. {self.explanations.get(label, '')}".strip())
         return Verdict(INCORRECT, f"'{label}' is not the best answer. {self.explanations.get(label, '')}".strip())
 

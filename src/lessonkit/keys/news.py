@@ -4,10 +4,7 @@ Verdicts, counts and lists come from the claims table when checked, so a correct
 corrects the exercise; constant answers are salted hashes (``lessonkit hash ID ANSWER``).
 """
 
-from dataclasses import dataclass, field, replace
-from typing import Any, Callable
-
-from .._checkers import Choice, MultiChoice, Numeric, Text, Value, digest
+from .._checkers import Choice, MultiChoice, Numeric, Text, Value
 from .._data import load
 from .._facts import value
 
@@ -16,19 +13,6 @@ VERDICT_CLAIM = "c34"  # the one-month ceasefire claim
 WRONG = ("inaccurate", "misleading")
 # The excerpts shown for the fact-or-opinion exercise, by option letter.
 OPINION_OPTIONS = {"a": "c17", "b": "c18", "c": "c32", "d": "c36", "e": "c21"}
-
-
-@dataclass(frozen=True)
-class ChoiceFromData(Choice):
-    """A Choice whose right option is computed from the data each time an answer is checked."""
-
-    answer: Callable[[], str] = field(default=lambda: "")
-
-    def expected(self) -> str:
-        return self.answer()
-
-    def _evaluate(self, answer: Any):
-        return Choice._evaluate(replace(self, answer_hash=digest(self.id, self.answer())), answer)
 
 
 def _verdict_label() -> str:
@@ -61,7 +45,7 @@ EXERCISES = [
                 answer_hashes=frozenset({
                     "15ac1ae349a535efef63ad072cbd80b0da2d33bdc5f05675a0dedf9fa28afec9",
                     "6ba0fb1d1364e1438b46f22dd285cf8476f7f74475f25da50db60da68f322095"})),
-    ChoiceFromData("news.verdict", "What verdict does the claims table give the article's claim about a "
+    Choice("news.verdict", "What verdict does the claims table give the article's claim about a "
                                    "one-month ceasefire?",
                    options=dict(VERDICTS),
                    hints=(f"Find the row with claim_id '{VERDICT_CLAIM}' in the claims table.",
