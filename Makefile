@@ -8,6 +8,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.lessonkit-installed
 PORT ?= 8888
+# JupyterLab refuses to run as root unless told; a school laptop never needs this.
+AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: lesson teacher test venv editions app export bench clean
 
@@ -26,11 +28,11 @@ editions: $(STAMP)
 
 lesson: $(STAMP)
 	$(BIN)/lessonkit build --edition student --out editions
-	$(BIN)/jupyter lab --ServerApp.root_dir=editions/student editions/student/00-start-here.ipynb
+	$(BIN)/jupyter lab $(AS_ROOT) --ServerApp.root_dir=editions/student editions/student/00-start-here.ipynb
 
 teacher: $(STAMP)
 	$(BIN)/lessonkit build --out editions
-	$(BIN)/jupyter lab --ServerApp.root_dir=editions/teacher editions/teacher/00-start-here.ipynb
+	$(BIN)/jupyter lab $(AS_ROOT) --ServerApp.root_dir=editions/teacher editions/teacher/00-start-here.ipynb
 
 # The app view: the explorers on one page, code hidden, served by Voila (Ctrl+C stops it).
 app: $(STAMP)
