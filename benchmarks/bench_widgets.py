@@ -53,9 +53,10 @@ def measure(make, changes: int) -> list[float]:
 
 
 def floor() -> w.VBox:
+    """The least an explorer can do, laid out like one: title, controls, output."""
     slider, out = w.IntSlider(value=0, min=0, max=100), w.HTML()
     slider.observe(lambda ch: setattr(out, "value", f"<p>{ch['new']}</p>"), names="value")
-    return w.VBox([slider, out])
+    return w.VBox([w.HTML("<strong>floor</strong>"), w.HBox([slider]), out])
 
 
 def main() -> None:
