@@ -243,32 +243,8 @@ def verdict_chart() -> Chart:
 
 
 def game_chart(game) -> Chart:
-    """The payoff table of a truce game as a figure, the stable outcome outlined."""
-    from .game import MOVES
-
-    fig, ax = _figure(5.5, 3.6)
-    stable = set(game.equilibria())
-    for i, a in enumerate(MOVES):
-        for j, b in enumerate(MOVES):
-            ax.add_patch(_rectangle((j, i), 0.96, 0.94, fill=True,
-                                       color=PALETTE["sky"] if (a, b) in stable else "#EEEEEE"))
-            ax.text(j + 0.48, i + 0.45, f"A: {game.payoff(a, b):g}\nB: {game.payoff(b, a):g}"
-                    + ("\nstable" if (a, b) in stable else ""), ha="center", va="center", fontsize=10)
-    ax.set_xlim(0, 2)
-    ax.set_ylim(2, 0)
-    ax.set_xticks([0.48, 1.48], [f"B {m}s the truce" for m in MOVES])
-    ax.set_yticks([0.45, 1.45], [f"A {m}s the truce" for m in MOVES])
-    ax.set_xlabel("Side B's move (payoffs in points, chosen by you: a model, not data)")
-    ax.tick_params(length=0)
-    ax.spines[:].set_visible(False)
-    alt = "Payoff table of the truce game. " + game.verdict()
-    return _finish(fig, "The truce game", "a model; the numbers are the sliders' values, not facts", alt)
-
-
-CURRENCY_COLOURS = {"GBP": PALETTE["blue"], "EUR": PALETTE["orange"], "USD": PALETTE["green"]}
-KIND_COLOURS = {"loan": PALETTE["blue"], "export_finance": PALETTE["sky"], "contract_value": PALETTE["orange"],
-                "military_aid": PALETTE["vermillion"], "budget_target": PALETTE["purple"],
-                "grant": PALETTE["green"], "fund": PALETTE["black"], "equipment": PALETTE["grey"]}
+    """The payoff table of one truce game, the stable outcome outlined."""
+    return truce_games_chart({"Your settings": game})
 
 
 def _room_for_source_line(fig) -> None:
