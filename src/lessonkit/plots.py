@@ -247,6 +247,12 @@ def game_chart(game) -> Chart:
     return truce_games_chart({"Your settings": game})
 
 
+CURRENCY_COLOURS = {"GBP": PALETTE["blue"], "EUR": PALETTE["orange"], "USD": PALETTE["green"]}
+KIND_COLOURS = {"loan": PALETTE["blue"], "export_finance": PALETTE["sky"], "contract_value": PALETTE["orange"],
+                "military_aid": PALETTE["vermillion"], "budget_target": PALETTE["purple"],
+                "grant": PALETTE["green"], "fund": PALETTE["black"], "equipment": PALETTE["grey"]}
+
+
 def _room_for_source_line(fig) -> None:
     """Leave space under the x-axis label so the source line never overlaps it."""
     fig.subplots_adjust(bottom=min(0.45, 0.95 / fig.get_figheight()))
