@@ -13,7 +13,7 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -294,17 +294,3 @@ def cite(source_ids: str) -> str:
         published = s["published"].strftime("%-d %B %Y")
         lines.append(f"{s['publisher']}, \u201c{s['title']}\u201d, {published}, {s['url']}")
     return "; ".join(lines)
-
-
-def row_sources(row) -> str:
-    """Citation for a data row: its source_id plus any also_source_ids."""
-    ids = [row["source_id"]]
-    also = row.get("also_source_ids") if hasattr(row, "get") else None
-    if isinstance(also, str) and also:
-        ids += also.split(";")
-    return cite(";".join(ids))
-
-
-def as_date(value: str | date) -> date:
-    """A date from 'YYYY-MM-DD' or a date; used by the lesson functions."""
-    return value if isinstance(value, date) else datetime.strptime(value, "%Y-%m-%d").date()

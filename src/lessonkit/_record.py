@@ -40,15 +40,20 @@ def read(path: Path) -> dict:
     return data
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Replace path with text in one rename: readers see the old file or the new, never half."""
+def write_atomic(path: Path, text: str, sync: bool = True) -> None:
+    """Replace path with text in one rename: readers see the old file or the new, never half.
+
+    ``sync=False`` skips the fsync, for the many small files of a run that a crash may lose
+    but never leave half written.
+    """
     path = Path(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
+            if sync:
+                f.flush()
+                os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

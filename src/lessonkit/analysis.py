@@ -24,12 +24,6 @@ def summit_date() -> date:
     return value("events", SUMMIT_EVENT, "date").date()
 
 
-def period_of(day: date) -> str:
-    """'before', 'on' or 'after' the summit."""
-    s = summit_date()
-    return "before" if day < s else "on" if day == s else "after"
-
-
 def timeline(actor: str | None = None, theme: str | None = None, period: str | None = None):
     """Events in date order, optionally only those involving an actor, of a theme, or in a
     period ('before', 'on', 'after' the summit).

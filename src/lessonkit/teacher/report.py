@@ -213,18 +213,11 @@ def feedback_names(rows: list[Row]) -> list[str]:
 
 
 def replace_text(path: Path, text: str) -> None:
-    """Write text to path atomically (a temporary file beside it, then one rename), without fsync.
+    """Write text to path atomically, without fsync (feedback and cache files; the gradebook
+    itself is synced)."""
+    from .._record import write_atomic
 
-    For the many small files of a run (feedback, cache entries): a crash leaves the old file or
-    the new one, never half of one; the gradebook itself is also synced to disk.
-    """
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    write_atomic(path, text, sync=False)
 
 
 def write_all(out: Path, lesson: str, exercises: dict, rows: list[Row], notes: list[str]) -> None:
