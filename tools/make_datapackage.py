@@ -9,6 +9,10 @@ from pathlib import Path
 ID = {"type": "string", "constraints": {"required": True, "pattern": "^[a-z0-9][a-z0-9-]*$"}}
 IDS = {"type": "string", "constraints": {"pattern": "^[a-z0-9][a-z0-9-]*(;[a-z0-9][a-z0-9-]*)*$"}}
 CURRENCY = ["GBP", "EUR", "USD"]
+# Reliability classes of sources, strongest first (explained in data/README.md).
+RELIABILITY = ["official", "editorial", "outlet", "state_media", "partisan", "aggregator", "seed"]
+# The last day the facts in this package reach: lessons show it as "the data runs to ...".
+AS_OF = "2025-03-31"
 
 
 def f(name, ftype, description, unit="", required=False, **constraints):
@@ -59,6 +63,15 @@ TABLES = {
               enum=["official", "news_wire", "news_outlet", "analysis", "reference", "seed"]),
             f("language", "string", "Language of the source (ISO 639-1).", required=True,
               pattern="^[a-z]{2}$"),
+            f("reliability", "string", "What kind of source it is, for judging how far to trust it "
+              "(the classes are explained in data/README.md).", required=True, enum=RELIABILITY),
+            f("controlled_by", "string", "For state-controlled media: the state that controls it, as an "
+              "adjective (e.g. Russian); empty otherwise."),
+            f("basis", "string", "One line saying why the source has its reliability class.", required=True),
+            f("copy", "boolean", "true when url is a copy of the original held elsewhere (an archive copy "
+              "or a faithful republication); publisher and title are then the original's.", required=True),
+            f("title_from", "string", "Where the title was read: on the page itself, or rebuilt from the "
+              "URL because the stored page shows no headline.", required=True, enum=["page", "url"]),
             f("note", "string", "What this source is used for, or a caveat."),
         ],
         "fks": [],
@@ -211,6 +224,7 @@ def build() -> dict:
         "licenses": [{"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
                       "path": "https://creativecommons.org/licenses/by/4.0/"}],
         "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
+        "lessonkit:asOf": AS_OF,
         "resources": resources,
     }
     return package
