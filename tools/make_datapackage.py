@@ -63,13 +63,18 @@ TABLES = {
               enum=["official", "news_wire", "news_outlet", "analysis", "reference", "seed"]),
             f("language", "string", "Language of the source (ISO 639-1).", required=True,
               pattern="^[a-z]{2}$"),
-            f("reliability", "string", "What kind of source it is, for judging how far to trust it "
-              "(the classes are explained in data/README.md).", required=True, enum=RELIABILITY),
+            f("reliability", "string", "How far to trust the source: official (an official record, or a "
+              "faithful copy of one), editorial (a news wire or outlet with public editorial standards), "
+              "outlet (another news outlet), state_media (media controlled by a state), partisan (partisan "
+              "or advocacy), aggregator (an aggregator, content farm or unfaithful mirror), seed (the seed "
+              "article). What each class may support is ruled in data/README.md.",
+              required=True, enum=RELIABILITY),
             f("controlled_by", "string", "For state-controlled media: the state that controls it, as an "
               "adjective (e.g. Russian); empty otherwise."),
             f("basis", "string", "One line saying why the source has its reliability class.", required=True),
             f("copy", "boolean", "true when url is a copy of the original held elsewhere (an archive copy "
-              "or a faithful republication); publisher and title are then the original's.", required=True),
+              "or a faithful republication); publisher and title are then the original's, and note names "
+              "the site the copy lives on.", required=True),
             f("title_from", "string", "Where the title was read: on the page itself, or rebuilt from the "
               "URL because the stored page shows no headline.", required=True, enum=["page", "url"]),
             f("note", "string", "What this source is used for, or a caveat."),
