@@ -23,7 +23,7 @@ STRONG = {"official", "editorial", "outlet"}
 # ...except rows that record what the seed article says (they are there to be checked).
 SEED_TABLES = {"claims", "pledges"}
 # The state a state-controlled outlet speaks for, by the adjective in `controlled_by`.
-STATE_OF = {"Russian": "rus", "Chinese": "chn"}
+STATE_OF = {"Russian": "rus", "Chinese": "chn", "Turkish": "tur"}
 # Sites of networks known for propaganda or disinformation: only lesson 6's claims may cite them.
 PROPAGANDA_HOSTS = ("news-pravda.com",)
 # Rows kept on a weak source because nothing better was found; each row's note says so.
