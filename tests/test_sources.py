@@ -139,6 +139,7 @@ def test_a_propaganda_site_outside_claims_is_caught(copy_of_data):
 
 @pytest.mark.parametrize("changes, problem", [
     ({"basis": " "}, "needs a class and a basis"),
+    ({"basis": "Provisional class from the source kind; to be reviewed."}, "still provisional"),
     ({"reliability": "trustworthy"}, "needs a class and a basis"),
     ({"reliability": "state_media", "controlled_by": ""}, "state media need it"),
     ({"controlled_by": "Russian"}, "controlled_by is for state media only"),

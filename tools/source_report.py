@@ -31,6 +31,8 @@ KEPT_WITH_LABEL = {
     ("exchange_rates", "ecb-eur-usd-2025-03-03"): "ECB rate read on a mirror; the converter needs a EUR-USD rate",
     ("exchange_rates", "ecb-eur-usd-2025-03-04"): "ECB rate read on a mirror; the converter needs a EUR-USD rate",
 }
+# The placeholder basis the reliability columns were introduced with.
+PROVISIONAL = "Provisional class"
 TABLES = ["actors", "topics", "events", "pledges", "exchange_rates", "positions", "claims"]
 
 
@@ -99,6 +101,8 @@ def source_problems(sources: dict[str, dict]) -> list[str]:
     for sid, r in sources.items():
         if r["reliability"] not in CLASSES or not r["basis"].strip():
             problems.append(f"{sid}: needs a class and a basis")
+        if r["basis"].startswith(PROVISIONAL):
+            problems.append(f"{sid}: the class is still provisional; review it and give a basis")
         if (r["reliability"] == "state_media") != bool(r["controlled_by"]):
             problems.append(f"{sid}: controlled_by is for state media only, and state media need it")
         if r["controlled_by"] and r["controlled_by"] not in STATE_OF:
