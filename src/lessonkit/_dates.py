@@ -1,7 +1,8 @@
 """Dates written the way the lessons write them: "2 March 2025", "2 March", "2 Mar".
 
-strftime's ``%-d`` (a day without its leading zero) exists only in glibc, and ``%B``
-follows the machine's locale; this formatter is the same on every system.
+strftime has no portable code for a day without its leading zero (the dash flag exists
+only in glibc), and its month names follow the machine's locale; this formatter is the
+same on every system.
 """
 
 from __future__ import annotations

@@ -101,7 +101,7 @@ def _finish(fig, title: str, source: str, alt: str) -> Chart:
 
 
 def _day_month_axis(ax) -> None:
-    """Label the x-axis dates like "2 Mar" (matplotlib's DateFormatter needs glibc's %-d)."""
+    """Label the x-axis dates like "2 Mar" (matplotlib's DateFormatter would need a glibc-only code)."""
     from matplotlib.dates import num2date
     from matplotlib.ticker import FuncFormatter
 
