@@ -132,3 +132,25 @@ def test_versions_chart_names_each_outlet_with_its_class():
     rows = analysis.versions(group)
     for source_id in rows[rows["amount"].notna()]["source_id"]:
         assert f"({reliability_label(source_id)}): printed" in chart.alt
+
+
+# --- HTML exports --------------------------------------------------------------------
+
+
+def test_html_export_keeps_the_class_in_say_notes():
+    import nbformat
+
+    from lessonkit import say
+    from lessonkit.teacher.export import notebook_to_html
+
+    claims = load("claims")
+    claim_id = str(claims["claim_id"].iloc[0])
+    said = say(f"{{claims:{claim_id}:verdict}}")
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell(f'say("{{claims:{claim_id}:verdict}}")')
+    cell.outputs = [nbformat.v4.new_output("execute_result", data={"text/markdown": said._repr_markdown_(),
+                                                                   "text/plain": repr(said)},
+                                           execution_count=1)]
+    nb.cells.append(cell)
+    page = notebook_to_html(nb, "Export test")
+    assert html.escape(source_name(said.sources[0]), quote=False) in page
