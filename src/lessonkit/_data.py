@@ -13,7 +13,7 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -325,7 +325,7 @@ def source_name(source_id: str) -> str:
     return f"{publisher} ({reliability_label(source_id)})"
 
 
-def as_of():
+def as_of() -> date:
     """The last day the facts in the data package reach (its ``lessonkit:asOf``), as a date.
 
     >>> as_of().year >= 2025
