@@ -13,10 +13,11 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from ._dates import long_date
 from ._errors import DataError, UnknownNameError
 from ._paths import data_dir
 
@@ -279,18 +280,89 @@ def source(source_id: str) -> dict:
     return dict(index[source_id])
 
 
-def cite(source_ids: str) -> str:
+# What each reliability class of sources.csv means, in words a student reads beside the
+# source's name. The one place this wording is written; data/README.md explains the classes.
+RELIABILITY_LABELS = {
+    "official": "official record",
+    "editorial": "news organisation with editorial standards",
+    "outlet": "other news outlet",
+    "state_media": "state-controlled media",
+    "partisan": "partisan or campaigning source",
+    "aggregator": "aggregator or content farm, not an original report",
+    "seed": "the article this module checks: not a reliable source",
+}
+COPY_LABEL = "faithful copy"
+
+
+def reliability_label(source_id: str) -> str:
+    """What kind of source one source is, in words: its class, the state that controls it
+    (for state media), and whether its link is a copy of the original.
+
+    >>> reliability_label("seed-article")
+    'the article this module checks: not a reliable source'
+
+    Raises UnknownNameError for an unknown id, DataError for a class without a label.
+    """
+    s = source(source_id)
+    if s["reliability"] not in RELIABILITY_LABELS:
+        raise DataError("sources.csv", f"source {source_id!r} has the class {s['reliability']!r}, which has "
+                        "no label for students (add one to RELIABILITY_LABELS in lessonkit/_data.py)",
+                        column="reliability")
+    label = RELIABILITY_LABELS[s["reliability"]]
+    if s["reliability"] == "state_media" and isinstance(s["controlled_by"], str):
+        label = f"{s['controlled_by']} {label}"
+    return f"{label}; {COPY_LABEL}" if s["copy"] else label
+
+
+def source_name(source_id: str) -> str:
+    """The publisher of one source with its class, e.g. "TASS (Russian state-controlled media)".
+
+    >>> source_name("seed-article")
+    'The seed article (the article this module checks: not a reliable source)'
+    """
+    s = source(source_id)
+    publisher = "The seed article" if s["reliability"] == "seed" else s["publisher"]
+    return f"{publisher} ({reliability_label(source_id)})"
+
+
+def as_of() -> date:
+    """The last day the facts in the data package reach (its ``lessonkit:asOf``), as a date.
+
+    >>> as_of().year >= 2025
+    True
+
+    Raises DataError if datapackage.json does not state it as YYYY-MM-DD.
+    """
+    raw = load_package().descriptor.get("lessonkit:asOf")
+    try:
+        return datetime.strptime(str(raw), "%Y-%m-%d").date()
+    except ValueError:
+        raise DataError("datapackage.json", f"lessonkit:asOf must be a date in the form YYYY-MM-DD "
+                        f"(found {raw!r})") from None
+
+
+def cite(source_ids: str, links: bool = True) -> str:
     """A readable citation line for one source id or several separated by ';'.
 
+    Each source is named with its class, so a reader sees what kind of source a fact rests on.
+
     >>> cite("seed-article")
-    'The seed article (seeds/000_cc7a9aa5aad3444a.txt), undated. Not a reliable source: it contains errors.'
+    'The seed article (the article this module checks: not a reliable source), undated, seeds/000_cc7a9aa5aad3444a.txt'
+    >>> cite("seed-article", links=False)
+    'The seed article (the article this module checks: not a reliable source), undated'
+
+    Raises UnknownNameError for an id that is not in sources.csv.
     """
     lines = []
     for sid in str(source_ids).split(";"):
-        s = source(sid.strip())
-        if s["kind"] == "seed":
-            lines.append(f"The seed article ({s['url']}), undated. Not a reliable source: it contains errors.")
-            continue
-        published = s["published"].strftime("%-d %B %Y")
-        lines.append(f"{s['publisher']}, \u201c{s['title']}\u201d, {published}, {s['url']}")
+        sid = sid.strip()
+        s = source(sid)
+        parts = [source_name(sid)]
+        if s["reliability"] != "seed":
+            parts.append(f"\u201c{s['title']}\u201d")
+        dated = s["published"] is not None and s["published"] == s["published"]  # NaT is not itself
+        parts.append(long_date(s["published"]) if dated else "undated")
+        if links:
+            parts.append(s["url"])
+        lines.append(", ".join(parts))
     return "; ".join(lines)

@@ -5,35 +5,50 @@ Lessons never type a number, date, name or quote by hand; they write::
     say("The UK announced {pledges:uk-lmm-ef-pm-remarks:amount|bn} pounds on "
         "{pledges:uk-lmm-ef-pm-remarks:announced|date}.")
 
-and a corrected fact corrects every lesson.
+and a corrected fact corrects every lesson. One field is about the data itself:
+``{package:as_of|date}`` is the last day the data reaches (it cites no source).
 """
 
 from __future__ import annotations
 
 import html
+import numbers
 import re
 from dataclasses import dataclass
 
-from ._data import cite
+from ._data import as_of, cite
+from ._dates import long_date
 from ._errors import LessonkitError
 from ._facts import row
 
 FIELD = re.compile(r"\{([a-z_]+):([a-z0-9][a-z0-9-]*):([a-z_]+)(?:\|([a-z0-9]+))?\}")
+PACKAGE_FIELD = re.compile(r"\{package:([a-z_]+)(?:\|([a-z0-9]+))?\}")
+PACKAGE_VALUES = {"as_of": as_of}  # facts about the data package itself, by field name
+FORMATS = ("date", "day", "year", "bn", "m", "int", "lower", "words")
+_DATE_FORMATS = {"date", "day", "year"}
+_NUMBER_FORMATS = {"bn", "m", "int"}
 
 
 def _format(value, fmt: str | None) -> str:
+    """One cell as text in a format (see FORMATS), or LessonkitError saying why not."""
     if value is None or (not isinstance(value, str) and value != value):
         raise LessonkitError("that cell is empty in the data")
+    if fmt not in (None, "") and fmt not in FORMATS:
+        raise LessonkitError(f"unknown format {fmt!r}; use {', '.join(FORMATS[:-1])} or {FORMATS[-1]}")
+    if fmt in _DATE_FORMATS and not hasattr(value, "year"):
+        raise LessonkitError(f"the format {fmt!r} needs a date, and this cell holds {value!r}")
+    if fmt in _NUMBER_FORMATS and not isinstance(value, numbers.Number):
+        raise LessonkitError(f"the format {fmt!r} needs a number, and this cell holds {value!r}")
     if fmt in (None, ""):
         if hasattr(value, "strftime"):
-            return value.strftime("%-d %B %Y")
+            return long_date(value)
         if isinstance(value, float) and value == int(value):
             return f"{int(value):,}"
         return f"{value:,}" if isinstance(value, (int, float)) else str(value)
     if fmt == "date":
-        return value.strftime("%-d %B %Y")
+        return long_date(value)
     if fmt == "day":
-        return value.strftime("%-d %B")
+        return long_date(value, year=False)
     if fmt == "year":
         return str(value.year)
     if fmt == "bn":
@@ -44,9 +59,18 @@ def _format(value, fmt: str | None) -> str:
         return f"{int(value):,}"
     if fmt == "lower":
         return str(value).lower()
-    if fmt == "words":
-        return str(value).replace("_", " ")
-    raise LessonkitError(f"unknown format {fmt!r}; use date, day, year, bn, m, int, lower or words")
+    return str(value).replace("_", " ")  # words
+
+
+def _package_value(m: re.Match) -> str:
+    """The text of one ``{package:name|format}`` field."""
+    name, fmt = m.groups()
+    if name not in PACKAGE_VALUES:
+        raise LessonkitError(f"in {m.group(0)}: no package field {name!r}; use {', '.join(PACKAGE_VALUES)}")
+    try:
+        return _format(PACKAGE_VALUES[name](), fmt)
+    except LessonkitError as e:
+        raise LessonkitError(f"in {m.group(0)}: {e}") from None
 
 
 @dataclass(frozen=True)
@@ -71,8 +95,16 @@ def say(text: str) -> Said:
     >>> print(repr(say("The summit was on {events:london-summit:date|date}.")).splitlines()[0])
     The summit was on 2 March 2025 [1].
 
+    >>> say("The data in this lesson runs to {package:as_of|date}.").sources  # cites no source
+    ()
+
     Raises LessonkitError naming the field if a row, column or format does not exist.
     """
+    stray = re.search(r"\{[^{}]*\}?|\}", FIELD.sub("", PACKAGE_FIELD.sub("", text)))
+    if stray:
+        raise LessonkitError(f"{stray.group(0)!r} is not a data field; write {{table:row_id:column}} or "
+                             "{table:row_id:column|format}, and no other braces")
+    text = PACKAGE_FIELD.sub(_package_value, text)
     fields = []  # (match, value, source) for each field, in order
     for m in FIELD.finditer(text):
         table, row_id, column, fmt = m.groups()
@@ -91,8 +123,4 @@ def say(text: str) -> Said:
         out.append(text[last:m.start()] + value + (f" [{sources.index(source) + 1}]" if run_ends else ""))
         last = m.end()
     filled = "".join(out) + text[last:]
-    if "{" in filled:
-        stray = re.search(r"\{[^}]*\}", filled)
-        if stray:
-            raise LessonkitError(f"{stray.group(0)} is not a data field; write {{table:row_id:column}}")
     return Said(filled, tuple(sources))

@@ -13,7 +13,9 @@ import io
 from dataclasses import dataclass
 
 from . import analysis
-from ._data import load
+from ._data import load, reliability_label
+from ._data import source as source_row
+from ._dates import long_date
 
 # Okabe & Ito (2008), safe for the common forms of colour blindness.
 PALETTE = {"orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73", "yellow": "#F0E442",
@@ -98,6 +100,15 @@ def _finish(fig, title: str, source: str, alt: str) -> Chart:
     return Chart(buf.getvalue(), alt, title)
 
 
+def _day_month_axis(ax) -> None:
+    """Label the x-axis dates like "2 Mar" (matplotlib's DateFormatter would need a glibc-only code)."""
+    from matplotlib.dates import num2date
+    from matplotlib.ticker import FuncFormatter
+
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: long_date(num2date(x), year=False,
+                                                                       short_month=True)))
+
+
 def _source_ids(frame) -> str:
     ids = sorted(set(frame["source_id"]))
     return f"data/{frame.attrs.get('source_file', 'tables')} rows citing {len(ids)} sources (see the sources table)"
@@ -107,8 +118,6 @@ def timeline_chart(events=None) -> Chart:
     """Events as dots on a date line, coloured and labelled by theme, the summit marked."""
     plt = _pyplot()
     import pandas as pd
-    from matplotlib.dates import DateFormatter
-
     events = analysis.timeline() if events is None else events
     themes = sorted(events["theme"].unique())
     colours = list(PALETTE.values())
@@ -124,12 +133,12 @@ def timeline_chart(events=None) -> Chart:
     ax.set_yticks([])
     ax.set_ylim(len(events), -2)
     ax.set_xlim(events["date"].min() - pd.Timedelta(days=2), events["date"].max() + pd.Timedelta(days=20))
-    ax.xaxis.set_major_formatter(DateFormatter("%-d %b"))
+    _day_month_axis(ax)
     ax.set_xlabel("Date (2025)")
     ax.spines[["left", "right", "top"]].set_visible(False)
     first, last = events["date"].min(), events["date"].max()
-    alt = (f"Timeline of {len(events)} events from {first:%-d %B} to {last:%-d %B %Y}; "
-           f"a dashed line marks the summit on {analysis.summit_date():%-d %B}.")
+    alt = (f"Timeline of {len(events)} events from {long_date(first, year=False)} to {long_date(last)}; "
+           f"a dashed line marks the summit on {long_date(analysis.summit_date(), year=False)}.")
     return _finish(fig, "What happened before and after the London summit", _source_ids(events), alt)
 
 
@@ -312,18 +321,19 @@ def versions_chart(report_group: str, currency: str = "GBP") -> Chart:
 
     found = analysis.versions(report_group)
     rows = analysis.in_currency(found[found["amount"].notna()], currency).iloc[::-1]
-    outlet = load("sources").set_index("source_id")["publisher"]
     col = f"amount_{currency}"
     fig, ax = plt.subplots(figsize=(10, 0.55 * len(rows) + 1.9))
     values = rows[col] / 1e9
-    labels = ["Seed article" if s == "seed-article" else str(outlet.get(s, s)).split(",")[0]
-              for s in rows["source_id"]]
+    outlets = ["Seed article" if s == "seed-article" else str(source_row(s)["publisher"]).split(",")[0]
+               for s in rows["source_id"]]
+    kinds = [reliability_label(s) for s in rows["source_id"]]  # shown under each outlet's name
+    labels = [f"{o} ({k})" for o, k in zip(outlets, kinds)]
     ax.barh(range(len(rows)), values, color=[CURRENCY_COLOURS.get(c, PALETTE["grey"]) for c in rows["currency"]],
             hatch=["//" if s == "seed-article" else "" for s in rows["source_id"]], edgecolor="white")
     for y, (v, printed) in enumerate(zip(values, rows["as_reported"])):
         short = printed if len(printed) <= 44 else printed[:42].rsplit(" ", 1)[0].rstrip(" …") + " …"
         ax.text(v, y, f"  {v:,.2f}bn {currency}   printed: {short}", va="center", fontsize=8)
-    ax.set_yticks(range(len(rows)), labels, fontsize=9)
+    ax.set_yticks(range(len(rows)), [f"{o}\n({k})" for o, k in zip(outlets, kinds)], fontsize=8.5)
     ax.set_xlabel(f"Amount, billions of {currency} (converted at the data's dated rates)")
     ax.set_ylabel("Who reported it")
     ax.set_xlim(0, values.max() * 2.3)
@@ -408,7 +418,7 @@ def stance_timeline_chart(topic: str, theme: str | None = None, actors: list[str
             letter = chr(ord("A") + n)
             ax.axvline(e["date"], color=PALETTE["grey"], linestyle="--", linewidth=1, zorder=0)
             ax.text(e["date"], -0.9, letter, ha="center", va="bottom", fontsize=9, fontweight="bold")
-            key.append(f"{letter}  {e['date']:%-d %b}: {e['title']}")
+            key.append(f"{letter}  {long_date(e['date'], year=False, short_month=True)}: {e['title']}")
     ax.axvline(analysis.summit_date(), color=PALETTE["black"], linestyle=":", linewidth=1, zorder=0)
     ax.text(analysis.summit_date(), len(order) - 0.35, " London summit", fontsize=8, va="bottom")
     ax.set_yticks(range(len(order)), order)
@@ -418,7 +428,7 @@ def stance_timeline_chart(topic: str, theme: str | None = None, actors: list[str
     import matplotlib.dates as mdates
 
     ax.xaxis.set_major_locator(mdates.WeekdayLocator(byweekday=mdates.MO))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%-d %b"))
+    _day_month_axis(ax)
     ax.spines[["right", "top"]].set_visible(False)
     from matplotlib.lines import Line2D
 
@@ -431,7 +441,7 @@ def stance_timeline_chart(topic: str, theme: str | None = None, actors: list[str
     _room_for_source_line(fig)
     topic_name = load("topics").set_index("topic_id").loc[topic, "name"]
     alt = (f"Dot chart of {len(rows)} recorded positions on {topic_name.lower()} by {len(order)} actors, in date "
-           f"order: " + "; ".join(f"{p['actor']} {p['stance']} on {p['date']:%-d %B}" for _, p in
+           f"order: " + "; ".join(f"{p['actor']} {p['stance']} on {long_date(p['date'], year=False)}" for _, p in
                                   rows.sort_values('date').iterrows()) + "."
            + (" Lettered lines mark events: " + "; ".join(key) + "." if key else ""))
     return _finish(fig, f"{topic_name}: who said what, and when", "data/positions.csv and data/events.csv "

@@ -12,7 +12,8 @@ import html
 import ipywidgets as w
 
 from . import analysis
-from ._data import cite, load
+from ._data import cite, load, source_name
+from ._dates import long_date
 from .game import TruceGame
 
 LAYOUT = w.Layout(width="auto")
@@ -42,7 +43,7 @@ def table_html(frame, columns: dict[str, str], caption: str = "", limit: int = 6
         for col in columns:
             v = row[col]
             if hasattr(v, "strftime") and v == v:
-                v = v.strftime("%-d %b %Y")
+                v = long_date(v, short_month=True)
             cells.append(f"<td>{_e(v)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     more = f"<p>Showing {limit} of {len(frame)} rows.</p>" if len(frame) > limit else ""
@@ -95,7 +96,7 @@ def timeline_explorer() -> w.VBox:
 
     def render(_=None):
         rows = analysis.timeline(_or_none(actor.value), _or_none(theme.value), _or_none(period.value))
-        rows = rows.assign(source=[cite(s).split(", http")[0] for s in rows["source_id"]])
+        rows = rows.assign(source=[cite(s, links=False) for s in rows["source_id"]])
         out.value = (f"<p>{len(rows)} event{'s' if len(rows) != 1 else ''}</p>" +
                      table_html(rows, {"date": "Date", "title": "What happened", "summary": "Details",
                                        "source": "Source"}))
@@ -122,7 +123,7 @@ def actor_explorer() -> w.VBox:
             body = names.get(a["represents"]) if isinstance(a["represents"], str) else None
             repeat = body is None or str(body) in str(a["role"])  # "President of Finland, for Finland"
             lines.append(f"<p>{_e(a['role'])}" + ("" if repeat else f", for {_e(body)}") + "</p>")
-        status = {"attended": "was at Lancaster House on 2 March 2025", "absent": "was not at the summit",
+        status = {"attended": f"was at Lancaster House on {long_date(analysis.summit_date())}", "absent": "was not at the summit",
                   "not_applicable": "was not part of the summit"}[a["at_summit"]]
         lines.append(f"<p><strong>At the summit:</strong> {status}.")
         if isinstance(a["attendance_note"], str):
@@ -132,7 +133,7 @@ def actor_explorer() -> w.VBox:
         said = said[(said["actor_id"] == pick.value) | (said["quote_speaker_id"] == pick.value)]
         for _, p in said.iterrows():
             quote = f" <q>{_e(p['quote'])}</q> ({_e(p['speaker'])})" if isinstance(p["quote"], str) else ""
-            lines.append(f"<p><strong>{_e(p['topic'])}</strong> ({_e(p['date'].strftime('%-d %b'))}): "
+            lines.append(f"<p><strong>{_e(p['topic'])}</strong> ({_e(long_date(p['date'], year=False, short_month=True))}): "
                          f"{_e(STANCE_MARK[p['stance']])}. {_e(p['summary'])}{quote}<br>"
                          f"<small>Source: {_e(cite(p['source_id']))}</small></p>")
         if said.empty:
@@ -159,6 +160,7 @@ def pledge_explorer() -> w.VBox:
 
     def render(_=None):
         found = analysis.pledges(_or_none(donor.value), _or_none(kind.value), include_seed=seed.value)
+        found = found.assign(source=[source_name(s) for s in found["source_id"]])
         with_amount = found[found["amount"].notna()]
         converted = analysis.in_currency(with_amount, currency.value)
         col = f"amount_{currency.value}"
@@ -171,7 +173,7 @@ def pledge_explorer() -> w.VBox:
                      f"{currency.value} use the data's dated exchange rates.</p>" +
                      table_html(shown, {"announced": "Announced", "item": "What", "kind": "Kind",
                                         "as_reported": "As reported", col: f"In {currency.value}",
-                                        "source_id": "Source id"}))
+                                        "source": "Source"}))
 
     for control in (donor, kind, currency, seed):
         control.observe(render, names="value")
@@ -200,7 +202,7 @@ def currency_converter() -> w.VBox:
         row = rates.set_index("rate_id").loc[rate_id]
         out.value = (f"<p><strong>{amount.value:,.3f}bn {_e(base.value)} = {result:,.3f}bn "
                      f"{_e(quote.value)}</strong>, at {r:.4f} {_e(quote.value)} per {_e(base.value)} "
-                     f"({_e(row['base'])}\u2192{_e(row['quote'])} rate of {row['date']:%-d %B %Y}).</p>"
+                     f"({_e(row['base'])}\u2192{_e(row['quote'])} rate of {long_date(row['date'])}).</p>"
                      f"<p><small>{_e(row['note'])} Source: {_e(cite(row['source_id']))}</small></p>")
 
     for control in (amount, base, quote):
@@ -220,11 +222,12 @@ def position_explorer() -> w.VBox:
         question = topics.set_index("topic_id").loc[topic.value, "question"]
         lines = [f"<p><strong>{_e(question)}</strong></p><table style='border-collapse:collapse'><thead><tr>"
                  "<th scope='col'>Actor</th><th scope='col'>Stance</th><th scope='col'>In short</th>"
-                 "<th scope='col'>Date</th></tr></thead><tbody>"]
+                 "<th scope='col'>Date</th><th scope='col'>Source</th></tr></thead><tbody>"]
         for _, p in rows.iterrows():
             lines.append(f"<tr><td>{_e(p['actor'])}</td><td style='background:{STANCE_BG[p['stance']]}'>"
                          f"{_e(STANCE_MARK[p['stance']])}</td><td>{_e(p['summary'])}</td>"
-                         f"<td>{p['date']:%-d %b}</td></tr>")
+                         f"<td>{long_date(p['date'], year=False, short_month=True)}</td>"
+                         f"<td>{_e(source_name(p['source_id']))}</td></tr>")
         lines.append("</tbody></table>")
         out.value = "".join(lines)
 
@@ -245,7 +248,7 @@ def quote_explorer() -> w.VBox:
         mine = quoted[quoted["quote_speaker_id"] == speaker.value]
         out.value = "".join(
             f"<blockquote style='margin:0.4em 0'><q>{_e(p['quote'])}</q><br><small>{_e(p['speaker'])}, "
-            f"{p['date']:%-d %B %Y}, on {_e(p['topic'].lower())}. Source: {_e(cite(p['source_id']))}"
+            f"{long_date(p['date'])}, on {_e(p['topic'].lower())}. Source: {_e(cite(p['source_id']))}"
             f"</small></blockquote>" for _, p in mine.iterrows())
 
     speaker.observe(render, names="value")
@@ -335,25 +338,27 @@ def claim_stepper() -> w.VBox:
 def role_card_html(actor_id: str) -> str:
     """The capstone role card of one state or organisation as HTML (see analysis.role_card)."""
     card = analysis.role_card(actor_id)
-    status = {"attended": f"was at Lancaster House on {analysis.summit_date():%-d %B %Y}",
+    status = {"attended": f"was at Lancaster House on {long_date(analysis.summit_date())}",
               "absent": "was not at the summit", "not_applicable": "was not part of the summit"}[card["at_summit"]]
     who = f", represented by {_e(card['represented_by'])}" if card["represented_by"] else ""
     parts = [f"<h3 style='margin:0.2em 0'>Role card: {_e(card['name'])}</h3>",
              f"<p><strong>At the summit:</strong> {_e(card['name'])} {status}{who}. "
-             f"{_e(card['attendance_note'] or '')} <small>[{_e(card['source_id'])}]</small></p>"]
+             f"{_e(card['attendance_note'] or '')} <small>[{_e(source_name(card['source_id']))}]</small></p>"]
     said = card["positions"]
     parts.append(f"<p><strong>Your positions</strong> ({len(said)}):</p><ul>")
     for _, p in said.iterrows():
         quote = f" <q>{_e(p['quote'])}</q> ({_e(p['speaker'])})" if isinstance(p["quote"], str) else ""
-        parts.append(f"<li><strong>{_e(p['topic'])}</strong>, {p['date']:%-d %b}: {_e(STANCE_MARK[p['stance']])}. "
-                     f"{_e(p['summary'])}{quote} <small>[{_e(p['source_id'])}]</small></li>")
+        parts.append(f"<li><strong>{_e(p['topic'])}</strong>, {long_date(p['date'], year=False, short_month=True)}: "
+                     f"{_e(STANCE_MARK[p['stance']])}. {_e(p['summary'])}{quote} "
+                     f"<small>[{_e(source_name(p['source_id']))}]</small></li>")
     parts.append("</ul>" if len(said) else "<li>No recorded positions.</li></ul>")
     linked = card["linked_positions"]
     if len(linked):
         parts.append("<p><strong>Also said by people from your side</strong> (their own words, not "
                      "necessarily your government's line):</p><ul>")
-        parts += [f"<li>{_e(p['actor'])} on {_e(p['topic'].lower())}, {p['date']:%-d %b}: {_e(p['summary'])} "
-                  f"<small>[{_e(p['source_id'])}]</small></li>" for _, p in linked.iterrows()]
+        parts += [f"<li>{_e(p['actor'])} on {_e(p['topic'].lower())}, "
+                  f"{long_date(p['date'], year=False, short_month=True)}: {_e(p['summary'])} "
+                  f"<small>[{_e(source_name(p['source_id']))}]</small></li>" for _, p in linked.iterrows()]
         parts.append("</ul>")
     money = card["announcements"]
     if len(money):
