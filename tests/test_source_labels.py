@@ -32,7 +32,8 @@ def test_cite_names_publisher_and_class(reliability):
     source_id = first_source_of_class(reliability)
     row = load("sources").set_index("source_id").loc[source_id]
     line = cite(source_id)
-    assert line.startswith(f"{row['publisher']} ({RELIABILITY_LABELS[reliability]}")
+    assert line.startswith(f"{row['publisher']} ({reliability_label(source_id)})")
+    assert RELIABILITY_LABELS[reliability] in reliability_label(source_id)
     assert f"\u201c{row['title']}\u201d, {long_date(row['published'])}, {row['url']}" in line
     assert cite(source_id, links=False) == line[: -len(f", {row['url']}")]
 
