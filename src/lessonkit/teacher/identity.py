@@ -9,7 +9,8 @@ The name of a submission comes from, in this order:
    per student (``alice/00-start-here.ipynb``) when the file has a name every student's copy
    shares: a lesson's own file name, the record's default ``lessonkit-record-<lesson>.json``,
    or a name found in more than one folder. The student's folder is then the level of the
-   path at which those copies differ (``alice/lessonkit/00-start-here.ipynb`` is alice's);
+   path at which those copies differ (``alice/lessonkit/00-start-here.ipynb`` is alice's),
+   or, for a lone such file, the folder it is in (``lessonkit grade alice/``);
 4. the file name.
 
 A record whose ``student`` disagrees with the name its path gives keeps the record's name
@@ -25,6 +26,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from pathlib import Path
 from typing import Any, Iterable
 
 MAX_NAME = 100
@@ -61,7 +63,7 @@ def clean(name: Any) -> str:
     >>> clean("  ana\\n  li ")
     'ana li'
     """
-    text = "".join(ch if ch.isprintable() else " " for ch in str(name))
+    text = "".join(ch if ch.isprintable() else " " for ch in str(name) if unicodedata.category(ch) != "Cf")
     return " ".join(text.split())[:MAX_NAME] or "(no name)"
 
 
@@ -120,18 +122,19 @@ class Namer:
         for sub in subs:
             if sub.own:
                 groups.setdefault(sub.path.name.casefold(), []).append(sub)
-        self._depth: dict[str, int] = {}
-        for file_name, members in groups.items():
+        self._level: dict[Path, int] = {}  # for a file whose name is shared: the level naming its student
+        for members in groups.values():
             if len({m.folders for m in members}) < 2:
                 continue
-            depths = range(1, max(m.own for m in members) + 1)
-            self._depth[file_name] = max(
-                depths, key=lambda k: (len({m.folders[-k] for m in members if m.own >= k}), -k))
+            for m in members:
+                k = next((k for k in range(1, m.own + 1)
+                          if sum(o.own >= k and o.folders[-k] == m.folders[-k] for o in members) == 1), m.own)
+                self._level[m.path] = k
 
     def shared_file_name(self, sub, lesson: str | None) -> bool:
         """Whether the file's name is one every student's copy has (so it names nobody)."""
         name = sub.path.name.casefold()
-        return (name in self._depth or name.startswith("lessonkit-record-") or name in lesson_file_names()
+        return (sub.path in self._level or name.startswith("lessonkit-record-") or name in lesson_file_names()
                 or (lesson is not None and sub.path.stem.casefold() == lesson.casefold()))
 
     def from_path(self, sub, lesson: str | None) -> tuple[str, str] | None:
@@ -143,8 +146,8 @@ class Namer:
         for i, folder in enumerate(sub.folders[:-2]):
             if folder in _NBGRADER:
                 return sub.folders[i + 1], f"nbgrader's {folder}/ folder"
-        if sub.own and self.shared_file_name(sub, lesson):
-            k = min(self._depth.get(sub.path.name.casefold(), 1), sub.own)
+        if sub.folders and self.shared_file_name(sub, lesson):  # a lone one: the folder named on the command line
+            k = self._level.get(sub.path, 1)
             return sub.folders[-k], "folder"
         return None
 
