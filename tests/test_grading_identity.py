@@ -270,7 +270,7 @@ def test_key_version_changes_when_a_function_the_key_uses_changes(tmp_path, help
     helper.write_text("def expected_year():\n    return 2025\n", encoding="utf-8")
     module = "lessonkit.keys.yearhelper" if helper_place == "beside the key" else "yearhelper"
     (keys / "tmpyear.py").write_text(KEY.format(helper=module, lesson="tmpyear"), encoding="utf-8")
-    env = {"LESSONKIT_KEYS": str(keys), "PYTHONPATH": str(lib)}
+    env = {"LESSONKIT_KEYS": str(keys), "PYTHONPATH": os.pathsep.join(filter(None, [str(lib), os.environ.get("PYTHONPATH")]))}
     before, _ = _version_in_subprocess("tmpyear", env)
     assert _version_in_subprocess("tmpyear", env)[0] == before  # stable while nothing changes
     with helper.open("a", encoding="utf-8") as f:
@@ -280,8 +280,10 @@ def test_key_version_changes_when_a_function_the_key_uses_changes(tmp_path, help
 
 def test_key_version_follows_the_modules_of_the_package_the_key_imports(tmp_path):
     """In a copy of the package: appending to analysis.py (which keys import) changes the version."""
+    import lessonkit
+
     copy = tmp_path / "site"
-    shutil.copytree(REPO / "src" / "lessonkit", copy / "lessonkit", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(Path(lessonkit.__file__).parent, copy / "lessonkit", ignore=shutil.ignore_patterns("__pycache__"))
     env = {"PYTHONPATH": str(copy), "LESSONKIT_DATA": str(REPO / "data")}
     before, where = _version_in_subprocess("money", env)
     assert Path(where).resolve().is_relative_to(copy.resolve())  # the copy really is the package in use
