@@ -3,8 +3,9 @@
 The name of a submission comes from, in this order:
 
 1. the learning record's ``student`` field (set by the student, or the hub user name);
-2. the hub user name its path carries: a home folder ``jupyter-<user>`` (The Littlest
-   JupyterHub) or nbgrader's exchange folder ``<user>+<assignment>+<timestamp>``;
+2. the hub user name its path carries, inside the folder searched (``lessonkit grade
+   /home`` finds ``/home/jupyter-alice/...``): a home folder ``jupyter-<user>`` (The
+   Littlest JupyterHub) or nbgrader's exchange folder ``<user>+<assignment>+<timestamp>``;
 3. the folder layout: nbgrader's ``submitted/<student>/<assignment>/<file>``, or a folder
    per student (``alice/00-start-here.ipynb``) when the file has a name every student's copy
    shares: a lesson's own file name, the record's default ``lessonkit-record-<lesson>.json``,
@@ -139,7 +140,7 @@ class Namer:
 
     def from_path(self, sub, lesson: str | None) -> tuple[str, str] | None:
         """(name, where it was read) from the submission's path, or None."""
-        for folder in sub.folders:
+        for folder in sub.folders[len(sub.folders) - sub.own:]:  # not the folder searched, nor above it
             match = _HUB_HOME.fullmatch(folder) or _EXCHANGE.fullmatch(folder)
             if match:
                 return match.group(1), "hub user folder"

@@ -6,9 +6,8 @@ Grading caches each result under this version, so it must change whenever a verd
   checkers, ``analysis.py`` and whatever else a key imports, directly or not);
 - every file in the folders of ``lessonkit.keys`` outside the package, and in the folders
   named in ``LESSONKIT_KEYS`` (a teacher's own keys and the helper modules beside them);
-- the modules outside those folders that the key imports, followed import by import: a
-  module of an installed distribution by that distribution's name and version, any other
-  module by its file;
+- the modules outside those folders that the key imports, followed import by import: an
+  installed package (in site-packages) by its version, any other module by its file;
 - every file of the data package.
 
 Hashing the whole package, not only what the key imports today, is deliberate: a cache
@@ -83,11 +82,26 @@ def _imported_names(file: Path, package: str | None) -> set[str]:
     return names
 
 
-def _outside_imports(h: "hashlib._Hash", lesson: str, covered: list[Path]) -> None:
-    """Hash what the key imports from outside the folders already hashed, transitively."""
+def _installed(origin: Path) -> bool:
+    """Whether a module file belongs to an installed distribution (in site-packages)."""
+    return any(part in ("site-packages", "dist-packages") for part in origin.parts)
+
+
+def _distribution_version(top: str, origin: Path) -> str:
+    """The version of the distribution a top-level module comes from, or its file's size and time."""
     from importlib import metadata
 
-    distributions = metadata.packages_distributions()
+    for name in (top, top.replace("_", "-")):
+        try:
+            return f"{name} {metadata.version(name)}"
+        except (metadata.PackageNotFoundError, ValueError):
+            pass
+    stat = origin.stat()
+    return f"{origin} {stat.st_size} {stat.st_mtime_ns}"
+
+
+def _outside_imports(h: "hashlib._Hash", lesson: str, covered: list[Path]) -> None:
+    """Hash what the key imports from outside the folders already hashed, transitively."""
     seen: set[str] = set()
     todo = [f"lessonkit.keys.{lesson}"]
     while todo:
@@ -95,12 +109,6 @@ def _outside_imports(h: "hashlib._Hash", lesson: str, covered: list[Path]) -> No
         if name in seen or name.split(".")[0] in sys.stdlib_module_names:
             continue
         seen.add(name)
-        top = name.split(".")[0]
-        if top in distributions:
-            dists = sorted(set(distributions[top]))
-            if top != "lessonkit":
-                h.update("".join(f"\0dist {d} {_version(d)}" for d in dists).encode())
-                continue
         try:
             spec = importlib.util.find_spec(name)
         except (ImportError, ValueError, AttributeError):
@@ -109,20 +117,19 @@ def _outside_imports(h: "hashlib._Hash", lesson: str, covered: list[Path]) -> No
         if origin is None or not origin.is_file():
             continue
         origin = origin.resolve()
-        if not any(origin.is_relative_to(folder) for folder in covered):
+        if any(origin.is_relative_to(folder) for folder in covered):
+            pass
+        elif _installed(origin):  # an installed package: by its version, not followed further
+            top = name.split(".")[0]
+            if f"\0dist {top}" not in seen:
+                seen.add(f"\0dist {top}")
+                h.update(f"\0dist {_distribution_version(top, origin)}".encode())
+            continue
+        else:
             h.update(f"\0module {name}\0".encode() + origin.read_bytes())
         if origin.suffix == ".py":
             package = name if spec.submodule_search_locations is not None else name.rpartition(".")[0]
             todo.extend(sorted(_imported_names(origin, package) - seen))
-
-
-def _version(distribution: str) -> str:
-    from importlib import metadata
-
-    try:
-        return metadata.version(distribution)
-    except metadata.PackageNotFoundError:
-        return "?"
 
 
 def key_version(lesson: str) -> str:
