@@ -13,7 +13,6 @@ import os
 import shutil
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -270,7 +269,8 @@ def test_key_version_changes_when_a_function_the_key_uses_changes(tmp_path, help
     helper.write_text("def expected_year():\n    return 2025\n", encoding="utf-8")
     module = "lessonkit.keys.yearhelper" if helper_place == "beside the key" else "yearhelper"
     (keys / "tmpyear.py").write_text(KEY.format(helper=module, lesson="tmpyear"), encoding="utf-8")
-    env = {"LESSONKIT_KEYS": str(keys), "PYTHONPATH": os.pathsep.join(filter(None, [str(lib), os.environ.get("PYTHONPATH")]))}
+    path = os.pathsep.join(filter(None, [str(lib), os.environ.get("PYTHONPATH")]))
+    env = {"LESSONKIT_KEYS": str(keys), "PYTHONPATH": path}
     before, _ = _version_in_subprocess("tmpyear", env)
     assert _version_in_subprocess("tmpyear", env)[0] == before  # stable while nothing changes
     with helper.open("a", encoding="utf-8") as f:

@@ -58,9 +58,12 @@ def unique_students(rows: list[Row]) -> list[Row]:
     kind, or names that look alike but are written with different characters.
 
     >>> rows = unique_students([Row("ana", "b.ipynb", "notebook", True), Row("Ana", "a.json", "record", True)])
-    >>> [(r.student, r.file) for r in rows], rows[0].problem
-    ([('ana', 'b.ipynb')], 'handed in a notebook and a learning record: b.ipynb counted (it is re-run); a.json scored 0, not counted')
-    >>> [r.student for r in unique_students([Row("ana", "a.json", "record", True), Row("ana", "b.json", "record", True)])]
+    >>> [(r.student, r.file) for r in rows]
+    [('ana', 'b.ipynb')]
+    >>> rows[0].problem
+    'handed in a notebook and a learning record: b.ipynb counted (it is re-run); a.json scored 0, not counted'
+    >>> two = [Row("ana", "a.json", "record", True), Row("ana", "b.json", "record", True)]
+    >>> [r.student for r in unique_students(two)]
     ['ana', 'ana (2)']
     """
     from .identity import comparable, look_alike_note
@@ -94,7 +97,8 @@ def _one_row(pair: list[Row]) -> Row:
     counted, other = (notebook, record) if notebook.graded or not record.graded else (record, notebook)
     why = "it is re-run" if counted is notebook else "the notebook could not be graded"
     scored = f"scored {other.total}" if other.graded else "could not be graded"
-    note = f"handed in a notebook and a learning record: {counted.file} counted ({why}); {other.file} {scored}, not counted"
+    note = (f"handed in a notebook and a learning record: {counted.file} counted ({why}); "
+            f"{other.file} {scored}, not counted")
     return replace(counted, problems=[*counted.problems, note, *(f"{other.file}: {p}" for p in other.problems)])
 
 
