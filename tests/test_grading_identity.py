@@ -118,8 +118,11 @@ def test_the_students_folder_is_the_level_where_the_copies_differ():
     subs = [grading.Submission(Path(f"c/{n}/lessonkit/notebooks/00-start-here.ipynb"), "", "notebook",
                                ("c", n, "lessonkit", "notebooks"), 3) for n in ("alice", "bob")]
     subs.append(grading.Submission(Path("c/carl/00-start-here.ipynb"), "", "notebook", ("c", "carl"), 1))
+    subs.append(grading.Submission(Path("c/carl/old/00-start-here.ipynb"), "", "notebook", ("c", "carl", "old"), 2))
+    subs.append(grading.Submission(Path("c/bob/00-start-here (1).ipynb"), "", "notebook", ("c", "bob"), 1))
+    subs.append(grading.Submission(Path("c/dan.ipynb"), "", "notebook", ("c",), 0))
     namer = Namer(subs)
-    assert [namer.name(s, None, "start")[0] for s in subs] == ["alice", "bob", "carl"]
+    assert [namer.name(s, None, "start")[0] for s in subs] == ["alice", "bob", "carl", "carl", "bob", "dan"]
 
 
 def test_a_record_that_disagrees_with_its_folder_is_flagged_and_not_merged(tmp_path):

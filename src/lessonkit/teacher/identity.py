@@ -9,9 +9,10 @@ The name of a submission comes from, in this order:
 3. the folder layout: nbgrader's ``submitted/<student>/<assignment>/<file>``, or a folder
    per student (``alice/00-start-here.ipynb``) when the file has a name every student's copy
    shares: a lesson's own file name, the record's default ``lessonkit-record-<lesson>.json``,
-   or a name found in more than one folder. The student's folder is then the level of the
-   path at which those copies differ (``alice/lessonkit/00-start-here.ipynb`` is alice's),
-   or, for a lone such file, the folder it is in (``lessonkit grade alice/``);
+   or a name found in more than one folder. The student's folder is then the first level
+   inside the folder searched at which those copies differ (``alice/lessonkit/00-start-here.ipynb``
+   is alice's), and any other file in that folder is the same student's; a lone such file
+   is named by the folder it is in (``lessonkit grade alice/``);
 4. the file name.
 
 A record whose ``student`` disagrees with the name its path gives keeps the record's name
@@ -123,19 +124,23 @@ class Namer:
         for sub in subs:
             if sub.own:
                 groups.setdefault(sub.path.name.casefold(), []).append(sub)
-        self._level: dict[Path, int] = {}  # for a file whose name is shared: the level naming its student
+        self._shared: dict[Path, str] = {}  # a file whose name its copies share -> its student's folder
+        self._student_folders: dict[tuple[str, ...], str] = {}  # folder path -> the student it belongs to
         for members in groups.values():
             if len({m.folders for m in members}) < 2:
                 continue
+            deepest = min(m.own for m in members)
+            level = next((k for k in range(1, deepest + 1)
+                          if len({m.folders[len(m.folders) - m.own + k - 1] for m in members}) > 1), deepest)
             for m in members:
-                k = next((k for k in range(1, m.own + 1)
-                          if sum(o.own >= k and o.folders[-k] == m.folders[-k] for o in members) == 1), m.own)
-                self._level[m.path] = k
+                top = m.folders[:len(m.folders) - m.own + level]
+                self._shared[m.path] = top[-1]
+                self._student_folders[top] = top[-1]
 
     def shared_file_name(self, sub, lesson: str | None) -> bool:
         """Whether the file's name is one every student's copy has (so it names nobody)."""
         name = sub.path.name.casefold()
-        return (sub.path in self._level or name.startswith("lessonkit-record-") or name in lesson_file_names()
+        return (sub.path in self._shared or name.startswith("lessonkit-record-") or name in lesson_file_names()
                 or (lesson is not None and sub.path.stem.casefold() == lesson.casefold()))
 
     def from_path(self, sub, lesson: str | None) -> tuple[str, str] | None:
@@ -147,9 +152,13 @@ class Namer:
         for i, folder in enumerate(sub.folders[:-2]):
             if folder in _NBGRADER:
                 return sub.folders[i + 1], f"nbgrader's {folder}/ folder"
-        if sub.folders and self.shared_file_name(sub, lesson):  # a lone one: the folder named on the command line
-            k = self._level.get(sub.path, 1)
-            return sub.folders[-k], "folder"
+        if sub.path in self._shared:
+            return self._shared[sub.path], "folder"
+        if sub.folders and self.shared_file_name(sub, lesson):  # a lone one: its folder (maybe the one searched)
+            return sub.folders[-1], "folder"
+        for n in range(len(sub.folders), len(sub.folders) - sub.own, -1):  # another file in a student's folder
+            if sub.folders[:n] in self._student_folders:
+                return self._student_folders[sub.folders[:n]], "folder"
         return None
 
     def name(self, sub, record_student: Any, lesson: str | None) -> tuple[str, list[str]]:
