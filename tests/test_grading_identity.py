@@ -148,6 +148,11 @@ def test_names_that_compare_equal_are_never_two_silent_students(tmp_path, other)
     assert all(("look alike" in r["problem"]) == other_letters for r in rows), rows
 
 
+def test_rows_are_in_the_order_a_reader_expects():
+    rows = [report.Row(n, f"{n}.json", "record", True) for n in ("s10", "s01", "S02", "b")]
+    assert [r.student for r in report.unique_students(rows)] == ["b", "s01", "S02", "s10"]
+
+
 def test_different_names_stay_apart_unflagged():
     assert comparable("carol") != comparable("karol") and comparable("ana") != comparable("anna")
     rows = report.unique_students([report.Row("carol", "a", "record", True), report.Row("karol", "b", "record", True)])
@@ -303,3 +308,22 @@ def test_key_version_follows_the_data_package(tmp_path):
     csv_file = sorted(data.glob("*.csv"))[0]
     csv_file.write_bytes(csv_file.read_bytes() + b"\n")
     assert _version_in_subprocess("sample", {"LESSONKIT_DATA": str(data)})[0] != before
+
+
+def test_a_common_mistake_is_no_sign_but_a_copy_with_one_answer_changed_is(tmp_path):
+    right = gc.right_answers()
+    shared = [("sample.year", 2024, ""), ("sample.venue", eval(right["sample.venue"]), ""),
+              ("sample.kind", eval(right["sample.kind"]), "")]
+    for i in range(6):  # six students make the same mistake in the same otherwise right answers
+        earlier = [("sample.year", 2000 + j, "") for j in range(i)]  # each file different
+        write_record(tmp_path / "in" / f"common{i}.json", "", earlier + shared)
+    write_record(tmp_path / "in" / "nia.json", "", [("sample.venue", "Chequers", ""), ("sample.kind", "c", ""),
+                                                    ("sample.year", 1999, ""), ("sample.states", 5, "")])
+    write_record(tmp_path / "in" / "omar.json", "", [("sample.venue", "Chequers", ""), ("sample.kind", "c", ""),
+                                                     ("sample.year", 1999, ""), ("sample.states", 6, "")])
+    assert grade(str(tmp_path / "in"), "--out", str(tmp_path / "out")) == 0
+    page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    section = page.split("<h2>Possible copies</h2>")[1].split("<h2>")[0]
+    assert "<strong>common" not in section
+    assert ("<strong>nia</strong> (<code>in/nia.json</code>) and <strong>omar</strong> (<code>in/omar.json</code>): "
+            "the same answers to 3 of the 4 exercises either answered, 3 of them the same uncommon mistake") in section

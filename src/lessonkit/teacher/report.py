@@ -69,10 +69,10 @@ def unique_students(rows: list[Row]) -> list[Row]:
     from .identity import comparable, look_alike_note
 
     groups: dict[str, list[Row]] = {}
-    for r in sorted(rows, key=lambda r: (comparable(r.student), r.student, r.file)):
+    for r in sorted(rows, key=lambda r: (r.student.casefold(), r.student, r.file)):
         groups.setdefault(comparable(r.student), []).append(r)
     out = []
-    for members in groups.values():
+    for members in groups.values():  # in the order of each group's first name, as a reader sorts
         spellings = {unicodedata.normalize("NFKC", r.student).casefold() for r in members}
         if len(members) == 1:
             out += members
