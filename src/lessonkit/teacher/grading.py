@@ -395,11 +395,12 @@ def _choose_lesson(args, loaded: list[tuple[Submission, bytes | None, str, Any]]
         if args.lesson not in lesson_keys():
             raise UsageError(f"no lesson {args.lesson!r}; lessons with exercises: {', '.join(lesson_keys())}")
         return args.lesson, f"lesson {args.lesson} (given with --lesson)"
+    known = set(lesson_keys())
     students: dict[str, set[str]] = {}
     files: dict[str, int] = {}
     for sub, _, _, parsed in loaded:
         lesson = lesson_of(sub.kind, parsed)
-        if lesson in lesson_keys():
+        if lesson in known:
             claimed = parsed.get("student") if sub.kind == "record" else None
             students.setdefault(lesson, set()).add(comparable(namer.name(sub, claimed, lesson)[0]))
             files[lesson] = files.get(lesson, 0) + 1
