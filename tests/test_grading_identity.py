@@ -104,8 +104,10 @@ def test_nbgrader_layout_and_hub_home_folders_name_the_student(tmp_path):
     write_record(tmp_path / "course" / "submitted" / "dora" / "ps1" / "mine.json", "", [])
     write_record(tmp_path / "course" / "submitted" / "emil" / "ps1" / "work.json", "", [])
     write_record(tmp_path / "homes" / "jupyter-fay" / "notes" / "whatever.json", "", [])
-    assert grade(str(tmp_path / "course"), str(tmp_path / "homes"), "--out", str(tmp_path / "out")) == 0
-    assert set(gradebook(tmp_path / "out")) == {"dora", "emil", "fay"}
+    write_record(tmp_path / "course" / "submitted" / "gus" / "ps1" / "lessonkit-record-sample.json", "", [])
+    assert grade(str(tmp_path / "course"), str(tmp_path / "homes"), str(tmp_path / "course" / "submitted" / "gus"),
+                 "--out", str(tmp_path / "out")) == 0
+    assert set(gradebook(tmp_path / "out")) == {"dora", "emil", "fay", "gus"}
 
 
 def test_a_lone_file_with_its_own_name_keeps_the_file_name(tmp_path):

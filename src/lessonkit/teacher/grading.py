@@ -45,8 +45,8 @@ class Submission:
     path: Path
     label: str  # the path shown in the gradebook: relative to the folder it was found in
     kind: str   # 'notebook', 'record' or 'other'
-    folders: tuple[str, ...] = ()  # the folders of the path, as given or found (they may name the student)
-    own: int = 0  # how many of the last folders lie inside the folder that was searched
+    folders: tuple[str, ...] = ()  # the folders of the absolute path (they may name the student)
+    own: int = 0  # how many of the last folders lie inside the folder searched (or were typed)
 
 
 # ----------------------------------------------------------------------------- finding files
@@ -65,8 +65,9 @@ def discover(paths: list[str], out: Path) -> list[Submission]:
             raise UsageError(f"no such file or folder: {raw}")
         if path.is_file():
             kind = {".ipynb": "notebook", ".json": "record"}.get(path.suffix.lower(), "other")
-            folders = tuple(p for p in path.parent.parts if p not in (".", "..", path.anchor))
-            found.setdefault(path.resolve(), Submission(path, path.name, kind, folders, len(folders)))
+            typed = [p for p in path.parent.parts if p not in (".", "..", path.anchor)]
+            folders = path.resolve().parent.parts[1:]
+            found.setdefault(path.resolve(), Submission(path, path.name, kind, folders, min(len(typed), len(folders))))
             continue
         base = path.resolve()
         for dirpath, dirnames, filenames in os.walk(base):
@@ -80,7 +81,7 @@ def discover(paths: list[str], out: Path) -> list[Submission]:
                 inside = file.relative_to(base).parent.parts
                 label = (Path(base.name) / file.relative_to(base)).as_posix()
                 found.setdefault(file.resolve(), Submission(file, label, "notebook" if suffix == ".ipynb" else "record",
-                                                            (base.name, *inside), len(inside)))
+                                                            (*base.parts[1:], *inside), len(inside)))
     if not found:
         raise UsageError(f"no .ipynb notebooks or .json learning records found in {', '.join(paths)}")
     return sorted(found.values(), key=lambda s: (s.label, str(s.path)))

@@ -149,9 +149,8 @@ class Namer:
             match = _HUB_HOME.fullmatch(folder) or _EXCHANGE.fullmatch(folder)
             if match:
                 return match.group(1), "hub user folder"
-        for i, folder in enumerate(sub.folders[:-2]):
-            if folder in _NBGRADER:
-                return sub.folders[i + 1], f"nbgrader's {folder}/ folder"
+        if len(sub.folders) >= 3 and sub.folders[-3] in _NBGRADER:  # submitted/<student>/<assignment>/<file>
+            return sub.folders[-2], f"nbgrader's {sub.folders[-3]}/ folder"
         if sub.path in self._shared:
             return self._shared[sub.path], "folder"
         if sub.folders and self.shared_file_name(sub, lesson):  # a lone one: its folder (maybe the one searched)
