@@ -155,6 +155,15 @@ def test_rows_are_in_the_order_a_reader_expects():
     assert [r.student for r in report.unique_students(rows)] == ["b", "s01", "S02", "s10"]
 
 
+def test_a_name_mixing_look_alike_scripts_is_flagged_even_alone(tmp_path):
+    write_record(tmp_path / "in" / "a.json", "Dаvid", [])  # a Cyrillic а
+    write_record(tmp_path / "in" / "b.json", "Ольга", [])
+    assert grade(str(tmp_path / "in"), "--out", str(tmp_path / "out")) == 0
+    rows = gradebook(tmp_path / "out")
+    assert "mixes cyrillic and latin letters in one word" in rows["Dаvid"]["problem"]
+    assert rows["Ольга"]["problem"] == ""
+
+
 def test_different_names_stay_apart_unflagged():
     assert comparable("carol") != comparable("karol") and comparable("ana") != comparable("anna")
     rows = report.unique_students([report.Row("carol", "a", "record", True), report.Row("karol", "b", "record", True)])

@@ -34,8 +34,8 @@ from typing import Any, Iterable
 MAX_NAME = 100
 
 # Look-alikes of Latin letters, each mapped to the Latin letter it is mistaken for (from
-# Unicode's confusables.txt; only the common Cyrillic and Greek ones, in both cases, plus
-# the digits and the capital I read as a lower-case l).
+# Unicode's confusables.txt; only the common Cyrillic, Greek and Armenian ones, in both
+# cases, plus the digits and the capital I read as a lower-case l).
 _LOOKALIKES = {
     # Cyrillic
     "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C", "Т": "T",
@@ -47,6 +47,8 @@ _LOOKALIKES = {
     "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "l", "Κ": "K", "Μ": "M", "Ν": "N", "Ο": "O",
     "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X", "α": "a", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p",
     "τ": "t", "υ": "u", "χ": "x", "γ": "y",
+    # Armenian
+    "օ": "o", "ս": "u", "հ": "h", "ո": "n", "ց": "g", "զ": "q", "Օ": "O", "Ս": "U",
     # Latin and digits read as other letters
     "I": "l", "0": "o", "1": "l", "ı": "i",
 }
@@ -93,6 +95,26 @@ def scripts(name: str) -> list[str]:
         if ch.isalpha():
             found.add(unicodedata.name(ch, "UNKNOWN").split()[0])
     return sorted(found)
+
+
+_LOOK_ALIKE_SCRIPTS = {"LATIN", "CYRILLIC", "GREEK", "ARMENIAN"}
+
+
+def mixed_scripts_note(name: str) -> str:
+    """A sentence when one word of a name mixes Latin, Cyrillic, Greek or Armenian letters
+    (the usual trace of a look-alike letter), else ''.
+
+    >>> mixed_scripts_note("саrol")
+    "the name 'саrol' mixes cyrillic and latin letters in one word (a look-alike letter?)"
+    >>> mixed_scripts_note("Ольга Smith") + mixed_scripts_note("さくら子")
+    ''
+    """
+    for word in name.split():
+        found = [s for s in scripts(word) if s in _LOOK_ALIKE_SCRIPTS]
+        if len(found) > 1:
+            return f"the name {name!r} mixes {' and '.join(s.lower() for s in found)} letters in one word " \
+                   "(a look-alike letter?)"
+    return ""
 
 
 def look_alike_note(names: Iterable[str]) -> str:
@@ -161,7 +183,12 @@ class Namer:
         return None
 
     def name(self, sub, record_student: Any, lesson: str | None) -> tuple[str, list[str]]:
-        """The student's name for a submission, and any problem with it."""
+        """The student's name for a submission, and any problems with it."""
+        name, problems = self._name(sub, record_student, lesson)
+        mixed = mixed_scripts_note(name)
+        return name, [*problems, mixed] if mixed else problems
+
+    def _name(self, sub, record_student: Any, lesson: str | None) -> tuple[str, list[str]]:
         found = self.from_path(sub, lesson)
         if isinstance(record_student, str) and record_student.strip():
             name = clean(record_student)
