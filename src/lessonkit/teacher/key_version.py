@@ -23,7 +23,8 @@ import os
 import sys
 from pathlib import Path
 
-MAX_KEY_FILES = 5_000  # files read from one key folder; a folder with more is named, not read
+MAX_KEY_FILES = 5_000  # files hashed from one folder
+MAX_READ_BYTES = 20_000_000  # a larger file is hashed by its size and modification time
 
 
 def _files(folder: Path) -> list[Path]:
@@ -40,10 +41,15 @@ def _files(folder: Path) -> list[Path]:
 def _add_folder(h: "hashlib._Hash", label: str, folder: Path) -> None:
     h.update(f"\0folder {label}\0".encode())
     for file in _files(folder):
+        name = file.relative_to(folder).as_posix()
         try:
-            h.update(file.relative_to(folder).as_posix().encode() + b"\0" + file.read_bytes() + b"\0")
+            stat = file.stat()
+            if stat.st_size > MAX_READ_BYTES:  # a large file is known by its size and time
+                h.update(f"{name}\0{stat.st_size} {stat.st_mtime_ns}\0".encode())
+            else:
+                h.update(name.encode() + b"\0" + file.read_bytes() + b"\0")
         except OSError as e:  # an unreadable file still changes the version when it changes
-            h.update(f"{file.relative_to(folder).as_posix()}\0unreadable {e.errno}\0".encode())
+            h.update(f"{name}\0unreadable {e.errno}\0".encode())
 
 
 def key_folders() -> list[Path]:
@@ -111,8 +117,8 @@ def _outside_imports(h: "hashlib._Hash", lesson: str, covered: list[Path]) -> No
         seen.add(name)
         try:
             spec = importlib.util.find_spec(name)
-        except (ImportError, ValueError, AttributeError):
-            continue  # not a module (an imported name), or a parent that cannot be imported
+        except Exception:  # not a module (an imported name), or a parent that cannot be imported
+            continue
         origin = Path(spec.origin) if spec and spec.origin and spec.has_location else None
         if origin is None or not origin.is_file():
             continue
@@ -126,7 +132,10 @@ def _outside_imports(h: "hashlib._Hash", lesson: str, covered: list[Path]) -> No
                 h.update(f"\0dist {_distribution_version(top, origin)}".encode())
             continue
         else:
-            h.update(f"\0module {name}\0".encode() + origin.read_bytes())
+            try:
+                h.update(f"\0module {name}\0".encode() + origin.read_bytes())
+            except OSError as e:
+                h.update(f"\0module {name} unreadable {e.errno}".encode())
         if origin.suffix == ".py":
             package = name if spec.submodule_search_locations is not None else name.rpartition(".")[0]
             todo.extend(sorted(_imported_names(origin, package) - seen))
