@@ -391,9 +391,11 @@ def test_kernel_command_is_sandboxed_and_limited(tmp_path):
 
 
 def test_rows_sort_and_unique_names_are_stable():
-    rows = report.unique_students([report.Row("b", "2", "record", True), report.Row("B", "1", "record", True)])
-    assert [r.student for r in rows] == ["B", "b"]
-    assert report.feedback_names(rows) == ["B.md", "b-2.md"]
+    rows = report.unique_students([report.Row("b", "2", "record", True), report.Row("B", "1", "record", True),
+                                   report.Row("a", "3", "record", True)])
+    assert [r.student for r in rows] == ["a", "B", "b (2)"]  # names compare without case: one student, flagged
+    assert "2 submissions for 'B'" in rows[1].problem
+    assert report.feedback_names(rows) == ["a.md", "B.md", "b_2.md"]
 
 
 def test_a_broken_answer_key_is_one_clear_line(tmp_path, capsys):

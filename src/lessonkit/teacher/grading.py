@@ -3,7 +3,8 @@
 Every answer is re-checked with the teacher's answer key; the ``status`` a submission
 claims is never trusted. A notebook is run first (see :mod:`lessonkit.teacher.sandbox`),
 and the learning record its kernel wrote is re-checked. One exercise scores 1 when the
-last answer checked for it is correct, else 0.
+last answered attempt at it is correct, else 0: a later "not attempted" placeholder never
+erases an answer (:mod:`lessonkit.teacher.attempts`).
 
 Outputs, each written atomically (a temporary file, then one rename): ``gradebook.csv``,
 ``feedback/<student>.md``, ``report.html`` and ``run-notes.txt``. Each graded submission
@@ -26,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from .._errors import LessonkitError, UsageError
+from .identity import Namer
 
 MAX_FILE_BYTES = 20_000_000
 CACHE_FORMAT = "lessonkit-grade-cache/1"
@@ -43,6 +45,8 @@ class Submission:
     path: Path
     label: str  # the path shown in the gradebook: relative to the folder it was found in
     kind: str   # 'notebook', 'record' or 'other'
+    folders: tuple[str, ...] = ()  # the folders of the absolute path (they may name the student)
+    own: int = 0  # how many of the last folders lie inside the folder searched (or were typed)
 
 
 # ----------------------------------------------------------------------------- finding files
@@ -61,7 +65,9 @@ def discover(paths: list[str], out: Path) -> list[Submission]:
             raise UsageError(f"no such file or folder: {raw}")
         if path.is_file():
             kind = {".ipynb": "notebook", ".json": "record"}.get(path.suffix.lower(), "other")
-            found.setdefault(path.resolve(), Submission(path, path.name, kind))
+            typed = [p for p in path.parent.parts if p not in (".", "..", path.anchor)]
+            folders = path.resolve().parent.parts[1:]
+            found.setdefault(path.resolve(), Submission(path, path.name, kind, folders, min(len(typed), len(folders))))
             continue
         base = path.resolve()
         for dirpath, dirnames, filenames in os.walk(base):
@@ -72,9 +78,10 @@ def discover(paths: list[str], out: Path) -> list[Submission]:
                 if name.startswith(".") or suffix not in (".ipynb", ".json"):
                     continue
                 file = here / name
+                inside = file.relative_to(base).parent.parts
                 label = (Path(base.name) / file.relative_to(base)).as_posix()
-                found.setdefault(file.resolve(), Submission(file, label,
-                                                            "notebook" if suffix == ".ipynb" else "record"))
+                found.setdefault(file.resolve(), Submission(file, label, "notebook" if suffix == ".ipynb" else "record",
+                                                            (*base.parts[1:], *inside), len(inside)))
     if not found:
         raise UsageError(f"no .ipynb notebooks or .json learning records found in {', '.join(paths)}")
     return sorted(found.values(), key=lambda s: (s.label, str(s.path)))
@@ -121,20 +128,10 @@ def lesson_of(kind: str, data: Any) -> str | None:
 # ----------------------------------------------------------------------------- the key
 
 def key_version(lesson: str) -> str:
-    """A hash of everything a verdict depends on: the key, the checkers and the data."""
-    from .. import __version__
-    from .._paths import data_dir
+    """A hash of everything a verdict depends on (see :mod:`lessonkit.teacher.key_version`)."""
+    from .key_version import key_version as version
 
-    here = Path(__file__).resolve().parents[1]
-    h = hashlib.sha256(f"lessonkit {__version__}\n".encode())
-    for name in (f"keys/{lesson}.py", "_checkers.py", "_answers.py", "_exercises.py", "_facts.py"):
-        file = here / name
-        h.update(name.encode() + b"\0" + (file.read_bytes() if file.exists() else b""))
-    folder = data_dir()
-    if folder.is_dir():
-        for file in sorted(p for p in folder.iterdir() if p.is_file()):
-            h.update(file.name.encode() + b"\0" + file.read_bytes())
-    return h.hexdigest()[:16]
+    return version(lesson)
 
 
 class Key:
@@ -185,27 +182,37 @@ class Key:
 
 
 def score_attempts(key: Key, attempts: Any) -> dict:
-    """Scores, verdicts and problems for a list of attempts, re-checked with the key."""
+    """Scores, verdicts and problems for a list of attempts, re-checked with the key.
+
+    The last answered attempt at each exercise counts (see :mod:`lessonkit.teacher.attempts`).
+    ``answers`` holds a fingerprint of each counted answer, to spot identical submissions.
+    """
     from .._feedback import CORRECT, NOT_ATTEMPTED
+    from .attempts import answer_digest, counted_attempt
 
     problems: list[str] = []
-    last: dict[str, dict] = {}
+    tries: dict[str, list[dict]] = {}
     ignored = 0
     for attempt in attempts if isinstance(attempts, list) else []:
-        if isinstance(attempt, dict) and attempt.get("exercise") in key.exercises and "answer" in attempt:
-            last[attempt["exercise"]] = attempt
+        if isinstance(attempt, dict) and isinstance(attempt.get("exercise"), str) \
+                and attempt["exercise"] in key.exercises and "answer" in attempt:
+            tries.setdefault(attempt["exercise"], []).append(attempt)
         else:
             ignored += 1
-    scores, verdicts, overclaimed = {}, {}, []
+    scores, verdicts, answers, overclaimed = {}, {}, {}, []
     for eid in key.exercises:
-        if eid not in last:
+        counted = counted_attempt(tries.get(eid, []),
+                                  lambda a, eid=eid: key.verdict(eid, a["answer"])[0] != NOT_ATTEMPTED)
+        if counted is None:
             verdicts[eid] = [NOT_ATTEMPTED, "no answer was checked."]
             scores[eid] = 0
             continue
-        status, message = key.verdict(eid, last[eid]["answer"])
+        status, message = key.verdict(eid, counted["answer"])
         verdicts[eid] = [status, message]
         scores[eid] = int(status == CORRECT)
-        claimed = str(last[eid].get("status", "")).strip().lower()
+        if status != NOT_ATTEMPTED:
+            answers[eid] = answer_digest(counted["answer"])
+        claimed = str(counted.get("status", "")).strip().lower()
         if claimed in CLAIMS_PASSED and status != CORRECT:
             overclaimed.append(eid)
     if overclaimed:
@@ -213,7 +220,7 @@ def score_attempts(key: Key, attempts: Any) -> dict:
                         f"({', '.join(overclaimed)}): edited? Scored by the key")
     if ignored:
         problems.append(f"{ignored} attempt(s) for other lessons or not in lessonkit's form were ignored")
-    return {"scores": scores, "verdicts": verdicts, "problems": problems}
+    return {"scores": scores, "verdicts": verdicts, "answers": answers, "problems": problems}
 
 
 # ----------------------------------------------------------------------------- grading one file
@@ -334,21 +341,17 @@ def grade_notebook(task: dict) -> dict:
                 attempts = record["attempts"]
         scored = score_attempts(key, attempts)
         return {"graded": True, "scores": scored["scores"], "verdicts": scored["verdicts"],
-                "problems": notes + scored["problems"], "cacheable": True}
+                "answers": scored["answers"], "problems": notes + scored["problems"], "cacheable": True}
     except Exception as e:  # a grader bug must cost one row, not the class
         return _ungraded(f"not graded: the grader failed ({type(e).__name__}: {str(e)[:160]})", cacheable=False)
 
 
 # ----------------------------------------------------------------------------- the run
 
-def _student_id(sub: Submission, result: dict, lesson: str) -> str:
-    name = result.get("student") if sub.kind == "record" else None
-    if not name:
-        name = sub.path.stem
-        if sub.kind == "record" and name == f"lessonkit-record-{lesson}" and sub.path.parent.name:
-            name = sub.path.parent.name  # students/alice/lessonkit-record-sample.json -> alice
-    name = "".join(ch if ch.isprintable() else " " for ch in str(name))
-    return " ".join(name.split())[:100] or "(no name)"
+def _student_id(namer, sub: Submission, result: dict, lesson: str) -> tuple[str, list[str]]:
+    """The student's name for a graded submission and any problem with it (see
+    :mod:`lessonkit.teacher.identity`)."""
+    return namer.name(sub, result.get("student") if sub.kind == "record" else None, lesson)
 
 
 def _workers(requested: int) -> int:
@@ -383,26 +386,39 @@ def _validate(args) -> None:
         raise UsageError(f"--out {args.out} is a file; give a folder")
 
 
-def _choose_lesson(args, loaded: list[tuple[Submission, bytes | None, str, Any]]) -> tuple[str, str]:
+def _choose_lesson(args, loaded: list[tuple[Submission, bytes | None, str, Any]], namer) -> tuple[str, str]:
+    """The lesson to grade: --lesson, else the lesson the most STUDENTS handed in (not files:
+    one student's many files of another lesson must not decide), and a note saying why."""
     from .._exercises import lesson_keys
+    from .identity import comparable
 
     if args.lesson:
         if args.lesson not in lesson_keys():
             raise UsageError(f"no lesson {args.lesson!r}; lessons with exercises: {', '.join(lesson_keys())}")
         return args.lesson, f"lesson {args.lesson} (given with --lesson)"
-    counts: dict[str, int] = {}
+    known = set(lesson_keys())
+    students: dict[str, set[str]] = {}
+    files: dict[str, int] = {}
     for sub, _, _, parsed in loaded:
         lesson = lesson_of(sub.kind, parsed)
-        if lesson in lesson_keys():
-            counts[lesson] = counts.get(lesson, 0) + 1
-    if not counts:
+        if lesson in known:
+            claimed = parsed.get("student") if sub.kind == "record" else None
+            students.setdefault(lesson, set()).add(comparable(namer.name(sub, claimed, lesson)[0]))
+            files[lesson] = files.get(lesson, 0) + 1
+    if not students:
         raise UsageError("cannot tell which lesson these submissions are for; give --lesson")
-    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
-        raise UsageError(f"the submissions are as often of lesson {ranked[0][0]!r} as of {ranked[1][0]!r}; "
-                         "give --lesson")
-    lesson, n = ranked[0]
-    return lesson, f"lesson {lesson} (read from {n} of {len(loaded)} submissions)"
+    ranked = sorted(students, key=lambda name: (-len(students[name]), name))
+    if len(ranked) > 1 and len(students[ranked[0]]) == len(students[ranked[1]]):
+        raise UsageError(f"as many students handed in lesson {ranked[0]!r} as {ranked[1]!r} "
+                         f"({len(students[ranked[0]])} each); give --lesson")
+
+    def handed_in(lesson: str) -> str:
+        n = len(students[lesson])
+        return f"{lesson} by {n} student{'s' * (n != 1)} in {files[lesson]} file{'s' * (files[lesson] != 1)}"
+
+    others = "; other lessons found: " + ", ".join(handed_in(name) for name in ranked[1:]) if len(ranked) > 1 else ""
+    return ranked[0], (f"lesson {ranked[0]} (chosen without --lesson as the lesson most students handed in: "
+                       f"{handed_in(ranked[0])}{others})")
 
 
 def main(args) -> int:
@@ -427,12 +443,15 @@ def _main(args) -> int:
     _validate(args)
     out = Path(args.out)
     subs = discover(list(args.submissions), out)
+    namer = Namer(subs)
     loaded = []
     for sub in subs:
         data, why = read_bytes(sub.path)
         parsed = parse_json(data, sub.kind)[0] if data is not None and sub.kind != "other" else None
         loaded.append((sub, data, why, parsed))
-    lesson, lesson_note = _choose_lesson(args, loaded)
+    lesson, lesson_note = _choose_lesson(args, loaded, namer)
+    if not args.lesson:
+        print(f"lessonkit grade: grading {lesson_note}", file=sys.stderr)
     key = Key(lesson)
     try:
         (out / ".cache").mkdir(parents=True, exist_ok=True)
@@ -454,10 +473,12 @@ def _main(args) -> int:
                 .hexdigest()[:12]}
 
     results: dict[int, dict] = {}
+    digests: dict[int, str] = {}
     todo: list[int] = []
     from_cache = 0
     for i, (sub, data, why, _) in enumerate(loaded):
         digest = hashlib.sha256(data if data is not None else why.encode()).hexdigest()
+        digests[i] = digest if data and data.strip() else ""
         cache_file = out / ".cache" / _cache_name(digest, sub.kind, settings.get(sub.kind, "other"))
         loaded[i] = (sub, data, why, cache_file)
         try:
@@ -529,9 +550,11 @@ def _main(args) -> int:
     rows = []
     for i, (sub, _, _, _) in enumerate(loaded):
         result = results[i]
-        rows.append(report.Row(student=_student_id(sub, result, lesson), file=sub.label, kind=sub.kind,
+        student, naming = _student_id(namer, sub, result, lesson)
+        rows.append(report.Row(student=student, file=sub.label, kind=sub.kind,
                                graded=result["graded"], scores=result["scores"], verdicts=result["verdicts"],
-                               problems=list(result["problems"])))
+                               problems=[*naming, *result["problems"]], digest=digests[i],
+                               answers=dict(result.get("answers") or {})))
     rows = report.unique_students(rows)
     notes = [f"Graded {lesson_note}; answer key version {version}.",
              f"{len(rows)} submissions: {sum(r.kind == 'notebook' for r in rows)} notebooks, "

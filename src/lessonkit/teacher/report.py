@@ -13,6 +13,7 @@ import io
 import json
 import os
 import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,8 @@ class Row:
     scores: dict[str, int] = field(default_factory=dict)
     verdicts: dict[str, list] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    digest: str = ""  # hash of the file's bytes ('' for an empty or unreadable file)
+    answers: dict[str, str] = field(default_factory=dict)  # a fingerprint of each counted answer
 
     @property
     def total(self) -> int | None:
@@ -46,24 +49,57 @@ class Row:
 
 
 def unique_students(rows: list[Row]) -> list[Row]:
-    """Rows sorted by student, each student id made unique (two files of one student get two rows).
+    """Rows sorted by student: one row per student where that is safe, every doubt in ``problem``.
 
-    >>> rows = unique_students([Row("ana", "b.ipynb", "notebook", True), Row("ana", "a.json", "record", True)])
+    Names are compared by :func:`lessonkit.teacher.identity.comparable`. A student who
+    handed in one notebook and one learning record gets one row: the notebook's, since it
+    is re-run (the record's if the notebook could not be graded), saying which counted. Any
+    other group keeps one row per submission, numbered and flagged: two submissions of one
+    kind, or names that look alike but are written with different characters.
+
+    >>> rows = unique_students([Row("ana", "b.ipynb", "notebook", True), Row("Ana", "a.json", "record", True)])
     >>> [(r.student, r.file) for r in rows]
-    [('ana', 'a.json'), ('ana (2)', 'b.ipynb')]
+    [('ana', 'b.ipynb')]
+    >>> rows[0].problem
+    'handed in a notebook and a learning record: b.ipynb counted (it is re-run); a.json scored 0, not counted'
+    >>> two = [Row("ana", "a.json", "record", True), Row("ana", "b.json", "record", True)]
+    >>> [r.student for r in unique_students(two)]
+    ['ana', 'ana (2)']
     """
-    rows = sorted(rows, key=lambda r: (r.student.casefold(), r.student, r.file))
-    files: dict[str, list[str]] = {}
-    for r in rows:
-        files.setdefault(r.student, []).append(r.file)
-    out, seen = [], {}
-    for r in rows:
-        if len(files[r.student]) > 1:
-            n = seen[r.student] = seen.get(r.student, 0) + 1
-            note = f"{len(files[r.student])} submissions for {r.student!r} ({', '.join(files[r.student])}); one row each"
-            r = replace(r, student=r.student if n == 1 else f"{r.student} ({n})", problems=[*r.problems, note])
-        out.append(r)
+    from .identity import comparable, look_alike_note
+
+    groups: dict[str, list[Row]] = {}
+    for r in sorted(rows, key=lambda r: (r.student.casefold(), r.student, r.file)):
+        groups.setdefault(comparable(r.student), []).append(r)
+    out = []
+    for members in groups.values():  # in the order of each group's first name, as a reader sorts
+        spellings = {unicodedata.normalize("NFKC", r.student).casefold() for r in members}
+        if len(members) == 1:
+            out += members
+            continue
+        if len(spellings) == 1 and sorted(r.kind for r in members) == ["notebook", "record"]:
+            out.append(_one_row(members))
+            continue
+        if len(spellings) > 1:
+            note = look_alike_note(r.student for r in members)
+        else:
+            note = (f"{len(members)} submissions for {members[0].student!r} "
+                    f"({', '.join(r.file for r in members)}); one row each")
+        out += [replace(r, student=r.student if n == 1 else f"{r.student} ({n})", problems=[*r.problems, note])
+                for n, r in enumerate(members, 1)]
     return out
+
+
+def _one_row(pair: list[Row]) -> Row:
+    """The one row of a student who handed in a notebook and a learning record."""
+    notebook = next(r for r in pair if r.kind == "notebook")
+    record = next(r for r in pair if r.kind == "record")
+    counted, other = (notebook, record) if notebook.graded or not record.graded else (record, notebook)
+    why = "it is re-run" if counted is notebook else "the notebook could not be graded"
+    scored = f"scored {other.total}" if other.graded else "could not be graded"
+    note = (f"handed in a notebook and a learning record: {counted.file} counted ({why}); "
+            f"{other.file} {scored}, not counted")
+    return replace(counted, problems=[*counted.problems, note, *(f"{other.file}: {p}" for p in other.problems)])
 
 
 def _cell(value: Any) -> str:
@@ -153,6 +189,7 @@ def report_html(lesson: str, exercises: dict, rows: list[Row], notes: list[str])
     problems = "".join(f"<li><strong>{e(r.student)}</strong> (<code>{e(r.file)}</code>"
                        f"{'' if r.graded else ', not graded'}): {e(r.problem)}</li>"
                        for r in rows if r.problems)
+    copies = copies_html(rows, len(ids))
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -187,11 +224,29 @@ td.n {{ text-align: right; }}
 </table>
 <h2>Problems</h2>
 {f"<ul>{problems}</ul>" if problems else "<p>None.</p>"}
+<h2>Possible copies</h2>
+{copies}
 <h2>Run notes</h2>
 <ul>{"".join(f"<li>{e(n)}</li>" for n in notes)}</ul>
 </body>
 </html>
 """
+
+
+def copies_html(rows: list[Row], n_exercises: int) -> str:
+    """The report's list of submissions that are identical or nearly so, worded neutrally."""
+    from .copies import possible_copies
+
+    e = html.escape
+    pairs = possible_copies(rows, n_exercises)
+    if not pairs:
+        return "<p>No two submissions are identical or nearly so.</p>"
+    items = "".join(f"<li><strong>{e(c.first.student)}</strong> (<code>{e(c.first.file)}</code>) and "
+                    f"<strong>{e(c.second.student)}</strong> (<code>{e(c.second.file)}</code>): {e(c.reason)}</li>"
+                    for c in pairs)
+    return ("<p>These submissions are identical or nearly so. That can have an ordinary reason (students "
+            "who worked together, a shared computer, the same common mistake); they are listed for you to "
+            f"look at, not as a finding. Students do not see this list.</p><ul>{items}</ul>")
 
 
 def feedback_names(rows: list[Row]) -> list[str]:

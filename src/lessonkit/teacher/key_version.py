@@ -1,0 +1,161 @@
+"""The version of an answer key: one hash of everything a verdict can depend on.
+
+Grading caches each result under this version, so it must change whenever a verdict could:
+
+- lessonkit's version and every file of the lessonkit package (the key modules, the
+  checkers, ``analysis.py`` and whatever else a key imports, directly or not);
+- every file in the folders of ``lessonkit.keys`` outside the package, and in the folders
+  named in ``LESSONKIT_KEYS`` (a teacher's own keys and the helper modules beside them);
+- the modules outside those folders that the key imports, followed import by import: an
+  installed package (in site-packages) by its version, any other module by its file;
+- every file of the data package.
+
+Hashing the whole package, not only what the key imports today, is deliberate: a cache
+that is regraded once too often costs time, a stale one costs a student's grade.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import importlib.util
+import os
+import sys
+from pathlib import Path
+
+MAX_KEY_FILES = 5_000  # files hashed from one folder
+MAX_READ_BYTES = 20_000_000  # a larger file is hashed by its size and modification time
+
+
+def _files(folder: Path) -> list[Path]:
+    """Regular files under folder, sorted, without hidden ones or compiled caches."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "__pycache__")
+        found += [Path(dirpath) / f for f in sorted(filenames) if not f.startswith(".")]
+        if len(found) > MAX_KEY_FILES:
+            break
+    return [f for f in found if f.is_file()][:MAX_KEY_FILES]
+
+
+def _add_folder(h: "hashlib._Hash", label: str, folder: Path) -> None:
+    h.update(f"\0folder {label}\0".encode())
+    for file in _files(folder):
+        name = file.relative_to(folder).as_posix()
+        try:
+            stat = file.stat()
+            if stat.st_size > MAX_READ_BYTES:  # a large file is known by its size and time
+                h.update(f"{name}\0{stat.st_size} {stat.st_mtime_ns}\0".encode())
+            else:
+                h.update(name.encode() + b"\0" + file.read_bytes() + b"\0")
+        except OSError as e:  # an unreadable file still changes the version when it changes
+            h.update(f"{name}\0unreadable {e.errno}\0".encode())
+
+
+def key_folders() -> list[Path]:
+    """The folders answer keys are found in: lessonkit.keys' own path and LESSONKIT_KEYS."""
+    from .. import keys
+
+    folders = [Path(p) for p in getattr(keys, "__path__", [])]
+    folders += [Path(p) for p in os.environ.get("LESSONKIT_KEYS", "").split(os.pathsep) if p]
+    out: list[Path] = []
+    for folder in folders:
+        folder = folder.resolve()
+        if folder.is_dir() and folder not in out:
+            out.append(folder)
+    return out
+
+
+def _imported_names(file: Path, package: str | None) -> set[str]:
+    """Absolute names of the modules a Python file imports (relative imports resolved)."""
+    try:
+        tree = ast.parse(file.read_bytes())
+    except (OSError, SyntaxError, ValueError):
+        return set()
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level and package:
+                parts = package.split(".")
+                parent = ".".join(parts[:len(parts) - node.level + 1]) if node.level <= len(parts) else ""
+                base = f"{parent}.{base}".strip(".") if parent else ""
+            if base:
+                names.add(base)
+                names.update(f"{base}.{alias.name}" for alias in node.names if alias.name != "*")
+    return names
+
+
+def _installed(origin: Path) -> bool:
+    """Whether a module file belongs to an installed distribution (in site-packages)."""
+    return any(part in ("site-packages", "dist-packages") for part in origin.parts)
+
+
+def _distribution_version(top: str, origin: Path) -> str:
+    """The version of the distribution a top-level module comes from, or its file's size and time."""
+    from importlib import metadata
+
+    for name in (top, top.replace("_", "-")):
+        try:
+            return f"{name} {metadata.version(name)}"
+        except (metadata.PackageNotFoundError, ValueError):
+            pass
+    stat = origin.stat()
+    return f"{origin} {stat.st_size} {stat.st_mtime_ns}"
+
+
+def _outside_imports(h: "hashlib._Hash", lesson: str, covered: list[Path]) -> None:
+    """Hash what the key imports from outside the folders already hashed, transitively."""
+    seen: set[str] = set()
+    todo = [f"lessonkit.keys.{lesson}"]
+    while todo:
+        name = todo.pop()
+        if name in seen or name.split(".")[0] in sys.stdlib_module_names:
+            continue
+        seen.add(name)
+        try:
+            spec = importlib.util.find_spec(name)
+        except Exception:  # not a module (an imported name), or a parent that cannot be imported
+            continue
+        origin = Path(spec.origin) if spec and spec.origin and spec.has_location else None
+        if origin is None or not origin.is_file():
+            continue
+        origin = origin.resolve()
+        if any(origin.is_relative_to(folder) for folder in covered):
+            pass
+        elif _installed(origin):  # an installed package: by its version, not followed further
+            top = name.split(".")[0]
+            if f"\0dist {top}" not in seen:
+                seen.add(f"\0dist {top}")
+                h.update(f"\0dist {_distribution_version(top, origin)}".encode())
+            continue
+        else:
+            try:
+                h.update(f"\0module {name}\0".encode() + origin.read_bytes())
+            except OSError as e:
+                h.update(f"\0module {name} unreadable {e.errno}".encode())
+        if origin.suffix == ".py":
+            package = name if spec.submodule_search_locations is not None else name.rpartition(".")[0]
+            todo.extend(sorted(_imported_names(origin, package) - seen))
+
+
+def key_version(lesson: str) -> str:
+    """A short hash of everything a verdict of the lesson's key depends on (see the module)."""
+    from .. import __version__
+    from .._paths import data_dir
+
+    package = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256(f"lessonkit {__version__}\0lesson {lesson}\0python {sys.version}\n".encode())
+    _add_folder(h, "package", package)
+    covered = [package]
+    for i, folder in enumerate(key_folders()):
+        if not folder.is_relative_to(package):
+            _add_folder(h, f"keys {i}", folder)
+            covered.append(folder)
+    _outside_imports(h, lesson, covered)
+    folder = data_dir()
+    if folder.is_dir():
+        _add_folder(h, "data", folder)
+    return h.hexdigest()[:16]
