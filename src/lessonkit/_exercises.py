@@ -13,11 +13,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from . import _record
+from . import _record, _source
 from ._answers import to_json
-from ._checkers import Exercise
+from ._checkers import RIGHT_BY_CODE, RIGHT_BY_HAND, Exercise, Value
 from ._errors import UnknownNameError
-from ._feedback import CORRECT, INCORRECT, INVALID, NOT_ATTEMPTED, Feedback
+from ._feedback import CORRECT, INCORRECT, INVALID, NOT_ATTEMPTED, Feedback, Verdict
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*\.[a-z0-9][a-z0-9_-]*$")
 
@@ -83,7 +83,7 @@ def check(exercise_id: str, answer: Any) -> Feedback:
             except Exception as err:  # noqa: BLE001 - the message below matters more
                 note = f"your answer could not be saved in the learning record ({type(err).__name__})"
         return Feedback(str(exercise_id)[:60], INVALID, str(e), note=note)
-    verdict = exercise.evaluate(answer)
+    verdict = _how_it_was_made(exercise, exercise.evaluate(answer))
     note = ""
     history: list[dict] = []
     try:
@@ -97,6 +97,16 @@ def check(exercise_id: str, answer: Any) -> Feedback:
     n = min(max(misses, 1), len(exercise.hints))
     return Feedback(exercise_id, verdict.status, verdict.message, hint=exercise.hints[n - 1],
                     hint_number=n, hints_total=len(exercise.hints), note=note)
+
+
+def _how_it_was_made(exercise: Exercise, verdict: Verdict) -> Verdict:
+    """For a right answer to a code task, say whether the cell computed it or typed it in."""
+    if not isinstance(exercise, Value) or verdict.status != CORRECT:
+        return verdict
+    typed = _source.typed_literally(_source.current_cell(), exercise.id)
+    if typed is None:
+        return verdict
+    return Verdict(CORRECT, RIGHT_BY_HAND if typed else RIGHT_BY_CODE)
 
 
 @dataclass(frozen=True)
