@@ -190,8 +190,10 @@ def test_replace_first_copies_the_changed_notebook_into_backups(tmp_path, capsys
     mine = out / "student" / "sample.ipynb"
     _edit_and_save(mine)
     before = mine.read_bytes()
+    assert cli(args) == 0  # the new version arrives beside it...
+    assert (out / "student" / "sample.new.ipynb").exists()
     capsys.readouterr()
-    assert cli(args + ["--replace"]) == 0
+    assert cli(args + ["--replace"]) == 0  # ...until the student asks for it in place
     printed = capsys.readouterr().out
     (backup,) = (out / "student" / "backups").iterdir()
     assert re.fullmatch(r"sample-\d{8}-\d{6}\.ipynb", backup.name)

@@ -196,6 +196,13 @@ def _backup(path: Path) -> Path:
     return target
 
 
+def _drop_untouched_new_versions(path: Path) -> None:
+    """Remove the NAME.new*.ipynb left beside path by earlier builds, unless someone changed them."""
+    for new in path.parent.glob(f"{path.stem}.new*{path.suffix}"):
+        if unchanged_since_built(new):
+            new.unlink()
+
+
 def place(nb: nbformat.NotebookNode, path: Path, replace: bool = False) -> Placed:
     """Write a built notebook to path without losing a changed copy already there.
 
@@ -205,10 +212,12 @@ def place(nb: nbformat.NotebookNode, path: Path, replace: bool = False) -> Place
     stamp(nb)
     if not path.exists() or unchanged_since_built(path):
         write_notebook(nb, path)
+        _drop_untouched_new_versions(path)
         return Placed(path)
     if replace:
         backup = _backup(path)
         write_notebook(nb, path)
+        _drop_untouched_new_versions(path)
         return Placed(path, backup=backup)
     new = _beside(path)
     write_notebook(nb, new)
