@@ -81,14 +81,18 @@ def _create_temporary(path: Path) -> tuple[int, str]:
 
 
 def lock_path(path: Path) -> Path:
-    """The lock file guarding one record: in the user's temporary folder, keyed by the record's path."""
+    """The lock file guarding one record: in the user's temporary folder, keyed by the record's
+    path (beside the record only if that folder cannot be made)."""
     key = hashlib.sha256(str(Path(path).resolve()).encode()).hexdigest()[:24]
     try:
         user = getpass.getuser()
     except Exception:  # no user name in this environment
         user = "user"
     folder = Path(tempfile.gettempdir()) / f"lessonkit-locks-{user}"
-    folder.mkdir(mode=0o700, exist_ok=True)
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+    except OSError:
+        return Path(path).with_name(Path(path).name + ".lock")
     return folder / f"{key}.lock"
 
 
