@@ -149,7 +149,8 @@ def _comma_slip(answer: Any, target: float, rel: float) -> str:
         as_decimal = float(f"{match[1]}.{match[2]}")
         if _THOUSANDS.fullmatch(answer) and not _close(as_decimal, target, rel):
             return ""  # '1,600' is one thousand six hundred, unless the decimal reading is the answer
-        return f"Python writes decimals with a point, not a comma: write {match[1]}.{match[2]} rather than {answer.strip()!r}."
+        return (f"Python writes decimals with a point, not a comma: write {match[1]}.{match[2]} "
+                f"rather than {answer.strip()!r}.")
     if (isinstance(answer, tuple) and 2 <= len(answer) <= 5 and all(type(x) is int for x in answer)
             and all(0 <= x < 10**6 for x in answer[1:]) and abs(answer[0]) < 10**6):
         grouped = all(x < 1000 for x in answer[1:])
@@ -182,7 +183,7 @@ def _precision_slip(answer: Any, value: float, target: float, rel: float) -> str
     '2.7 is the answer rounded to 1 decimal place, which is not precise enough here: give it to 2 decimal places.'
     """
     places = _decimals(answer)
-    if places is None or places > 6 or round(target, places) != round(value, places) or value != round(value, places):
+    if places is None or places > 6 or value != round(value, places) or round(target, places) != value:
         return ""
     needed = next((k for k in range(places + 1, 10) if _close(round(target, k), target, rel)), None)
     if needed is None:
@@ -294,6 +295,9 @@ def _option_label(options: dict[str, str], answer: Any) -> str | None:
     return None
 
 
+SURNAMES_ENOUGH = " Surnames alone are enough here, since each names one person."
+
+
 def _surname_of(names: list[str], answer: str) -> str | None:
     """The full name in names whose surname the answer is, if exactly one has it; else None.
 
@@ -314,7 +318,8 @@ def _stance_like(options: dict[str, str], answer: Any) -> str | None:
     norm = normalize(answer)
     texts = {label: normalize(text) for label, text in options.items() if len(normalize(text).split()) == 1}
     close = [label for label, text in texts.items()
-             if text.startswith(norm[:5]) and len(norm) >= 4 or difflib.SequenceMatcher(None, norm, text).ratio() >= 0.8]
+             if (len(norm) >= 4 and text.startswith(norm[:5]))
+             or difflib.SequenceMatcher(None, norm, text).ratio() >= 0.8]
     return close[0] if len(close) == 1 else None
 
 
@@ -404,8 +409,7 @@ class Ordering(Exercise):
             return Verdict(INVALID, f"use each of the {len(target)} labels exactly once.")
         if given == target:
             surnames = any(normalize(a) != normalize(g) for a, g in zip(answer, given))
-            return Verdict(CORRECT, "that is the right order." + (" Surnames alone are enough here, since "
-                                                                  "each names one person." if surnames else ""))
+            return Verdict(CORRECT, "that is the right order." + (SURNAMES_ENOUGH if surnames else ""))
         in_place = sum(g == t for g, t in zip(given, target))
         first_wrong = next(i for i, (g, t) in enumerate(zip(given, target)) if g != t)
         return Verdict(INCORRECT, f"{in_place} of {len(target)} are in the right place; the first one out of "
@@ -435,12 +439,13 @@ class Matching(Exercise):
                 return Verdict(INVALID, f"the match for {short(k)} should be text, got {describe(v)}.")
             given[keys[normalize(k)]] = v
         names = sorted(set(target.values()))
-        by_surname = {k: _surname_of(names, v) for k, v in given.items() if normalize(v) not in map(normalize, names)}
+        known = {normalize(n) for n in names}
+        by_surname = {k: _surname_of(names, v) for k, v in given.items() if normalize(v) not in known}
         given.update({k: full for k, full in by_surname.items() if full})
         missing = [k for k in target if k not in given]
         wrong = [k for k in given if normalize(given[k]) != normalize(target[k])]
         if not missing and not wrong:
-            surnames = " Surnames alone are enough here, since each names one person." if any(by_surname.values()) else ""
+            surnames = SURNAMES_ENOUGH if any(by_surname.values()) else ""
             return Verdict(CORRECT, f"all {len(target)} matched correctly.{surnames}")
         parts = [f"{len(target) - len(missing) - len(wrong)} of {len(target)} matched correctly"]
         if wrong:
