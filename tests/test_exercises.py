@@ -159,6 +159,17 @@ def test_progress_shows_the_latest_status_of_each_exercise():
     assert p.done == 1 and "1 of 8" in str(p)
 
 
+def test_progress_is_not_erased_by_running_a_fresh_copy():
+    """Run All on a fresh copy checks every ... again: progress keeps the answers given before."""
+    check("sample.year", 2025)
+    check("sample.kind", "a")
+    for exercise_id in exercises("sample"):
+        check(exercise_id, ...)
+    p = progress("sample")
+    assert p.status["sample.year"] == "correct" and p.status["sample.kind"] == "incorrect"
+    assert p.status["sample.venue"] == "not_attempted" and p.done == 1
+
+
 def test_an_unwritable_record_folder_still_gives_feedback(tmp_path, monkeypatch):
     (tmp_path / "a-file").write_text("not a folder")
     monkeypatch.setenv("LESSONKIT_RECORD_DIR", str(tmp_path / "a-file" / "records"))

@@ -140,13 +140,14 @@ class Progress:
 
 
 def progress(lesson: str) -> Progress:
-    """The progress summary of one lesson, read from its learning record.
+    """The progress summary of one lesson, read from its learning record: the status of each
+    exercise's last answered attempt (running a cell that still holds ``...`` erases nothing).
 
     >>> progress("sample").lesson
     'sample'
     """
     status = {eid: NOT_ATTEMPTED for eid in exercises(lesson)}
     for attempt in _record.attempts(lesson):
-        if attempt.get("exercise") in status:
-            status[attempt["exercise"]] = attempt.get("status", NOT_ATTEMPTED)
+        if attempt.get("exercise") in status and attempt.get("status", NOT_ATTEMPTED) != NOT_ATTEMPTED:
+            status[attempt["exercise"]] = attempt["status"]
     return Progress(lesson, status)
