@@ -111,7 +111,7 @@ def _how_it_was_made(exercise: Exercise, verdict: Verdict) -> Verdict:
 
 @dataclass(frozen=True)
 class Progress:
-    """What is done in a lesson: the latest status of each exercise."""
+    """What is done in a lesson: the status of each exercise's last answered attempt."""
 
     lesson: str
     status: dict[str, str]

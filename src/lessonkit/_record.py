@@ -3,7 +3,7 @@
 One file per lesson, beside the notebook (or in LESSONKIT_RECORD_DIR). Each append takes a
 file lock, reads the file, adds the attempt and replaces the file in one rename, so two
 kernels writing at once lose nothing and a crash never leaves half a file. The lock file
-lives in the user's temporary folder, never beside the record.
+lives in the user's temporary folder, so nothing but the record appears beside the notebook.
 """
 
 from __future__ import annotations
