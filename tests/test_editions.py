@@ -208,3 +208,12 @@ def test_a_file_that_is_not_a_built_notebook_is_never_overwritten(tmp_path):
     mine.write_text("my notes, not a notebook")
     (placed,) = build_editions([SAMPLE], tmp_path, editions=("student",))
     assert mine.read_text() == "my notes, not a notebook" and placed.kept == mine
+
+
+def test_an_output_folder_that_cannot_be_written_is_one_line_of_error(tmp_path, capsys):
+    blocker = tmp_path / "editions"
+    blocker.write_text("a file where the folder should be")
+    assert cli(["build", str(SAMPLE), "--edition", "student", "--out", str(blocker)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"lessonkit build: could not write the editions in {blocker}") and err.count("\n") == 1
+    assert blocker.read_text() == "a file where the folder should be"
