@@ -8,6 +8,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.lessonkit-installed
 PORT ?= 8888
+# A lesson you changed is never overwritten: the new version arrives beside it as NAME.new.ipynb.
+# `make lesson REPLACE=1` replaces it instead, after a copy in editions/student/backups/.
+REPLACE_FLAG := $(if $(REPLACE),--replace,)
 # JupyterLab refuses to run as root unless told; a school laptop never needs this.
 AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
@@ -27,7 +30,7 @@ editions: $(STAMP)
 	$(BIN)/lessonkit build --out editions
 
 lesson: $(STAMP)
-	$(BIN)/lessonkit build --edition student --out editions
+	$(BIN)/lessonkit build --edition student --out editions $(REPLACE_FLAG)
 	$(BIN)/jupyter lab $(AS_ROOT) --ServerApp.root_dir=editions/student editions/student/00-start-here.ipynb
 
 teacher: $(STAMP)

@@ -11,7 +11,7 @@ import pytest
 from lessonkit._errors import MarkupError
 from lessonkit.teacher import markup
 from lessonkit.teacher.cli import main as cli
-from lessonkit.teacher.editions import STUDENT_STEPS, build, execute, make_edition, read_lesson
+from lessonkit.teacher.editions import STUDENT_STEPS, build, build_editions, execute, make_edition, read_lesson
 
 HERE = Path(__file__).resolve().parent
 SAMPLE = HERE / "sample" / "sample.md"
@@ -125,3 +125,95 @@ def test_every_build_step_goes_through_the_one_parser(monkeypatch):
 def test_stub_keeps_each_assigned_name_once():
     region = markup.Region(1, 5, ("x = 1", "x += 1", "y: int = 2", "print(x)"))
     assert markup.stub(region) == ["x = ...", "y = ..."]
+
+
+def _answer_cell(nb):
+    """The first exercise cell of a notebook (in a fresh student edition, a stub with ... to replace)."""
+    return next(c for c in nb.cells if c.cell_type == "code" and "check(" in c.source)
+
+
+def _edit_and_save(path):
+    """Answer the first exercise as a student would in JupyterLab, and save."""
+    nb = nbformat.read(path, as_version=4)
+    cell = _answer_cell(nb)
+    cell.source = cell.source.replace("...", "2025", 1)
+    cell.outputs = [nbformat.v4.new_output("stream", text="saved output\n")]
+    nbformat.write(nb, path)
+    return cell.source
+
+
+def test_rebuilding_keeps_a_students_saved_answer_and_puts_the_new_version_beside_it(tmp_path, capsys):
+    out = tmp_path / "editions"
+    args = ["build", str(SAMPLE), "--edition", "student", "--out", str(out)]
+    assert cli(args) == 0
+    mine = out / "student" / "sample.ipynb"
+    answer = _edit_and_save(mine)
+    before = mine.read_bytes()
+    capsys.readouterr()
+    assert cli(args) == 0  # day two: the same command again
+    printed = capsys.readouterr().out
+    assert mine.read_bytes() == before
+    assert _answer_cell(nbformat.read(mine, as_version=4)).source == answer
+    new = out / "student" / "sample.new.ipynb"
+    assert str(new) in printed and str(mine) in printed and "--replace" in printed
+    assert "..." in _answer_cell(nbformat.read(new, as_version=4)).source
+    assert cli(args) == 0  # a third run refreshes the untouched new version, still not mine
+    assert mine.read_bytes() == before
+    assert sorted(p.name for p in (out / "student").iterdir()) == ["sample.ipynb", "sample.new.ipynb"]
+
+
+def test_an_edited_new_version_is_kept_too(tmp_path):
+    out = tmp_path / "editions"
+    build_editions([SAMPLE], out, editions=("student",))
+    _edit_and_save(out / "student" / "sample.ipynb")
+    build_editions([SAMPLE], out, editions=("student",))
+    _edit_and_save(out / "student" / "sample.new.ipynb")
+    (placed,) = build_editions([SAMPLE], out, editions=("student",))
+    assert placed.path.name == "sample.new-2.ipynb"
+
+
+def test_an_unchanged_notebook_is_replaced_silently(tmp_path):
+    out = tmp_path / "editions"
+    (first,) = build_editions([SAMPLE], out, editions=("student",))
+    nb = nbformat.read(first.path, as_version=4)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, first.path)  # opened and saved, nothing answered
+    (again,) = build_editions([SAMPLE], out, editions=("student",))
+    assert again == first and not again.kept and not again.backup
+    assert [p.name for p in (out / "student").iterdir()] == ["sample.ipynb"]
+
+
+def test_replace_first_copies_the_changed_notebook_into_backups(tmp_path, capsys):
+    out = tmp_path / "editions"
+    args = ["build", str(SAMPLE), "--edition", "student", "--out", str(out)]
+    assert cli(args) == 0
+    mine = out / "student" / "sample.ipynb"
+    _edit_and_save(mine)
+    before = mine.read_bytes()
+    assert cli(args) == 0  # the new version arrives beside it...
+    assert (out / "student" / "sample.new.ipynb").exists()
+    capsys.readouterr()
+    assert cli(args + ["--replace"]) == 0  # ...until the student asks for it in place
+    printed = capsys.readouterr().out
+    (backup,) = (out / "student" / "backups").iterdir()
+    assert re.fullmatch(r"sample-\d{8}-\d{6}\.ipynb", backup.name)
+    assert backup.read_bytes() == before and str(backup) in printed
+    assert "..." in _answer_cell(nbformat.read(mine, as_version=4)).source
+    assert not (out / "student" / "sample.new.ipynb").exists()
+
+
+def test_a_file_that_is_not_a_built_notebook_is_never_overwritten(tmp_path):
+    mine = tmp_path / "student" / "sample.ipynb"
+    mine.parent.mkdir()
+    mine.write_text("my notes, not a notebook")
+    (placed,) = build_editions([SAMPLE], tmp_path, editions=("student",))
+    assert mine.read_text() == "my notes, not a notebook" and placed.kept == mine
+
+
+def test_an_output_folder_that_cannot_be_written_is_one_line_of_error(tmp_path, capsys):
+    blocker = tmp_path / "editions"
+    blocker.write_text("a file where the folder should be")
+    assert cli(["build", str(SAMPLE), "--edition", "student", "--out", str(blocker)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"lessonkit build: could not write the editions in {blocker}") and err.count("\n") == 1
+    assert blocker.read_text() == "a file where the folder should be"

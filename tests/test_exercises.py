@@ -2,6 +2,7 @@
 
 import json
 import math
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -158,6 +159,17 @@ def test_progress_shows_the_latest_status_of_each_exercise():
     assert p.done == 1 and "1 of 8" in str(p)
 
 
+def test_progress_is_not_erased_by_running_a_fresh_copy():
+    """Run All on a fresh copy checks every ... again: progress keeps the answers given before."""
+    check("sample.year", 2025)
+    check("sample.kind", "a")
+    for exercise_id in exercises("sample"):
+        check(exercise_id, ...)
+    p = progress("sample")
+    assert p.status["sample.year"] == "correct" and p.status["sample.kind"] == "incorrect"
+    assert p.status["sample.venue"] == "not_attempted" and p.done == 1
+
+
 def test_an_unwritable_record_folder_still_gives_feedback(tmp_path, monkeypatch):
     (tmp_path / "a-file").write_text("not a folder")
     monkeypatch.setenv("LESSONKIT_RECORD_DIR", str(tmp_path / "a-file" / "records"))
@@ -214,3 +226,130 @@ def test_a_teachers_own_keys_folder_is_found(tmp_path):
     env = dict(__import__("os").environ, LESSONKIT_KEYS=str(tmp_path))
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "correct"
+
+
+# --- feedback that understands what students really type -----------------------------------
+
+
+def _two_decimals(exercise_id):
+    """The expected answer of a numeric exercise written with two decimals, as text."""
+    return f"{get_exercise(exercise_id).expected():.2f}"
+
+
+def test_a_decimal_comma_is_explained_not_marked_too_large():
+    whole, decimals = _two_decimals("money.euros").split(".")
+    fb = check("money.euros", f"{whole},{decimals}")
+    assert fb.status == "invalid"
+    assert "decimals with a point, not a comma" in fb.message and f"{whole}.{decimals}" in fb.message
+    assert check("money.euros", f"{whole}.{decimals}").passed
+    assert "too large" in check("sample.year", "1,999,999").message  # a thousands separator stays one
+
+
+def test_an_unquoted_decimal_comma_a_tuple_is_explained():
+    whole, decimals = _two_decimals("money.euros").split(".")
+    fb = check("money.euros", (int(whole), int(decimals)))
+    assert fb.status == "invalid"
+    assert "a comma makes two numbers" in fb.message and f"{whole}.{decimals}" in fb.message
+    fb = check("money.per_missile", (320, 0))  # 320,000 typed without quotes
+    assert fb.status == "invalid" and "without commas" in fb.message
+
+
+def test_a_number_rounded_too_far_is_told_how_precise_to_be():
+    target = get_exercise("money.euros").expected()
+    rounded = round(target, 1)
+    assert not math.isclose(rounded, target, rel_tol=0.01), "the data no longer makes this case"
+    fb = check("money.euros", rounded)
+    assert fb.status == "incorrect"
+    assert "rounded to 1 decimal place" in fb.message and "give it to 2 decimal places" in fb.message
+    assert "too small" not in fb.message and "too large" not in fb.message
+    assert "a whole number" in check("money.euros", round(target)).message
+    assert "too" in check("money.euros", round(target, 1) + 0.5).message  # a plain miss stays one
+
+
+def test_surnames_are_enough_where_each_names_one_person():
+    pairs = get_exercise("positions.speakers").expected()
+    fb = check("positions.speakers", {k: v.split()[-1] for k, v in pairs.items()})
+    assert fb.passed and "Surnames alone are enough" in fb.message
+    order = get_exercise("positions.us_order").expected()
+    fb = check("positions.us_order", [name.split()[-1].upper() for name in order])
+    assert fb.passed and "Surnames alone are enough" in fb.message
+    assert check("positions.us_order", order).message == "that is the right order."
+
+
+def test_a_surname_shared_by_two_names_is_not_enough():
+    from lessonkit._checkers import Matching
+
+    ex = Matching("sample.m", "", pairs={"A": "Donald Trump", "B": "Donald Tusk", "C": "Lara Trump"})
+    assert ex.evaluate({"A": "Trump", "B": "Tusk", "C": "Lara Trump"}).status == "incorrect"
+    assert ex.evaluate({"A": "Donald Trump", "B": "Tusk", "C": "Lara Trump"}).status == "correct"
+
+
+def test_the_right_items_in_the_wrong_order_are_named_as_such():
+    right = get_exercise("news.inaccurate").expected()
+    assert len(right) > 1, "the data no longer makes this case"
+    fb = check("news.inaccurate", list(reversed(right)))
+    assert fb.status == "incorrect" and "right items, in the wrong order" in fb.message
+    allies = get_exercise("positions.allies").expected()
+    fb = check("positions.allies", allies[1:] + allies[:1])
+    assert "right items, in the wrong order" in fb.message
+
+
+def test_ids_without_their_prefix_are_explained():
+    right = get_exercise("news.inaccurate").expected()
+    numbers = [int(re.sub(r"\D", "", claim)) for claim in right]
+    fb = check("news.inaccurate", numbers)
+    assert fb.status == "invalid" and "letters before the number" in fb.message and repr(right[0]) in fb.message
+    fb = check("news.inaccurate", [str(n) for n in numbers])
+    assert fb.status == "invalid" and repr(right[0]) in fb.message
+
+
+def test_a_stance_word_instead_of_an_option_letter():
+    options = get_exercise("positions.stance").options
+    for label, stance in options.items():
+        assert check("positions.stance", stance).status in {"correct", "incorrect"}  # the option's own text
+    label = next(k for k, v in options.items() if v == "opposes")
+    fb = check("positions.stance", "opposed")
+    assert fb.status == "invalid" and f"reads like option '{label}'" in fb.message
+    assert "expected one of" in check("positions.stance", "maybe").message
+
+
+def test_country_names_as_students_write_them():
+    states = get_exercise("actors.states").expected()
+    assert {"Czech Republic", "United Kingdom"} <= set(states), "the data no longer makes this case"
+    spelled = {"Czech Republic": "Czechia", "United Kingdom": "the UK"}
+    assert check("actors.states", [spelled.get(s, s) for s in states]).passed
+    troops = get_exercise("capstone.troops").expected()
+    assert "United Kingdom" in troops
+    for uk in ("UK", "Britain", "the United Kingdom", "U.K."):
+        answer = {uk if k == "United Kingdom" else k: v for k, v in troops.items()}
+        assert check("capstone.troops", answer).passed, uk
+    for us in ("US", "USA", "the US", "United States of America"):
+        assert normalize(us) == normalize("United States"), us
+    assert normalize("the Czech Republic") == normalize("Czechia")
+
+
+def test_a_right_answer_without_its_cell_gets_a_neutral_message():
+    fb = check("start.before", get_exercise("start.before").expected())
+    assert fb.passed and fb.message == "that is the right result."
+
+
+def test_a_literal_typed_for_a_code_task_is_told_so_kindly_in_a_real_kernel(tmp_path):
+    """In a notebook, check() reads its own cell: typed-in result or code that computes it."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    right = get_exercise("start.before").expected()
+    cells = ["from lessonkit import analysis, check",
+             f"n_before = {right!r}\ncheck('start.before', n_before)",
+             "n_before = len(analysis.timeline(period='before'))\ncheck('start.before', n_before)",
+             f"check('start.before', {right!r})"]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    env_dir = tmp_path / "records"
+    env_dir.mkdir()
+    NotebookClient(nb, timeout=60, kernel_name="python3",
+                   resources={"metadata": {"path": str(env_dir)}}).execute()
+    texts = [c.outputs[0]["data"]["text/plain"] for c in nb.cells[1:]]
+    assert all(t.startswith("[start.before] Correct:") for t in texts), texts
+    assert "typed in by hand" in texts[0] and "code that computes it" in texts[0]
+    assert "your code computes the right result" in texts[1]
+    assert "typed in by hand" in texts[2]

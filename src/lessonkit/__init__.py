@@ -2,7 +2,7 @@
 
 Students need only a few names::
 
-    from lessonkit import load, cite, check, progress, say
+    from lessonkit import load, cite, check, progress, say, set_name
 
 Widgets and figures live in ``lessonkit.widgets`` and ``lessonkit.plots`` (they import
 ipywidgets and matplotlib, so they load only when asked for); teacher tools live in
@@ -13,6 +13,7 @@ from ._data import cite, load, table_names
 from ._errors import DataError, LessonkitError
 from ._exercises import check, progress
 from ._feedback import Feedback
+from ._profile import set_name
 from ._say import say
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "check",
     "progress",
     "say",
+    "set_name",
     "Feedback",
     "LessonkitError",
     "DataError",

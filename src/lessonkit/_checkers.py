@@ -35,6 +35,15 @@ SPELLINGS = {
     "organisation": "organization", "defence": "defense", "programme": "program",
     "uk": "united kingdom", "britain": "united kingdom", "great britain": "united kingdom",
     "us": "united states", "usa": "united states", "america": "united states",
+    # country names as students write them (whole answers only)
+    "u k": "united kingdom", "the uk": "united kingdom", "the united kingdom": "united kingdom",
+    "the u k": "united kingdom", "united kingdom of great britain and northern ireland": "united kingdom",
+    "u s": "united states", "u s a": "united states", "the us": "united states", "the usa": "united states",
+    "the u s": "united states", "the united states": "united states",
+    "united states of america": "united states", "the united states of america": "united states",
+    "czechia": "czech republic", "the czech republic": "czech republic",
+    "turkiye": "turkey", "the netherlands": "netherlands", "holland": "netherlands",
+    "the russian federation": "russia", "russian federation": "russia",
 }
 
 
@@ -44,6 +53,8 @@ def normalize(text: str) -> str:
     >>> normalize("  Volodymyr  ZELENSKYY! ")
     'volodymyr zelensky'
     >>> normalize("Støre") == normalize("Store")
+    True
+    >>> normalize("Czechia") == normalize("the Czech Republic") == normalize("Czech Republic")
     True
     """
     text = text.replace("ø", "o").replace("Ø", "O").replace("ß", "ss")
@@ -120,6 +131,68 @@ def _close(a: float, b: float, rel: float) -> bool:
     return math.isclose(a, b, rel_tol=rel, abs_tol=1e-12)
 
 
+_DECIMAL_COMMA = re.compile(r"\s*([+-]?\d+),(\d+)\s*")
+_THOUSANDS = re.compile(r"\s*[+-]?\d{1,3}(,\d{3})+(\.\d*)?\s*")
+
+
+def _comma_slip(answer: Any, target: float, rel: float) -> str:
+    """A message if the answer is a number written with a decimal comma: '2,73', or 2,73 without
+    quotes, which Python reads as the tuple (2, 73); else an empty string.
+
+    >>> _comma_slip("2,73", 2.7346, 0.01)
+    "Python writes decimals with a point, not a comma: write 2.73 rather than '2,73'."
+    """
+    if isinstance(answer, str):
+        match = _DECIMAL_COMMA.fullmatch(answer)
+        if not match:
+            return ""
+        as_decimal = float(f"{match[1]}.{match[2]}")
+        if _THOUSANDS.fullmatch(answer) and not _close(as_decimal, target, rel):
+            return ""  # '1,600' is one thousand six hundred, unless the decimal reading is the answer
+        return (f"Python writes decimals with a point, not a comma: write {match[1]}.{match[2]} "
+                f"rather than {answer.strip()!r}.")
+    if (isinstance(answer, tuple) and 2 <= len(answer) <= 5 and all(type(x) is int for x in answer)
+            and all(0 <= x < 10**6 for x in answer[1:]) and abs(answer[0]) < 10**6):
+        grouped = all(x < 1000 for x in answer[1:])
+        whole = "".join(str(x).zfill(3) if i else str(x) for i, x in enumerate(answer))  # 320,000 is (320, 0)
+        decimal = f"{answer[0]}.{answer[1]}" if len(answer) == 2 else ""
+        if decimal and (_close(float(decimal), target, rel) or not grouped
+                        or not _close(float(whole), target, rel) and answer[1] and len(str(answer[1])) != 3):
+            return (f"without quotes, a comma makes two numbers for Python, {answer!r}. "
+                    f"Write a decimal with a point: {decimal}.")
+        if grouped:
+            return (f"without quotes, commas make a group of numbers for Python, {short(answer)}. "
+                    f"Write a large number without commas, like {whole}, and a decimal with a point.")
+    return ""
+
+
+def _decimals(answer: Any) -> int | None:
+    """How many decimal places a number was written with (None if it is not a plain number)."""
+    if isinstance(answer, bool) or not isinstance(answer, (int, float, str)):
+        return None
+    text = answer.strip().replace(",", "") if isinstance(answer, str) else repr(answer)
+    if not re.fullmatch(r"[+-]?\d+(\.\d*)?", text):
+        return None
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def _precision_slip(answer: Any, value: float, target: float, rel: float) -> str:
+    """A message if value is the answer rounded to too few decimal places; else an empty string.
+
+    >>> _precision_slip(2.7, 2.7, 2.7346, 0.01)
+    '2.7 is the answer rounded to 1 decimal place, which is not precise enough here: give it to 2 decimal places.'
+    """
+    places = _decimals(answer)
+    if places is None or places > 6 or value != round(value, places) or round(target, places) != value:
+        return ""
+    needed = next((k for k in range(places + 1, 10) if _close(round(target, k), target, rel)), None)
+    if needed is None:
+        return ""
+    written = f"{places} decimal place{'' if places == 1 else 's'}" if places else "a whole number"
+    return (f"{_fmt(value)} is the answer rounded to {written}, which is not precise enough here: "
+            f"give it to {needed} decimal place{'' if needed == 1 else 's'}.")
+
+
 @dataclass(frozen=True)
 class Exercise:
     """Base of every exercise kind: an id, a prompt and progressive hints."""
@@ -173,6 +246,9 @@ class Numeric(Exercise):
         return float(_value(self.answer))
 
     def _evaluate(self, answer: Any) -> Verdict:
+        comma = _comma_slip(answer, self.expected(), self.tolerance)
+        if comma:
+            return Verdict(INVALID, comma)
         value = _as_number(answer)
         unit = f" (in {self.unit})" if self.unit else ""
         if value is None:
@@ -195,6 +271,9 @@ class Numeric(Exercise):
                     if r and _close(r, factor, self.tolerance):
                         return Verdict(INCORRECT, f"{_fmt(value)} is {times} the answer: check the unit{unit}. "
                                                   "It is easy to mix up thousands, millions and billions.")
+        rounded = _precision_slip(answer, value, target, self.tolerance)
+        if rounded:
+            return Verdict(INCORRECT, rounded)
         direction = "too large" if value > target else "too small"
         return Verdict(INCORRECT, f"{_fmt(value)} is {direction}{unit}.")
 
@@ -216,6 +295,34 @@ def _option_label(options: dict[str, str], answer: Any) -> str | None:
     return None
 
 
+SURNAMES_ENOUGH = " Surnames alone are enough here, since each names one person."
+
+
+def _surname_of(names: list[str], answer: str) -> str | None:
+    """The full name in names whose surname the answer is, if exactly one has it; else None.
+
+    >>> _surname_of(["Keir Starmer", "Donald Trump"], "starmer")
+    'Keir Starmer'
+    >>> _surname_of(["Donald Trump", "Ivanka Trump"], "Trump") is None
+    True
+    """
+    norm = normalize(answer)
+    found = [n for n in names if len(normalize(n).split()) > 1 and normalize(n).split()[-1] == norm]
+    return found[0] if len(found) == 1 else None
+
+
+def _stance_like(options: dict[str, str], answer: Any) -> str | None:
+    """The label of the one option whose text the answer is a form of ('opposed' for 'opposes')."""
+    if not isinstance(answer, str) or not answer.strip():
+        return None
+    norm = normalize(answer)
+    texts = {label: normalize(text) for label, text in options.items() if len(normalize(text).split()) == 1}
+    close = [label for label, text in texts.items()
+             if (len(norm) >= 4 and text.startswith(norm[:5]))
+             or difflib.SequenceMatcher(None, norm, text).ratio() >= 0.8]
+    return close[0] if len(close) == 1 else None
+
+
 @dataclass(frozen=True)
 class Choice(Exercise):
     """One option out of several: the key is a salted hash of the right label, or ``answer``,
@@ -234,6 +341,11 @@ class Choice(Exercise):
         choices = ", ".join(f"'{k}'" for k in self.options)
         label = _option_label(self.options, answer)
         if label is None:
+            like = _stance_like(self.options, answer)
+            if like is not None:
+                return Verdict(INVALID, f"{short(answer.strip())} reads like option '{like}' "
+                                        f"({short(self.options[like], 60)}): answer with its letter in quotes, "
+                                        f"'{like}'.")
             return Verdict(INVALID, f"expected one of {choices} as text, got {describe(answer)}.")
         right = self.expected() == label if self.answer is not None else digest(self.id, label) == self.answer_hash
         if right:
@@ -288,14 +400,16 @@ class Ordering(Exercise):
             return Verdict(INVALID, f"expected a list of the {len(target)} labels in order, got {describe(answer)}.")
         if not all(isinstance(a, str) for a in answer):
             return Verdict(INVALID, f"every item in the list should be one of the labels {target!r}.")
-        given = [str(a).strip() for a in answer]
+        by_form = {normalize(t): t for t in target}
+        given = [by_form.get(normalize(a)) or _surname_of(target, a) or a.strip() for a in answer]
         unknown = [a for a in given if a not in target]
         if unknown:
             return Verdict(INVALID, f"{short(unknown[0])} is not one of the labels; use {sorted(target)!r}.")
         if len(given) != len(target) or len(set(given)) != len(given):
             return Verdict(INVALID, f"use each of the {len(target)} labels exactly once.")
         if given == target:
-            return Verdict(CORRECT, "that is the right order.")
+            surnames = any(normalize(a) != normalize(g) for a, g in zip(answer, given))
+            return Verdict(CORRECT, "that is the right order." + (SURNAMES_ENOUGH if surnames else ""))
         in_place = sum(g == t for g, t in zip(given, target))
         first_wrong = next(i for i, (g, t) in enumerate(zip(given, target)) if g != t)
         return Verdict(INCORRECT, f"{in_place} of {len(target)} are in the right place; the first one out of "
@@ -324,10 +438,15 @@ class Matching(Exercise):
             if not isinstance(v, str):
                 return Verdict(INVALID, f"the match for {short(k)} should be text, got {describe(v)}.")
             given[keys[normalize(k)]] = v
+        names = sorted(set(target.values()))
+        known = {normalize(n) for n in names}
+        by_surname = {k: _surname_of(names, v) for k, v in given.items() if normalize(v) not in known}
+        given.update({k: full for k, full in by_surname.items() if full})
         missing = [k for k in target if k not in given]
         wrong = [k for k in given if normalize(given[k]) != normalize(target[k])]
         if not missing and not wrong:
-            return Verdict(CORRECT, f"all {len(target)} matched correctly.")
+            surnames = SURNAMES_ENOUGH if any(by_surname.values()) else ""
+            return Verdict(CORRECT, f"all {len(target)} matched correctly.{surnames}")
         parts = [f"{len(target) - len(missing) - len(wrong)} of {len(target)} matched correctly"]
         if wrong:
             parts.append(f"look again at {', '.join(repr(w) for w in wrong[:3])}")
@@ -363,6 +482,13 @@ class Text(Exercise):
         return Verdict(INCORRECT, f"{short(answer.strip(), 80)} is not the answer we are looking for.")
 
 
+RIGHT_RESULT = "that is the right result."
+RIGHT_BY_CODE = "your code computes the right result."
+RIGHT_BY_HAND = ("that is the right result, typed in by hand. This exercise asks for code that computes it "
+                 "from the data (the hints show how): try it, so that your answer stays right if the data is "
+                 "corrected.")
+
+
 @dataclass(frozen=True)
 class Value(Exercise):
     """A code task: the value the student's code computes (number, list, Series or DataFrame)."""
@@ -377,9 +503,34 @@ class Value(Exercise):
     def _evaluate(self, answer: Any) -> Verdict:
         problem = _compare(answer, self.expected(), self.tolerance)
         if problem is None:
-            return Verdict(CORRECT, "your code computes the right result.")
+            return Verdict(CORRECT, RIGHT_RESULT)
         status, message = problem
         return Verdict(status, message)
+
+
+def _missing_prefix(got: Any, want: Any) -> str:
+    """The letters an id lost ('c' when 32 was given for 'c32'); empty if that is not the slip.
+
+    >>> _missing_prefix(32, "c32"), _missing_prefix("32", "c32"), _missing_prefix(33, "c32")
+    ('c', 'c', '')
+    """
+    if isinstance(got, bool) or not isinstance(got, (int, str)) or not isinstance(want, str):
+        return ""
+    match = re.fullmatch(r"([A-Za-z][A-Za-z_-]*?)-?(\d+)", want)
+    if not match or str(got).strip().lstrip("0") != match[2].lstrip("0") or not str(got).strip().isdigit():
+        return ""
+    return want[: len(want) - len(match[2])]
+
+
+def _same_items(got: list | tuple, want: list | tuple, tol: float) -> bool:
+    """True if got holds the items of want, each once, in another order."""
+    left = list(want)
+    for g in got:
+        match = next((i for i, w in enumerate(left) if _compare(g, w, tol) is None), None)
+        if match is None:
+            return False
+        left.pop(match)
+    return not left
 
 
 def _compare(got: Any, want: Any, tol: float) -> tuple[str, str] | None:
@@ -420,6 +571,13 @@ def _compare(got: Any, want: Any, tol: float) -> tuple[str, str] | None:
             return INCORRECT, f"your list has {len(got)} items; expected {len(want)}."
         for i, (g, w) in enumerate(zip(got, want)):
             if _compare(g, w, tol):
+                prefix = _missing_prefix(g, w)
+                if prefix:
+                    return INVALID, (f"item {i + 1} is {short(g)}: ids are text, with their letters before the "
+                                     f"number. Write {prefix + str(g).strip()!r}, in quotes, as the table has it.")
+                if _same_items(got, want, tol):
+                    return INCORRECT, ("your list has the right items, in the wrong order: read the question "
+                                       "again for the order it asks for (sorted A to Z, by date, or as in the table).")
                 return INCORRECT, f"item {i + 1} is {short(g)}, which is not right."
         return None
     if isinstance(want, numbers.Real) and not isinstance(want, bool) and not pd.isna(want):

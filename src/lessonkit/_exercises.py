@@ -13,11 +13,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from . import _record
+from . import _record, _source
 from ._answers import to_json
-from ._checkers import Exercise
+from ._checkers import RIGHT_BY_CODE, RIGHT_BY_HAND, Exercise, Value
 from ._errors import UnknownNameError
-from ._feedback import CORRECT, INCORRECT, INVALID, NOT_ATTEMPTED, Feedback
+from ._feedback import CORRECT, INCORRECT, INVALID, NOT_ATTEMPTED, Feedback, Verdict
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*\.[a-z0-9][a-z0-9_-]*$")
 
@@ -83,7 +83,7 @@ def check(exercise_id: str, answer: Any) -> Feedback:
             except Exception as err:  # noqa: BLE001 - the message below matters more
                 note = f"your answer could not be saved in the learning record ({type(err).__name__})"
         return Feedback(str(exercise_id)[:60], INVALID, str(e), note=note)
-    verdict = exercise.evaluate(answer)
+    verdict = _how_it_was_made(exercise, exercise.evaluate(answer))
     note = ""
     history: list[dict] = []
     try:
@@ -99,9 +99,19 @@ def check(exercise_id: str, answer: Any) -> Feedback:
                     hint_number=n, hints_total=len(exercise.hints), note=note)
 
 
+def _how_it_was_made(exercise: Exercise, verdict: Verdict) -> Verdict:
+    """For a right answer to a code task, say whether the cell computed it or typed it in."""
+    if not isinstance(exercise, Value) or verdict.status != CORRECT:
+        return verdict
+    typed = _source.typed_literally(_source.current_cell(), exercise.id)
+    if typed is None:
+        return verdict
+    return Verdict(CORRECT, RIGHT_BY_HAND if typed else RIGHT_BY_CODE)
+
+
 @dataclass(frozen=True)
 class Progress:
-    """What is done in a lesson: the latest status of each exercise."""
+    """What is done in a lesson: the status of each exercise's last answered attempt."""
 
     lesson: str
     status: dict[str, str]
@@ -130,13 +140,14 @@ class Progress:
 
 
 def progress(lesson: str) -> Progress:
-    """The progress summary of one lesson, read from its learning record.
+    """The progress summary of one lesson, read from its learning record: the status of each
+    exercise's last answered attempt (running a cell that still holds ``...`` erases nothing).
 
     >>> progress("sample").lesson
     'sample'
     """
     status = {eid: NOT_ATTEMPTED for eid in exercises(lesson)}
     for attempt in _record.attempts(lesson):
-        if attempt.get("exercise") in status:
-            status[attempt["exercise"]] = attempt.get("status", NOT_ATTEMPTED)
+        if attempt.get("exercise") in status and attempt.get("status", NOT_ATTEMPTED) != NOT_ATTEMPTED:
+            status[attempt["exercise"]] = attempt["status"]
     return Progress(lesson, status)

@@ -2,16 +2,22 @@
 
 One file per lesson, beside the notebook (or in LESSONKIT_RECORD_DIR). Each append takes a
 file lock, reads the file, adds the attempt and replaces the file in one rename, so two
-kernels writing at once lose nothing and a crash never leaves half a file.
+kernels writing at once lose nothing and a crash never leaves half a file. The lock file
+lives in the user's temporary folder, so nothing but the record appears beside the notebook.
 """
 
 from __future__ import annotations
 
+import getpass
+import hashlib
 import json
 import os
+import secrets
 import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
+
+from . import _profile
 
 FORMAT = "lessonkit-record/1"
 
@@ -28,8 +34,7 @@ def record_path(lesson: str) -> Path:
 
 def empty(lesson: str) -> dict:
     """A record with no attempts."""
-    student = os.environ.get("LESSONKIT_STUDENT") or os.environ.get("JUPYTERHUB_USER") or ""
-    return {"format": FORMAT, "lesson": lesson, "student": student, "attempts": []}
+    return {"format": FORMAT, "lesson": lesson, "student": _profile.student_name(record_dir()), "attempts": []}
 
 
 def read(path: Path) -> dict:
@@ -47,7 +52,7 @@ def write_atomic(path: Path, text: str, sync: bool = True) -> None:
     but never leave half written.
     """
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = _create_temporary(path)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
@@ -60,6 +65,37 @@ def write_atomic(path: Path, text: str, sync: bool = True) -> None:
         raise
 
 
+def _create_temporary(path: Path) -> tuple[int, str]:
+    """Open a new hidden file beside path, with the permissions the user's umask gives.
+
+    ``tempfile.mkstemp`` would make it owner-only (0600) whatever the umask; the rename then
+    gives that mode to the finished file.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    while True:
+        tmp = str(path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:
+            continue
+
+
+def lock_path(path: Path) -> Path:
+    """The lock file guarding one record: in the user's temporary folder, keyed by the record's
+    path (beside the record only if that folder cannot be made)."""
+    key = hashlib.sha256(str(Path(path).resolve()).encode()).hexdigest()[:24]
+    try:
+        user = getpass.getuser()
+    except Exception:  # no user name in this environment
+        user = "user"
+    folder = Path(tempfile.gettempdir()) / f"lessonkit-locks-{user}"
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+    except OSError:
+        return Path(path).with_name(Path(path).name + ".lock")
+    return folder / f"{key}.lock"
+
+
 def append(lesson: str, attempt: dict) -> list[dict]:
     """Add one attempt to the lesson's record and return all attempts now in it.
 
@@ -69,7 +105,7 @@ def append(lesson: str, attempt: dict) -> list[dict]:
     from filelock import FileLock
 
     path = record_path(lesson)
-    with FileLock(str(path) + ".lock", timeout=30):
+    with FileLock(str(lock_path(path)), timeout=30):
         record = empty(lesson)
         if path.exists():
             try:
@@ -79,6 +115,7 @@ def append(lesson: str, attempt: dict) -> list[dict]:
                 while path.with_name(f"{path.stem}.unreadable-{n}.json").exists():
                     n += 1
                 path.rename(path.with_name(f"{path.stem}.unreadable-{n}.json"))
+        record["student"] = _profile.student_name(path.parent) or record.get("student", "")
         attempt = {"time": datetime.now(timezone.utc).isoformat(timespec="seconds"), **attempt}
         record["attempts"].append(attempt)
         write_atomic(path, json.dumps(record, indent=1, ensure_ascii=False) + "\n")

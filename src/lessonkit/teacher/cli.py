@@ -11,15 +11,21 @@ from .._errors import LessonkitError
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .editions import build
+    from .editions import build_editions
 
     sources = [Path(p) for p in args.lessons] or sorted(Path("notebooks").glob("[0-9][0-9]-*.md"))
     if not sources:
         print("lessonkit build: no lessons given and none found in notebooks/", file=sys.stderr)
         return 2
     editions = ("teacher", "student") if args.edition == "both" else (args.edition,)
-    for path in build(sources, Path(args.out), editions=editions, run_teacher=not args.no_execute):
-        print(path)
+    try:
+        placed = build_editions(sources, Path(args.out), editions=editions, run_teacher=not args.no_execute,
+                                replace=args.replace)
+    except OSError as e:
+        print(f"lessonkit build: could not write the editions in {args.out}: {e}", file=sys.stderr)
+        return 2
+    for where in placed:
+        print(where)
     return 0
 
 
@@ -74,6 +80,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--out", default="editions", help="output folder (default: editions)")
     b.add_argument("--edition", choices=["teacher", "student", "both"], default="both")
     b.add_argument("--no-execute", action="store_true", help="do not execute the teacher edition")
+    b.add_argument("--replace", action="store_true",
+                   help="replace notebooks changed since they were built, after copying each into backups/ "
+                        "(default: keep them and write the new version beside them as NAME.new.ipynb)")
     b.set_defaults(func=_build)
     h = sub.add_parser("hash", help="print the salted hash of a constant answer, for an answer key")
     h.add_argument("exercise_id")

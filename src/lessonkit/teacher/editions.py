@@ -2,13 +2,23 @@
 
 Each edition is an ordered list of small steps over one notebook; every step that touches
 solutions goes through :mod:`lessonkit.teacher.markup`.
+
+A build never overwrites a notebook someone has changed since it was built: each notebook
+carries a fingerprint of its cells as built (``metadata.lessonkit.built_cells``). A changed
+copy is left as it is and the new version is written beside it (``NAME.new.ipynb``), unless
+``replace`` is asked for, which first copies the old one into ``backups/``.
 """
 
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
 import os
+import shutil
 import tempfile
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
@@ -124,9 +134,109 @@ def write_notebook(nb: nbformat.NotebookNode, path: Path) -> None:
     write_atomic(path, nbformat.writes(nb) + "\n")
 
 
+def cells_fingerprint(nb: nbformat.NotebookNode) -> str:
+    """A hash of what a student can change in a notebook: each cell's kind, source and outputs."""
+    cells = [[c.get("cell_type"), c.get("source", ""), c.get("outputs", [])] for c in nb.cells]
+    return hashlib.sha256(json.dumps(cells, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def stamp(nb: nbformat.NotebookNode) -> None:
+    """Record the fingerprint of the cells as built in the notebook's metadata."""
+    nb.metadata.setdefault("lessonkit", {})["built_cells"] = cells_fingerprint(nb)
+
+
+def unchanged_since_built(path: Path) -> bool:
+    """True if the notebook at path still has the cells it was built with (False if unreadable)."""
+    try:
+        nb = nbformat.read(path, as_version=4)
+        built = nb.metadata.get("lessonkit", {}).get("built_cells")
+        return isinstance(built, str) and built == cells_fingerprint(nb)
+    except Exception:  # not a notebook, or not one we built: treat it as the student's work
+        return False
+
+
+@dataclass(frozen=True)
+class Placed:
+    """Where one built notebook went, and what happened to a changed copy already there."""
+
+    path: Path
+    kept: Path | None = None  # a changed notebook left untouched; the new version is ``path``
+    backup: Path | None = None  # where a changed notebook was copied before ``path`` was replaced
+
+    def __str__(self) -> str:
+        if self.kept:
+            return (f"{self.path}  (new version: {self.kept} has changes since it was built and is "
+                    f"kept as it is; run again with --replace to replace it, after a copy in "
+                    f"{self.kept.parent / 'backups'})")
+        if self.backup:
+            return f"{self.path}  (replaced; the copy with your changes is in {self.backup})"
+        return str(self.path)
+
+
+def _beside(path: Path) -> Path:
+    """The first free name for a new version beside a changed notebook (NAME.new.ipynb, ...)."""
+    n = 1
+    while True:
+        candidate = path.with_name(f"{path.stem}.new{'' if n == 1 else f'-{n}'}{path.suffix}")
+        if not candidate.exists() or unchanged_since_built(candidate):
+            return candidate
+        n += 1
+
+
+def _backup(path: Path) -> Path:
+    """Copy a changed notebook to ``backups/NAME-YYYYMMDD-HHMMSS.ipynb`` beside it."""
+    folder = path.parent / "backups"
+    folder.mkdir(exist_ok=True)
+    when = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target, n = folder / f"{path.stem}-{when}{path.suffix}", 1
+    while target.exists():
+        n += 1
+        target = folder / f"{path.stem}-{when}-{n}{path.suffix}"
+    shutil.copy2(path, target)
+    return target
+
+
+def _drop_untouched_new_versions(path: Path) -> None:
+    """Remove the NAME.new*.ipynb left beside path by earlier builds, unless someone changed them."""
+    for new in path.parent.glob(f"{path.stem}.new*{path.suffix}"):
+        if unchanged_since_built(new):
+            new.unlink()
+
+
+def place(nb: nbformat.NotebookNode, path: Path, replace: bool = False) -> Placed:
+    """Write a built notebook to path without losing a changed copy already there.
+
+    A missing or unchanged notebook is simply written. A changed one is kept and the new
+    version goes beside it; with ``replace`` it is first copied into ``backups/``.
+    """
+    stamp(nb)
+    if not path.exists() or unchanged_since_built(path):
+        write_notebook(nb, path)
+        _drop_untouched_new_versions(path)
+        return Placed(path)
+    if replace:
+        backup = _backup(path)
+        write_notebook(nb, path)
+        _drop_untouched_new_versions(path)
+        return Placed(path, backup=backup)
+    new = _beside(path)
+    write_notebook(nb, new)
+    return Placed(new, kept=path)
+
+
 def build(sources: list[Path], out: Path, editions: tuple[str, ...] = ("teacher", "student"),
           run_teacher: bool = True) -> list[Path]:
     """Build editions of each lesson into ``out/teacher`` and ``out/student``; return the files.
+
+    Like :func:`build_editions`, which also says what happened to changed copies.
+    """
+    return [placed.path for placed in build_editions(sources, out, editions, run_teacher)]
+
+
+def build_editions(sources: list[Path], out: Path, editions: tuple[str, ...] = ("teacher", "student"),
+                   run_teacher: bool = True, replace: bool = False) -> list[Placed]:
+    """Build editions of each lesson into ``out/teacher`` and ``out/student``, never losing a
+    notebook changed since it was built (see :func:`place`).
 
     Raises MarkupError (naming lesson, cell and line) before writing anything if a lesson's
     markup is malformed; raises nbclient's CellExecutionError if the teacher edition fails.
@@ -142,12 +252,10 @@ def build(sources: list[Path], out: Path, editions: tuple[str, ...] = ("teacher"
         name = src.with_suffix(".ipynb").name
         if "student" in editions:
             student = make_edition(nb, lesson, STUDENT_STEPS)
-            write_notebook(student, out / "student" / name)
-            written.append(out / "student" / name)
+            written.append(place(student, out / "student" / name, replace))
         if "teacher" in editions:
             teacher = make_edition(nb, lesson, TEACHER_STEPS)
             if run_teacher:
                 execute(teacher, cwd=src.parent)
-            write_notebook(teacher, out / "teacher" / name)
-            written.append(out / "teacher" / name)
+            written.append(place(teacher, out / "teacher" / name, replace))
     return written
