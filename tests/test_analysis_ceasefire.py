@@ -42,3 +42,13 @@ def test_role_card_widget_shows_the_card():
 
     box = widgets.role_card_explorer("ita")
     assert "Role card: Italy" in box.children[-1].value
+
+
+def test_capstone_new_money_leaves_out_the_loan_first_announced_in_2024():
+    from lessonkit._exercises import exercises
+
+    uk_total = exercises("capstone")["capstone.uk_total"]
+    assert uk_total.expected() == 1.6  # the £1.6bn of export finance only
+    assert uk_total.evaluate(1.6).status == "correct"
+    counted_the_loan = uk_total.evaluate(1.6 + 2.26)
+    assert counted_the_loan.status == "incorrect" and "October 2024" in counted_the_loan.message

@@ -20,3 +20,10 @@ def test_every_cause_comes_before_its_effect():
 
 def test_the_gap_is_a_whole_number_of_days_forwards():
     assert exercises("context")["context.days"].expected() > 0
+
+
+def test_no_cause_pair_rests_on_events_that_only_happened_alongside():
+    summaries = load("events").set_index("event_id")["summary"]
+    pairs = exercises("context")["context.cause"].expected()
+    for effect in pairs:
+        assert "alongside" not in summaries[effect], f"{effect}: 'alongside' is not a response"

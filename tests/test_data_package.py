@@ -239,3 +239,12 @@ def test_disagreements_are_kept_as_separate_rows():
         assert groups.get_group(g)["source_id"].nunique() >= 1
     counts = load("events")
     assert counts["event_id"].str.startswith("summit-count-").sum() >= 2
+    assert counts["event_id"].str.startswith("paris-chiefs-count-").sum() == 2  # AFP's 30 and AP's 34
+
+
+def test_totals_of_mixed_aid_are_not_labelled_military_aid():
+    """A total of military, financial and humanitarian aid must not be shown as military aid."""
+    pledges = load("pledges").set_index("pledge_id")
+    totals = pledges[pledges["report_group"] == "us-aid-to-ukraine-totals"]
+    assert len(totals) >= 3 and (totals["kind"] == "total_assistance").all()
+    assert pledges.loc["us-aid-military-pentagon", "kind"] == "military_aid"

@@ -24,7 +24,7 @@ _spec.loader.exec_module(report)
 
 # Rows whose sources are being replaced by the fixes of issue 9, section 2 (France's position on
 # frozen assets; claim c30 on Medvedev's words). Remove an entry once its row cites a strong source.
-PENDING = {("positions", "fra-frozen-assets-20250327"), ("claims", "c30")}
+PENDING: set[tuple[str, str]] = set()
 
 
 def sources(data: Path = DATA) -> dict[str, dict]:

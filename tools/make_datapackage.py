@@ -133,9 +133,10 @@ TABLES = {
             ref("donor_id", "Who announced or provides it.", "actors")[0],
             ref("recipient_id", "Who receives it.", "actors")[0],
             f("item", "string", "What the money or equipment is, in a few words.", required=True),
-            f("kind", "string", "What kind of money or commitment it is.", required=True,
+            f("kind", "string", "What kind of money or commitment it is (total_assistance: military, "
+              "financial and humanitarian aid counted together).", required=True,
               enum=["grant", "loan", "export_finance", "contract_value", "budget_target",
-                    "military_aid", "equipment", "fund"]),
+                    "military_aid", "total_assistance", "equipment", "fund"]),
             f("amount", "number", "Amount in the row's currency (full units, not millions).",
               unit="currency units", minimum=0),
             f("currency", "string", "Currency of amount (ISO 4217).", enum=CURRENCY),

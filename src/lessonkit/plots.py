@@ -259,7 +259,8 @@ def game_chart(game) -> Chart:
 CURRENCY_COLOURS = {"GBP": PALETTE["blue"], "EUR": PALETTE["orange"], "USD": PALETTE["green"]}
 KIND_COLOURS = {"loan": PALETTE["blue"], "export_finance": PALETTE["sky"], "contract_value": PALETTE["orange"],
                 "military_aid": PALETTE["vermillion"], "budget_target": PALETTE["purple"],
-                "grant": PALETTE["green"], "fund": PALETTE["black"], "equipment": PALETTE["grey"]}
+                "grant": PALETTE["green"], "fund": PALETTE["black"], "equipment": PALETTE["grey"],
+                "total_assistance": PALETTE["yellow"]}
 
 
 def _room_for_source_line(fig) -> None:

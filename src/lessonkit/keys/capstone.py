@@ -11,8 +11,10 @@ from .._data import load
 from ..analysis import announcements, position_matrix
 
 ROWS_ACTOR = "ita"
-# The UK's new money for Ukraine on the summit weekend: the two announcements it is made of.
-WEEKEND_GROUPS = ("uk-lmm-export-finance-2025-03-02", "uk-era-loan-signed-2025-03-01")
+# The UK's new money for Ukraine on the summit weekend: only the export finance. The loan signed on
+# 1 March had been announced in October 2024 (Lesson 3), so signing it was not new money.
+NEW_GROUPS = ("uk-lmm-export-finance-2025-03-02",)
+LOAN_SIGNED = "uk-era-loan-signed-2025-03-01"
 INSTALMENTS = "uk-era-loan-instalments"
 TROOP_ACTORS = ("gbr", "ita", "deu", "rus", "tur")
 TROOPS_TOPIC = "European troops in Ukraine"
@@ -47,21 +49,22 @@ EXERCISES = [
                  "'stance']]."),
           answer=_rows),
     Numeric("capstone.uk_total", "The UK's new money for Ukraine announced on the summit weekend (loans and "
-                                 "export finance, one figure per announcement), in billions of GBP.",
+                                 "export finance, one figure per announcement, leaving out anything announced "
+                                 "before), in billions of GBP.",
             hints=("Start from analysis.announcements('gbr', recipient='ukr') and keep the rows announced on "
                    "the summit weekend whose kind is loan or export_finance.",
-                   "One of those rows is a single instalment of the loan, not new money: read the item column "
-                   "and leave it out.",
+                   "Lesson 3: the loan signed on 1 March had first been announced in October 2024. Signing it "
+                   "was not new money; look for the same loan among the earlier rows.",
                    "Add up amount_GBP and divide by 1e9."),
-            answer=lambda: _uk(WEEKEND_GROUPS), unit="billion GBP",
-            traps=((lambda: _uk(WEEKEND_GROUPS + (INSTALMENTS,)),
+            answer=lambda: _uk(NEW_GROUPS), unit="billion GBP",
+            traps=((lambda: _uk(NEW_GROUPS + (LOAN_SIGNED,)),
+                    "that counts the loan signed on 1 March. It was first announced in October 2024 (Lesson 3), "
+                    "so it was not new money on the summit weekend."),
+                   (_pm_rounded, "that adds the Prime Minister's rounded figure for the loan, which was first "
+                                 "announced in October 2024 and is not new money."),
+                   (lambda: _uk(NEW_GROUPS + (INSTALMENTS,)),
                     "that counts one instalment of the loan as if it were new money; the instalments are "
-                    "part of the loan."),
-                   (_pm_rounded, "that uses the Prime Minister's rounded figure for the loan; the table's "
-                                 "middle version is more precise."),
-                   (lambda: _uk(WEEKEND_GROUPS[:1]),
-                    "that is only the export finance; the loan was signed the day before the summit, which is "
-                    "still the summit weekend."))),
+                    "part of a loan announced in October 2024."))),
     Matching("capstone.troops", "Match each actor to its latest recorded stance on European troops in Ukraine.",
              hints=("Use analysis.position_matrix() and read the column 'European troops in Ukraine'.",
                     "Stances are one of: supports, conditional, undecided, opposes. 'Latest' means the most "

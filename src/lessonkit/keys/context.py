@@ -14,10 +14,12 @@ from .._facts import value
 # Shown to students in this (shuffled) order; the right order comes from the dates.
 ORDER_EVENTS = ("jeddah-talks", "vance-munich", "us-aid-pause", "oval-office-clash",
                 "paris-emergency-meeting", "london-summit")
-# Later events, and the earlier events they answered (in alphabetical order, not matched).
-EFFECTS = ("us-intel-pause", "putin-response", "kremlin-reaction", "northwood-planners")
-CAUSES = ("coalition-virtual-meeting", "jeddah-talks", "london-summit", "us-aid-pause")
-CAUSE_HASH = "1c701b1953174eee9467f11436894ee06433e605c6a4818a56b8d31e94171da4"
+# Later events, and the earlier events they answered (in alphabetical order, not matched). Only
+# pairs whose summary says one event answered the other: "alongside" (the intelligence pause and
+# the aid pause) records two things happening together, not a response, so it is not a pair.
+EFFECTS = ("putin-response", "kremlin-reaction", "northwood-planners")
+CAUSES = ("coalition-virtual-meeting", "jeddah-talks", "london-summit")
+CAUSE_HASH = "e659f49fab654775cb8e83632e0bb4827a2ee4b72cd976073e28be7aa645b1f0"
 GAP = ("oval-office-clash", "jeddah-talks")
 
 
@@ -52,8 +54,8 @@ EXERCISES = [
              order=_by_date),
     Matching("context.cause", "For each later event, which earlier event was it a response to?",
              hints=("Read each later event's summary: it names what it reacts to.",
-                    "'Alongside military aid' points to an earlier pause; 'London pledges' to the summit; "
-                    "'planning would accelerate' to the video call."),
+                    "'London pledges' points to the summit; 'planning would accelerate' to the video call; "
+                    "'the ceasefire idea' to the talks where Ukraine accepted a ceasefire proposal."),
              pairs=_causes),
     Numeric("context.days", "How many days passed between the Oval Office clash and the Jeddah talks?",
             hints=("Look up the date of both events.",

@@ -11,7 +11,7 @@ from .._facts import row
 
 # Quotes to match to their speakers, labelled A, B, C... in this order.
 SPEAKER_QUOTES = ("gbr-european-troops-20250227", "ita-european-troops-20250304", "rus-european-troops-20250306",
-                  "usa-us-role-20250227", "pol-us-role-20250217")
+                  "usa-us-role-20250226", "pol-us-role-20250217")
 WHO_SAID = "ukr-ceasefire-20250302"
 # Four US voices on European troops, to put in date order.
 US_VOICES = ("witkoff-european-troops-20250324", "usa-european-troops-20250224", "vance-european-troops-20250303",
