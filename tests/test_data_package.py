@@ -1,6 +1,7 @@
 """The data package: it validates, every id resolves, and broken copies fail clearly."""
 
 import csv
+import json
 import shutil
 from pathlib import Path
 
@@ -239,3 +240,28 @@ def test_disagreements_are_kept_as_separate_rows():
         assert groups.get_group(g)["source_id"].nunique() >= 1
     counts = load("events")
     assert counts["event_id"].str.startswith("summit-count-").sum() >= 2
+
+
+def test_the_as_of_date_is_the_latest_date_the_facts_reach():
+    dates = [load("events")["date"].max(), load("positions")["date"].max(),
+             load("pledges")["announced"].max(), load("actors")["later_date"].max()]
+    described = json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))
+    assert described["lessonkit:asOf"] == max(dates).strftime("%Y-%m-%d")
+
+
+def test_a_later_change_of_role_has_a_date_and_a_source():
+    actors = load("actors")
+    noted = actors["later_note"].notna()
+    assert noted.any()
+    assert (noted == actors["later_date"].notna()).all()
+    assert (noted == actors["later_source_id"].notna()).all()
+    assert actors.loc[noted, "kind"].eq("person").all()
+
+
+def test_a_quote_from_a_source_not_in_english_has_a_translation():
+    positions = load("positions")
+    language = positions["source_id"].map(load("sources").set_index("source_id")["language"])
+    foreign = positions["quote"].notna() & (language != "en")
+    assert foreign.any()
+    assert positions.loc[foreign, "quote_english"].notna().all()
+    assert positions.loc[positions["quote"].isna(), "quote_english"].isna().all()
