@@ -226,6 +226,8 @@ def test_every_source_is_used_by_some_row():
         frame = load(name)
         used |= set(frame["source_id"])
         used |= {s for v in frame["also_source_ids"].dropna() for s in v.split(";")}
+        if "later_source_id" in frame:
+            used |= set(frame["later_source_id"].dropna())
     orphans = set(load("sources")["source_id"]) - used
     assert not orphans, f"sources no row cites: {sorted(orphans)}"
 
