@@ -44,3 +44,11 @@ def test_lesson_map_reads_the_order_list():
     lessons = analysis.lesson_map()
     assert list(lessons["lesson"]) == list(range(len(lessons)))
     assert lessons.set_index("key").loc["actors", "minutes"] == 40
+
+
+def test_say_cites_a_later_change_of_role_to_its_own_source():
+    from lessonkit import say
+
+    said = say("{actors:trudeau:role}. {actors:trudeau:later_note} ({actors:trudeau:later_date|date})")
+    assert said.sources == ("cp24-20250302-trudeau", "independent-20250314-carney")
+    assert "(outgoing) [1]" in said.text and "14 March 2025 [2]" in said.text

@@ -1,6 +1,7 @@
 """The data package: it validates, every id resolves, and broken copies fail clearly."""
 
 import csv
+import json
 import shutil
 from pathlib import Path
 
@@ -225,6 +226,8 @@ def test_every_source_is_used_by_some_row():
         frame = load(name)
         used |= set(frame["source_id"])
         used |= {s for v in frame["also_source_ids"].dropna() for s in v.split(";")}
+        if "later_source_id" in frame:
+            used |= set(frame["later_source_id"].dropna())
     orphans = set(load("sources")["source_id"]) - used
     assert not orphans, f"sources no row cites: {sorted(orphans)}"
 
@@ -248,3 +251,28 @@ def test_totals_of_mixed_aid_are_not_labelled_military_aid():
     totals = pledges[pledges["report_group"] == "us-aid-to-ukraine-totals"]
     assert len(totals) >= 3 and (totals["kind"] == "total_assistance").all()
     assert pledges.loc["us-aid-military-pentagon", "kind"] == "military_aid"
+
+
+def test_the_as_of_date_is_the_latest_date_the_facts_reach():
+    dates = [load("events")["date"].max(), load("positions")["date"].max(),
+             load("pledges")["announced"].max(), load("actors")["later_date"].max()]
+    described = json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))
+    assert described["lessonkit:asOf"] == max(dates).strftime("%Y-%m-%d")
+
+
+def test_a_later_change_of_role_has_a_date_and_a_source():
+    actors = load("actors")
+    noted = actors["later_note"].notna()
+    assert noted.any()
+    assert (noted == actors["later_date"].notna()).all()
+    assert (noted == actors["later_source_id"].notna()).all()
+    assert actors.loc[noted, "kind"].eq("person").all()
+
+
+def test_a_quote_from_a_source_not_in_english_has_a_translation():
+    positions = load("positions")
+    language = positions["source_id"].map(load("sources").set_index("source_id")["language"])
+    foreign = positions["quote"].notna() & (language != "en")
+    assert foreign.any()
+    assert positions.loc[foreign, "quote_english"].notna().all()
+    assert positions.loc[positions["quote"].isna(), "quote_english"].isna().all()

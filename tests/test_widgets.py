@@ -99,3 +99,31 @@ def test_no_list_starts_blank(name):
     for control in widgets.controls(getattr(widgets, name)()):
         if getattr(control, "options", None) and control.description != "Your verdict":
             assert control.index is not None, f"{name}: {control.description!r} starts with nothing selected"
+
+
+def test_actor_card_gives_the_role_at_the_summit_and_what_changed_later():
+    box = widgets.actor_explorer()
+    (pick,) = widgets.controls(box)
+    out = box.children[-1]
+    pick.value = "trudeau"
+    assert "(outgoing)" in out.value and "at the time of the summit" in out.value
+    assert "After the summit" in out.value and "14 March 2025" in out.value and "Carney" in out.value
+    pick.value = "tusk"
+    assert "After the summit" not in out.value
+
+
+def test_quotes_not_in_english_are_shown_with_a_translation():
+    box = widgets.quote_explorer()
+    (speaker,) = widgets.controls(box)
+    out = box.children[-1]
+    speaker.value = "scholz"
+    assert "Friedenszeiten" in out.value and "in English: <q>It will also have to stay large in peacetime.</q>" in out.value
+    assert "in English" in widgets.role_card_html("fra")
+
+
+def test_role_cards_do_not_call_terms_asked_of_an_actor_its_own_announcement():
+    card = widgets.role_card_html("ukr")
+    assert "minerals deal" in card and "you announced" not in card
+    assert "terms others asked of you" in card
+    germany = widgets.role_card_html("deu")
+    assert "After the summit</strong>, Olaf Scholz (6 May 2025)" in germany

@@ -12,7 +12,7 @@ CURRENCY = ["GBP", "EUR", "USD"]
 # Reliability classes of sources, strongest first (explained in data/README.md).
 RELIABILITY = ["official", "editorial", "outlet", "state_media", "partisan", "aggregator", "seed"]
 # The last day the facts in this package reach: lessons show it as "the data runs to ...".
-AS_OF = "2025-03-31"
+AS_OF = "2025-05-10"  # the coalition leaders' meeting in Kyiv, the latest event in events.csv
 
 
 def f(name, ftype, description, unit="", required=False, **constraints):
@@ -90,13 +90,19 @@ TABLES = {
             f("kind", "string", "State, organisation or person.", required=True,
               enum=["state", "organisation", "person"]),
             ref("represents", "For a person: the state or organisation they spoke for.", "actors", required=False)[0],
-            f("role", "string", "For a person: their office at the time."),
+            f("role", "string", "For a person: their office at the time of the summit (2 March 2025); "
+              "a later change is in later_note."),
             f("at_summit", "string", "Whether the actor was at Lancaster House on 2 March 2025.",
               required=True, enum=["attended", "absent", "not_applicable"]),
             f("attendance_note", "string", "Why an absence matters, or how the actor took part."),
             SOURCE, ALSO,
+            f("later_note", "string", "What changed in the actor's role after the summit, if anything "
+              "(for example a successor in office)."),
+            f("later_date", "date", "When that change happened (required with later_note)."),
+            ref("later_source_id", "The public source for later_note and later_date.", "sources", required=False)[0],
         ],
-        "fks": [{"fields": "represents", "reference": {"resource": "actors", "fields": "actor_id"}}, SOURCE_FK],
+        "fks": [{"fields": "represents", "reference": {"resource": "actors", "fields": "actor_id"}}, SOURCE_FK,
+                {"fields": "later_source_id", "reference": {"resource": "sources", "fields": "source_id"}}],
     },
     "topics": {
         "description": "The questions on which actors' positions are recorded.",
@@ -110,7 +116,8 @@ TABLES = {
         "fks": [SOURCE_FK],
     },
     "events": {
-        "description": "A dated timeline from mid-February to the end of March 2025.",
+        "description": "A dated timeline from mid-February 2025 to the package's as-of date: the weeks around "
+                       "the summit, then a short record of what happened next.",
         "key": "event_id",
         "fields": [
             dict(ID, name="event_id", description="Short stable id."),
@@ -181,6 +188,8 @@ TABLES = {
             ref("quote_speaker_id", "Who said the quote.", "actors", required=False)[0],
             f("date", "date", "When the position was stated.", required=True),
             SOURCE, ALSO,
+            f("quote_english", "string", "Our English translation of a quote that is not in English; "
+              "empty when the quote is in English."),
         ],
         "fks": [{"fields": "actor_id", "reference": {"resource": "actors", "fields": "actor_id"}},
                 {"fields": "topic_id", "reference": {"resource": "topics", "fields": "topic_id"}},

@@ -89,6 +89,12 @@ class Said:
         return "\n".join(lines)
 
 
+def _source_of(r, column: str) -> str:
+    """The source of one cell: a later change (``later_*``) has its own, otherwise the row's."""
+    later = r.get("later_source_id")
+    return later if column.startswith("later_") and isinstance(later, str) else r["source_id"]
+
+
 def say(text: str) -> Said:
     """Fill ``{table:row_id:column|format}`` fields from the data and cite each row's source.
 
@@ -112,7 +118,7 @@ def say(text: str) -> Said:
             r = row(table, row_id)
             if column not in r:
                 raise LessonkitError(f"no column {column!r} in {table}.csv")
-            fields.append((m, _format(r[column], fmt), r["source_id"]))
+            fields.append((m, _format(r[column], fmt), _source_of(r, column)))
         except LessonkitError as e:
             raise LessonkitError(f"in {m.group(0)}: {e}") from None
     sources = list(dict.fromkeys(f[2] for f in fields))

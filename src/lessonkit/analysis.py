@@ -238,7 +238,7 @@ def changed_positions(topic: str | None = None):
 
     >>> c = changed_positions("ceasefire").set_index("actor")
     >>> c.loc["United Kingdom", "history"]
-    'undecided → supports'
+    'conditional → undecided → supports'
     """
     rows = positions(topic=topic)
     out = []
@@ -342,7 +342,8 @@ def role_card(actor_id: str) -> dict:
     ``represented_by`` (who came for it, or None), ``positions`` (its own stated positions,
     oldest first), ``linked_positions`` (positions of people from its side recorded under
     their own name, such as a leader not yet in office), ``announcements`` (money it
-    announced, one row per announcement, in GBP) and ``events`` (events it took part in).
+    announced, one row per announcement, in GBP), ``events`` (events it took part in) and
+    ``later_changes`` (its people whose role changed after the summit, with date and source).
 
     >>> card = role_card("ita")
     >>> card["name"], card["at_summit"], len(card["positions"]) > 0
@@ -369,6 +370,7 @@ def role_card(actor_id: str) -> dict:
         "linked_positions": said[said["actor_id"].isin(people.index)].reset_index(drop=True),
         "announcements": announcements(donor=actor_id),
         "events": timeline(actor=actor_id),
+        "later_changes": people[people["later_note"].notna()].reset_index(),
         "source_id": a["source_id"],
     }
 

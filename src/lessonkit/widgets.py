@@ -77,6 +77,21 @@ EXPLORERS = ("timeline_explorer", "actor_explorer", "pledge_explorer", "currency
              "role_card_explorer")
 
 
+def _quote(p) -> str:
+    """A position's quote as HTML, with our English translation beside a quote in another language."""
+    english = p.get("quote_english")
+    beside = f" (in English: <q>{_e(english)}</q>)" if isinstance(english, str) else ""
+    return f"<q>{_e(p['quote'])}</q>{beside}"
+
+
+def _later(a) -> str:
+    """What changed in a person's role after the summit, with its date and source ('' if nothing)."""
+    if not isinstance(a.get("later_note"), str):
+        return ""
+    return (f"<p><strong>After the summit</strong> ({long_date(a['later_date'])}): {_e(a['later_note'])} "
+            f"<small>Source: {_e(cite(a['later_source_id']))}</small></p>")
+
+
 def _names(ids) -> list[tuple[str, str]]:
     actors = load("actors").set_index("actor_id")["name"]
     return sorted(((actors.get(i, i), i) for i in ids), key=lambda p: p[0])
@@ -122,7 +137,9 @@ def actor_explorer() -> w.VBox:
         if a["kind"] == "person":
             body = names.get(a["represents"]) if isinstance(a["represents"], str) else None
             repeat = body is None or str(body) in str(a["role"])  # "President of Finland, for Finland"
-            lines.append(f"<p>{_e(a['role'])}" + ("" if repeat else f", for {_e(body)}") + "</p>")
+            lines.append(f"<p>{_e(a['role'])}" + ("" if repeat else f", for {_e(body)}")
+                         + " <small>(at the time of the summit)</small></p>")
+            lines.append(_later(a))
         status = {"attended": f"was at Lancaster House on {long_date(analysis.summit_date())}", "absent": "was not at the summit",
                   "not_applicable": "was not part of the summit"}[a["at_summit"]]
         lines.append(f"<p><strong>At the summit:</strong> {status}.")
@@ -132,7 +149,7 @@ def actor_explorer() -> w.VBox:
         said = analysis.positions()
         said = said[(said["actor_id"] == pick.value) | (said["quote_speaker_id"] == pick.value)]
         for _, p in said.iterrows():
-            quote = f" <q>{_e(p['quote'])}</q> ({_e(p['speaker'])})" if isinstance(p["quote"], str) else ""
+            quote = f" {_quote(p)} ({_e(p['speaker'])})" if isinstance(p["quote"], str) else ""
             lines.append(f"<p><strong>{_e(p['topic'])}</strong> ({_e(long_date(p['date'], year=False, short_month=True))}): "
                          f"{_e(STANCE_MARK[p['stance']])}. {_e(p['summary'])}{quote}<br>"
                          f"<small>Source: {_e(cite(p['source_id']))}</small></p>")
@@ -247,7 +264,7 @@ def quote_explorer() -> w.VBox:
     def render(_=None):
         mine = quoted[quoted["quote_speaker_id"] == speaker.value]
         out.value = "".join(
-            f"<blockquote style='margin:0.4em 0'><q>{_e(p['quote'])}</q><br><small>{_e(p['speaker'])}, "
+            f"<blockquote style='margin:0.4em 0'>{_quote(p)}<br><small>{_e(p['speaker'])}, "
             f"{long_date(p['date'])}, on {_e(p['topic'].lower())}. Source: {_e(cite(p['source_id']))}"
             f"</small></blockquote>" for _, p in mine.iterrows())
 
@@ -347,7 +364,7 @@ def role_card_html(actor_id: str) -> str:
     said = card["positions"]
     parts.append(f"<p><strong>Your positions</strong> ({len(said)}):</p><ul>")
     for _, p in said.iterrows():
-        quote = f" <q>{_e(p['quote'])}</q> ({_e(p['speaker'])})" if isinstance(p["quote"], str) else ""
+        quote = f" {_quote(p)} ({_e(p['speaker'])})" if isinstance(p["quote"], str) else ""
         parts.append(f"<li><strong>{_e(p['topic'])}</strong>, {long_date(p['date'], year=False, short_month=True)}: "
                      f"{_e(STANCE_MARK[p['stance']])}. {_e(p['summary'])}{quote} "
                      f"<small>[{_e(source_name(p['source_id']))}]</small></li>")
@@ -363,12 +380,17 @@ def role_card_html(actor_id: str) -> str:
     money = card["announcements"]
     if len(money):
         shown = money.assign(amount=[f"£{v / 1e9:,.2f}bn" if v == v else "no amount" for v in money["amount_GBP"]])
-        parts.append("<p><strong>Money and targets you announced</strong> (one row per announcement; "
-                     "amounts in GBP, the middle of the reported versions):</p>"
+        parts.append("<p><strong>Money and targets with you as the giver or payer</strong> (one row per "
+                     "announcement; amounts in GBP, the middle of the reported versions). Not all of them are "
+                     "your own offers: some are terms others asked of you, as the What column says.</p>"
                      + table_html(shown, {"announced": "Announced", "item": "What", "kind": "Kind",
                                           "amount": "Amount (GBP)", "versions": "Reports"}))
     else:
         parts.append("<p><strong>Money announced:</strong> none in the pledges table.</p>")
+    for _, person in card["later_changes"].iterrows():
+        parts.append(f"<p><strong>After the summit</strong>, {_e(person['name'])} "
+                     f"({long_date(person['later_date'])}): {_e(person['later_note'])} "
+                     f"<small>[{_e(source_name(person['later_source_id']))}]</small></p>")
     parts.append(f"<p><strong>Events you took part in:</strong> {len(card['events'])}. "
                  "See the timeline explorer for the list.</p>")
     return "".join(parts)
