@@ -1,0 +1,276 @@
+"""Limits for one submission as a whole: its own control group (cgroup) per notebook run.
+
+A kernel may start children (``multiprocessing``, ``os.fork``, ``subprocess``); per-process
+limits (``RLIMIT_AS``) then multiply. Where the machine lets this user create cgroups
+(cgroup v2 with the memory and pids controllers delegated, or cgroup v1 ``memory`` and
+``pids`` hierarchies, as root in many containers), each run gets a fresh group with:
+
+- ``memory.max`` (v1: ``memory.limit_in_bytes``): RAM of all its processes together,
+  including what they write to the sandbox's RAM-backed ``/tmp`` and working folder;
+- ``pids.max``: its number of processes and threads together.
+
+The kernel command is wrapped so that it joins the group before anything else runs
+(:meth:`Group.wrap`); it does not start at all if it cannot. A watcher stops the whole run
+the moment a limit is hit (the memory limit killed a process, a fork was refused, or the
+folders the kernel can write to on the teacher's disk grew past their cap) and says so in
+the run's notes. Where no cgroup can be made, :func:`open_group` returns a group that only
+checks the writable folders' size when the run ends, and the per-process limits are all
+that hold.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+import uuid
+from functools import lru_cache
+from pathlib import Path
+
+_JOIN = 'while [ "$1" != -- ]; do echo $$ > "$1" || exit 111; shift; done; shift; exec "$@"'
+_POLL = 0.1  # seconds between two looks at the group
+
+
+def _cgroup_mounts() -> dict[str, Path]:
+    """Mount point of each cgroup hierarchy: '' for cgroup v2, else the v1 controller's name."""
+    found: dict[str, Path] = {}
+    try:
+        lines = Path("/proc/self/mountinfo").read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return found
+    for line in lines:
+        before, _, after = line.partition(" - ")
+        fields, extra = before.split(), after.split()
+        if len(fields) < 5 or len(extra) < 3:
+            continue
+        point = Path(fields[4].replace("\\040", " "))
+        if extra[0] == "cgroup2":
+            found.setdefault("", point)
+        elif extra[0] == "cgroup":
+            for option in extra[2].split(","):
+                if option in ("memory", "pids"):
+                    found.setdefault(option, point)
+    return found
+
+
+def _own_groups() -> dict[str, str]:
+    """This process's cgroup path in each hierarchy ('' for v2, else each v1 controller)."""
+    own: dict[str, str] = {}
+    try:
+        lines = Path("/proc/self/cgroup").read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return own
+    for line in lines:
+        parts = line.split(":", 2)
+        if len(parts) == 3:
+            for name in (parts[1].split(",") if parts[1] else [""]):
+                own[name] = parts[2]
+    return own
+
+
+def _write(path: Path, text: str) -> None:
+    with open(path, "w", encoding="ascii") as f:
+        f.write(text)
+
+
+def _counter(path: Path, name: str) -> int:
+    """The value of ``name N`` in a cgroup key-value file (0 if absent or unreadable)."""
+    try:
+        for line in path.read_text(encoding="ascii").splitlines():
+            key, _, value = line.partition(" ")
+            if key == name:
+                return int(value)
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def _make_v2(base: Path, name: str, memory: int, processes: int) -> list[Path] | None:
+    group = base / name
+    try:
+        group.mkdir()
+    except OSError:
+        return None
+    try:
+        if not (group / "memory.max").exists() or not (group / "pids.max").exists():
+            _write(base / "cgroup.subtree_control", "+memory +pids")  # refused if base holds processes
+        _write(group / "memory.max", str(memory))
+        if (group / "memory.swap.max").exists():
+            _write(group / "memory.swap.max", "0")
+        if (group / "memory.oom.group").exists():
+            _write(group / "memory.oom.group", "1")  # an out-of-memory kill takes the whole run
+        _write(group / "pids.max", str(processes))
+        return [group]
+    except OSError:
+        _remove([group])
+        return None
+
+
+def _make_v1(bases: dict[str, Path], name: str, memory: int, processes: int) -> list[Path] | None:
+    made: list[Path] = []
+    try:
+        for controller, base in bases.items():
+            group = base / name
+            group.mkdir()
+            made.append(group)
+            if controller == "memory":
+                _write(group / "memory.limit_in_bytes", str(memory))
+                if (group / "memory.memsw.limit_in_bytes").exists():
+                    _write(group / "memory.memsw.limit_in_bytes", str(memory))
+            else:
+                _write(group / "pids.max", str(processes))
+        return made
+    except OSError:
+        _remove(made)
+        return None
+
+
+def _remove(groups: list[Path]) -> None:
+    for group in groups:
+        for _ in range(50):
+            try:
+                group.rmdir()
+                break
+            except FileNotFoundError:
+                break
+            except OSError:  # processes still leaving
+                _kill_all([group])
+                time.sleep(0.05)
+
+
+def _kill_all(groups: list[Path]) -> None:
+    """SIGKILL every process in the groups (v2 ``cgroup.kill`` at once where it exists)."""
+    for group in groups:
+        if (group / "cgroup.kill").exists():
+            try:
+                _write(group / "cgroup.kill", "1")
+                continue
+            except OSError:
+                pass
+        for _ in range(20):  # a fork bomb may add processes while we kill; pids.max bounds it
+            try:
+                pids = [int(p) for p in (group / "cgroup.procs").read_text(encoding="ascii").split()]
+            except (OSError, ValueError):
+                break
+            if not pids:
+                break
+            for pid in pids:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+
+
+def _bytes_under(folders: list[Path]) -> int:
+    """Total size of the regular files under folders (symlinks not followed)."""
+    total = 0
+    stack = [str(f) for f in folders]
+    while stack:
+        try:
+            with os.scandir(stack.pop()) as entries:
+                for entry in entries:
+                    try:
+                        if entry.is_dir(follow_symlinks=False):
+                            stack.append(entry.path)
+                        elif entry.is_file(follow_symlinks=False):
+                            total += entry.stat(follow_symlinks=False).st_blocks * 512
+                    except OSError:
+                        pass
+        except OSError:
+            pass
+    return total
+
+
+class Group:
+    """One run's processes, counted and stopped together (see the module's docstring)."""
+
+    def __init__(self, groups: list[Path], version: int, memory_mb: int, processes: int,
+                 folders: list[Path], disk_mb: int):
+        self.groups, self.version = groups, version
+        self.memory_mb, self.processes = memory_mb, processes
+        self.folders, self.disk_mb = folders, disk_mb
+        self.breach = ""
+        self._stop = threading.Event()
+        self._watcher = None
+        if groups:
+            self._watcher = threading.Thread(target=self._watch, name="lessonkit-limits", daemon=True)
+            self._watcher.start()
+
+    def wrap(self, argv: list[str]) -> list[str]:
+        """argv preceded by a shell that moves itself into the group, then runs argv."""
+        if not self.groups:
+            return list(argv)
+        return ["/bin/sh", "-c", _JOIN, "lessonkit-limits", *(str(g / "cgroup.procs") for g in self.groups),
+                "--", *argv]
+
+    def _hit(self) -> str:
+        """Why the run must stop now, or ''."""
+        for group in self.groups:
+            memory = (_counter(group / "memory.events", "oom_kill") if self.version == 2
+                      else _counter(group / "memory.oom_control", "oom_kill"))
+            if memory:
+                return (f"the notebook went over its memory limit ({self.memory_mb} MB for all its processes "
+                        "together); the whole notebook was stopped")
+            if _counter(group / "pids.events", "max"):
+                return (f"the notebook tried to run more than {self.processes} processes and threads at once "
+                        "(process limit); the whole notebook was stopped")
+        return self._disk_hit()
+
+    def _disk_hit(self) -> str:
+        if self.folders and _bytes_under(self.folders) > self.disk_mb * 1024 * 1024:
+            return (f"the notebook wrote more than {self.disk_mb} MB into its folders (disk limit); "
+                    "the whole notebook was stopped")
+        return ""
+
+    def _watch(self) -> None:
+        while not self._stop.wait(_POLL):
+            why = self._hit()
+            if why:
+                self.breach = why
+                _kill_all(self.groups)
+                return
+
+    def close(self) -> list[str]:
+        """Stop the watcher, kill what is left, remove the group; the notes for the run."""
+        self._stop.set()
+        if self._watcher is not None:
+            self._watcher.join()
+        if self.groups:
+            if not self.breach:
+                self.breach = self._hit()
+            _kill_all(self.groups)
+            _remove(self.groups)
+        elif self._disk_hit():
+            self.breach = (f"the notebook wrote more than {self.disk_mb} MB into its folders (disk limit); "
+                           "what it wrote was discarded")
+        return [self.breach] if self.breach else []
+
+
+@lru_cache(maxsize=None)
+def support() -> str:
+    """'' when this process can give each run its own cgroup, else why not (one sentence)."""
+    group = open_group(128, 8, [], 1)
+    ok = bool(group.groups)
+    group.close()
+    if ok:
+        return ""
+    return ("no cgroup with the memory and pids controllers can be created here (cgroup v2 without "
+            "delegation, or not Linux)")
+
+
+def open_group(memory_mb: int, processes: int, folders: list[Path], disk_mb: int) -> Group:
+    """A new group for one run: a real cgroup where possible, else one that only checks disk use."""
+    name = f"lessonkit-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    memory = int(memory_mb) * 1024 * 1024
+    mounts, own = _cgroup_mounts(), _own_groups()
+    if "" in mounts and "" in own:
+        made = _make_v2(mounts[""] / own[""].lstrip("/"), name, memory, processes)
+        if made:
+            return Group(made, 2, memory_mb, processes, folders, disk_mb)
+    v1 = {c: mounts[c] / own.get(c, "/").lstrip("/") for c in ("memory", "pids") if c in mounts}
+    if len(v1) == 2:
+        made = _make_v1(v1, name, memory, processes)
+        if made:
+            return Group(made, 1, memory_mb, processes, folders, disk_mb)
+    return Group([], 0, memory_mb, processes, folders, disk_mb)
