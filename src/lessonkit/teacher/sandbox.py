@@ -232,8 +232,9 @@ def _bound(path: Path, binds: list[Path]) -> bool:
     return any(b == path or b in path.parents for b in binds)
 
 
-def _filesystem_flags() -> list[str]:
-    """bwrap flags building the kernel's read-only view: system folders, Python, lessonkit."""
+def _filesystem_flags(tmp_bytes: int = 64 * 1024 * 1024) -> list[str]:
+    """bwrap flags building the kernel's view: system folders, Python and lessonkit read-only,
+    over a private /tmp of tmp_bytes (first, so that what lies under the host's /tmp shows)."""
     flags: list[str] = []
     binds: list[Path] = []
     for name in (*_SYSTEM, *_ETC):
@@ -242,7 +243,7 @@ def _filesystem_flags() -> list[str]:
         elif os.path.exists(name):
             flags += ["--ro-bind", name, name]
             binds.append(Path(name))
-    flags += ["--dev", "/dev", "--proc", "/proc", "--dir", "/var/tmp"]
+    flags += ["--dev", "/dev", "--proc", "/proc", "--dir", "/var/tmp", "--size", str(tmp_bytes), "--tmpfs", "/tmp"]
     for p in _needed():
         if not _bound(p, binds):
             flags += ["--ro-bind", str(p), str(p)]
@@ -348,8 +349,8 @@ def kernel_argv(sandbox: Sandbox, work: Path, sockets: Path, memory_mb: int, hid
     # Inside its own PID namespace the kernel's parent is bubblewrap's init (PID 1), which
     # ipykernel takes for "parent gone"; --die-with-parent does that job instead.
     python.append("--IPKernelApp.parent_handle=0")
-    argv = [sandbox.bwrap or "bwrap", *_isolation_flags(network), *_filesystem_flags(),
-            "--size", str(disk), "--tmpfs", "/tmp", *_rebinds(list(map(Path, hide)))]
+    argv = [sandbox.bwrap or "bwrap", *_isolation_flags(network), *_filesystem_flags(disk),
+            *_rebinds(list(map(Path, hide)))]
     argv += ["--size", str(disk), "--tmpfs", str(work)]
     for f in sorted(Path(work).iterdir()) if Path(work).is_dir() else []:
         if f.is_file():
