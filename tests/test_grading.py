@@ -382,9 +382,10 @@ def test_kernel_command_is_sandboxed_and_limited(tmp_path):
     box = sandbox.Sandbox("bwrap", bwrap="/usr/bin/bwrap")
     argv = sandbox.kernel_argv(box, tmp_path / "w", tmp_path / "k", 512, ["/srv/class"])
     text = " ".join(argv)
-    for flag in ("--ro-bind / /", "--tmpfs /tmp", "--unshare-pid", "--unshare-net", "--cap-drop ALL",
-                 "--die-with-parent", f"--bind {tmp_path / 'w'} {tmp_path / 'w'}", "--tmpfs /srv/class"):
+    for flag in ("--ro-bind /usr /usr", "--tmpfs /tmp", "--unshare-pid", "--unshare-net", "--cap-drop ALL",
+                 "--die-with-parent", f"--bind {tmp_path / 'w'} {tmp_path / 'w'}", "--remount-ro /"):
         assert flag in text
+    assert "--ro-bind / /" not in text and "/srv/class" not in text  # built from an allow-list, not from /
     assert str(512 * 1024 * 1024) in text and "{connection_file}" in argv
     plain = sandbox.kernel_argv(sandbox.Sandbox("none", reason="test"), tmp_path / "w", tmp_path / "k", 512, [])
     assert plain[0] == sys.executable and "bwrap" not in " ".join(plain)
