@@ -327,6 +327,16 @@ def _kernel_env(work: Path, record_dir: Path | None = None) -> dict[str, str]:
     return env
 
 
+def _nproc_per_namespace() -> bool:
+    """True when RLIMIT_NPROC counts a user's processes per user namespace (Linux 5.14 and
+    later), so that inside bubblewrap it caps the kernel's processes, not all the teacher's."""
+    try:
+        major, minor = (int(x) for x in os.uname().release.split(".")[:2])
+    except (AttributeError, ValueError):
+        return False
+    return (major, minor) >= (5, 14)
+
+
 def kernel_argv(sandbox: Sandbox, work: Path, sockets: Path, memory_mb: int, hide: list[str],
                 network: bool = False, processes: int | None = None, disk_mb: int | None = None,
                 record_dir: Path | None = None) -> list[str]:
@@ -341,7 +351,7 @@ def kernel_argv(sandbox: Sandbox, work: Path, sockets: Path, memory_mb: int, hid
     disk = (Limits.disk_mb if disk_mb is None else disk_mb) * 1024 * 1024
     code = (_LAUNCH.replace("@MEMORY@", str(int(memory_mb) * 1024 * 1024))
             .replace("@FSIZE@", str(min(FILE_SIZE_LIMIT, disk)))
-            .replace("@NPROC@", str(int(processes) if sandbox.kind == "bwrap" else -1)))
+            .replace("@NPROC@", str(int(processes) if sandbox.kind == "bwrap" and _nproc_per_namespace() else -1)))
     python = [sys.executable, "-c", code, "-f", "{connection_file}", "--HistoryManager.enabled=False",
               "--IPKernelApp.quiet=True"]
     if sandbox.kind != "bwrap":
