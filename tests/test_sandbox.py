@@ -426,3 +426,18 @@ def test_kernel_command_joins_its_group_first_and_fails_closed(tmp_path):
         bad._stop.set()
     finally:
         group._stop.set()
+
+
+@needs_cgroups
+def test_groups_left_by_a_killed_grader_are_removed():
+    group = confine.open_group(128, 8, [], 1)
+    parents = {g.parent for g in group.groups}
+    group.close()
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    stale = [p / f"lessonkit-{gone.pid}-deadbeef" for p in parents]
+    for s in stale:
+        s.mkdir()
+    confine.support.cache_clear()
+    assert confine.support() == ""
+    assert not any(s.exists() for s in stale)

@@ -20,6 +20,7 @@ that hold.
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
 import threading
@@ -30,6 +31,7 @@ from pathlib import Path
 
 _JOIN = 'while [ "$1" != -- ]; do echo $$ > "$1" || exit 111; shift; done; shift; exec "$@"'
 _POLL = 0.1  # seconds between two looks at the group
+_LEAF = "lessonkit-grader"  # cgroup v2: where the grader moves itself when its own group must stay empty
 
 
 def _cgroup_mounts() -> dict[str, Path]:
@@ -86,6 +88,25 @@ def _counter(path: Path, name: str) -> int:
     return 0
 
 
+def _enable_v2(base: Path) -> None:
+    """Let base's child groups use the memory and pids controllers.
+
+    cgroup v2 refuses this while base itself holds processes (as a delegated scope made with
+    ``systemd-run --user --scope -p Delegate=yes`` holds the grader): the grader then moves
+    itself into a leaf group of its own, ``lessonkit-grader``, and tries again.
+    """
+    try:
+        _write(base / "cgroup.subtree_control", "+memory +pids")
+        return
+    except OSError as e:
+        if e.errno != errno.EBUSY:
+            raise
+    leaf = base / _LEAF
+    leaf.mkdir(exist_ok=True)
+    _write(leaf / "cgroup.procs", str(os.getpid()))
+    _write(base / "cgroup.subtree_control", "+memory +pids")
+
+
 def _make_v2(base: Path, name: str, memory: int, processes: int) -> list[Path] | None:
     group = base / name
     try:
@@ -94,7 +115,7 @@ def _make_v2(base: Path, name: str, memory: int, processes: int) -> list[Path] |
         return None
     try:
         if not (group / "memory.max").exists() or not (group / "pids.max").exists():
-            _write(base / "cgroup.subtree_control", "+memory +pids")  # refused if base holds processes
+            _enable_v2(base)
         _write(group / "memory.max", str(memory))
         if (group / "memory.swap.max").exists():
             _write(group / "memory.swap.max", "0")
@@ -247,11 +268,30 @@ class Group:
         return [self.breach] if self.breach else []
 
 
+def _sweep(parents: set[Path]) -> None:
+    """Remove the groups a grader left behind when it was killed (its process is gone)."""
+    for parent in parents:
+        for group in parent.glob("lessonkit-*-*"):
+            try:
+                pid = int(group.name.split("-")[1])
+                os.kill(pid, 0)
+            except ValueError:
+                continue
+            except ProcessLookupError:
+                _remove([group])
+            except OSError:
+                pass
+
+
 @lru_cache(maxsize=None)
 def support() -> str:
-    """'' when this process can give each run its own cgroup, else why not (one sentence)."""
+    """'' when this process can give each run its own cgroup, else why not (one sentence).
+
+    Also removes the groups of graders that were killed before they could.
+    """
     group = open_group(128, 8, [], 1)
     ok = bool(group.groups)
+    _sweep({g.parent for g in group.groups})
     group.close()
     if ok:
         return ""
@@ -265,7 +305,8 @@ def open_group(memory_mb: int, processes: int, folders: list[Path], disk_mb: int
     memory = int(memory_mb) * 1024 * 1024
     mounts, own = _cgroup_mounts(), _own_groups()
     if "" in mounts and "" in own:
-        made = _make_v2(mounts[""] / own[""].lstrip("/"), name, memory, processes)
+        base = mounts[""] / own[""].lstrip("/")
+        made = _make_v2(base.parent if base.name == _LEAF else base, name, memory, processes)
         if made:
             return Group(made, 2, memory_mb, processes, folders, disk_mb)
     v1 = {c: mounts[c] / own.get(c, "/").lstrip("/") for c in ("memory", "pids") if c in mounts}
