@@ -240,6 +240,30 @@ def test_installed_package_reads_its_packaged_data():
 
 
 @needs_bwrap
+@pytest.mark.slow
+def test_user_install_in_the_home_is_found_and_the_rest_of_the_home_hidden():
+    """``pip install --user``: the package in ~/.local, Python outside any venv."""
+    base = Path(tempfile.mkdtemp(prefix="lessonkit-user-", dir="/var/tmp"))
+    try:
+        home = base / "teacher"
+        python = Path(getattr(sys, "_base_executable", sys.executable))
+        tag = f"python{sys.version_info.major}.{sys.version_info.minor}"
+        user_site = home / ".local" / "lib" / tag / "site-packages"
+        shutil.copytree(REPO / "src" / "lessonkit", user_site / "lessonkit",
+                        ignore=shutil.ignore_patterns("__pycache__", "_package_data"))
+        shutil.copytree(REPO / "data", user_site / "lessonkit" / "_package_data")
+        shutil.copy2(REPO / "notebooks" / "lessons.toml", user_site / "lessonkit" / "_package_data" / "lessons.toml")
+        (user_site / "deps.pth").write_text(f"{_deps()}\n", encoding="utf-8")
+        secrets = {"notes": home / "secret.txt"}
+        secrets["notes"].write_text("teacher's secret\n", encoding="utf-8")
+        found = _grade_in(python, home, secrets)
+        _assert_layout_works_and_hides(found, secrets)
+        assert found["lessonkit"].startswith(str(user_site / "lessonkit"))
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@needs_bwrap
 def test_host_paths_outside_python_do_not_exist_inside(tmp_path):
     """/root, /home, /run, /srv, the host's /tmp and /var/tmp: nothing of them is visible."""
     (tmp_path / "host-file.txt").write_text("host\n", encoding="utf-8")

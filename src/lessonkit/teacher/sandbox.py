@@ -318,10 +318,14 @@ def _kernel_env(work: Path, record_dir: Path | None = None) -> dict[str, str]:
         "LESSONKIT_RECORD_DIR": str(record_dir or work), "LESSONKIT_STUDENT": "", "LESSONKIT_GRADING": "1",
         "HOME": str(work), "IPYTHONDIR": str(work / ".ipython"), "MPLCONFIGDIR": str(work / ".matplotlib"),
         "TMPDIR": "/tmp" if os.name == "posix" else str(work),
-        "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONNOUSERSITE": "1",
+        "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1",
         "PYDEVD_DISABLE_FILE_VALIDATION": "1", "JUPYTER_PLATFORM_DIRS": "1",
         "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
     })
+    import site
+
+    if site.ENABLE_USER_SITE and os.path.isdir(site.getusersitepackages()):  # pip install --user
+        env["PYTHONUSERBASE"] = site.getuserbase()  # HOME is the working folder; the packages stay
     if os.name == "nt":  # Windows cannot start Python without these
         env.update({k: os.environ[k] for k in ("SYSTEMROOT", "SYSTEMDRIVE", "WINDIR") if k in os.environ})
     return env
