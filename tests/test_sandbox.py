@@ -465,3 +465,13 @@ def test_groups_left_by_a_killed_grader_are_removed():
     confine.support.cache_clear()
     assert confine.support() == ""
     assert not any(s.exists() for s in stale)
+
+
+def test_run_notes_say_which_limits_held_as_a_whole():
+    with_groups = sandbox.Sandbox("bwrap", bwrap="bwrap")
+    without = sandbox.Sandbox("bwrap", bwrap="bwrap", limits_note="no cgroups here")
+    assert "512 MB of memory and 128 processes and threads for all its processes together" in \
+        with_groups.describe(10, 512, 100)
+    text = without.describe(10, 512, 100)
+    assert "512 MB of address space" in text and "not limited together (no cgroups here)" in text
+    assert "MB in each folder" not in sandbox.Sandbox("none", reason="off").describe(10, 512, 100)

@@ -91,7 +91,9 @@ class Sandbox:
         limits = f"each cell was stopped after {timeout:g} s and each notebook after {notebook_timeout:g} s; "
         if not self.limits_note:
             limits += (f"each notebook had {memory_mb} MB of memory and {processes} processes and threads "
-                       f"for all its processes together, and {disk_mb} MB in each folder it could write to")
+                       "for all its processes together")
+            if self.kind == "bwrap":
+                limits += f", and {disk_mb} MB in each folder it could write to"
         else:
             limits += (f"each kernel process had {memory_mb} MB of address space, but the processes a notebook "
                        f"starts were not limited together ({self.limits_note})")
