@@ -403,7 +403,7 @@ def test_tmp_and_the_working_folder_are_size_capped():
     found, notes = probe("""
         import os
         found = {}
-        for path in ("/tmp/big", "big"):
+        for path in ("/tmp/big", "big", "/dev/shm/big", "/dev/big"):
             written = 0
             try:
                 with open(path, "wb") as f:
@@ -413,10 +413,12 @@ def test_tmp_and_the_working_folder_are_size_capped():
             except OSError as e:
                 found[path + " error"] = e.errno
             found[path] = written
-            os.remove(path)
+            if written:
+                os.remove(path)
     """, disk_mb=16)
-    assert found["/tmp/big"] <= 16 and found["big"] <= 16
-    assert found["/tmp/big error"] and found["big error"]
+    assert found["/tmp/big"] <= 16 and found["big"] <= 16 and found["/dev/shm/big"] <= 16
+    assert found["/tmp/big error"] and found["big error"] and found["/dev/shm/big error"]
+    assert found["/dev/big"] == 0 and found["/dev/big error"]  # /dev itself is read-only
 
 
 @needs_bwrap

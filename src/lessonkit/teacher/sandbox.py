@@ -245,7 +245,8 @@ def _filesystem_flags(tmp_bytes: int = 64 * 1024 * 1024) -> list[str]:
         elif os.path.exists(name):
             flags += ["--ro-bind", name, name]
             binds.append(Path(name))
-    flags += ["--dev", "/dev", "--proc", "/proc", "--dir", "/var/tmp", "--size", str(tmp_bytes), "--tmpfs", "/tmp"]
+    flags += ["--dev", "/dev", "--size", str(tmp_bytes), "--tmpfs", "/dev/shm", "--proc", "/proc",
+              "--dir", "/var/tmp", "--size", str(tmp_bytes), "--tmpfs", "/tmp"]
     for p in _needed():
         if not _bound(p, binds):
             flags += ["--ro-bind", str(p), str(p)]
@@ -372,7 +373,7 @@ def kernel_argv(sandbox: Sandbox, work: Path, sockets: Path, memory_mb: int, hid
         if f.is_file():
             argv += ["--ro-bind", str(f), str(f)]
     argv += ["--bind", str(work), str(record_dir or work), "--bind", str(sockets), str(sockets),
-             "--remount-ro", "/", "--chdir", str(work), "--"]
+             "--remount-ro", "/dev", "--remount-ro", "/", "--chdir", str(work), "--"]
     return argv + python
 
 
