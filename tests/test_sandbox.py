@@ -73,6 +73,16 @@ def test_the_graders_environment_does_not_reach_the_kernel(monkeypatch):
                         "PAGER", "GIT_PAGER", "SHLVL", "_"}
 
 
+def test_without_bubblewrap_the_environment_is_still_an_allow_list(monkeypatch):
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "teacher-secret-value")
+    monkeypatch.setenv(sandbox.SANDBOX_ENV, "none")
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "import os\nfound = {'env': dict(os.environ)}" + _SAVE)])
+    out = sandbox.run_notebook(nb, "probe", sandbox.detect(), sandbox.Limits(timeout=30))
+    env = json.loads(out.record_text)["env"]
+    assert "AWS_SECRET_ACCESS_KEY" not in env and env["LESSONKIT_GRADING"] == "1"
+
+
 @needs_bwrap
 def test_answer_keys_are_not_readable_or_importable(tmp_path, monkeypatch):
     import lessonkit.keys
