@@ -29,7 +29,8 @@ import uuid
 from functools import lru_cache
 from pathlib import Path
 
-_JOIN = 'while [ "$1" != -- ]; do echo $$ > "$1" || exit 111; shift; done; shift; exec "$@"'
+_JOIN = ('while [ "$1" != -- ]; do echo $$ > "$1" || { echo "lessonkit: cannot join the limits group $1" >&2; '
+         'exit 111; }; shift; done; shift; exec "$@"')
 _POLL = 0.1  # seconds between two looks at the group
 _LEAF = "lessonkit-grader"  # cgroup v2: where the grader moves itself when its own group must stay empty
 
