@@ -31,6 +31,8 @@ from pathlib import Path
 
 _JOIN = ('while [ "$1" != -- ]; do echo $$ > "$1" || { echo "lessonkit: cannot join the limits group $1" >&2; '
          'exit 111; }; shift; done; shift; exec "$@"')
+_NOTE_PID = 'echo $$ > "$0"; exec "$@"'  # without cgroups: the kernel's process id, for the watcher
+CGROUPS_ENV = "LESSONKIT_CGROUPS"  # "none" turns cgroups off (to test the fallback)
 _POLL = 0.1  # seconds between two looks at the group
 _LEAF = "lessonkit-grader"  # cgroup v2: where the grader moves itself when its own group must stay empty
 
@@ -208,23 +210,37 @@ class Group:
     """One run's processes, counted and stopped together (see the module's docstring)."""
 
     def __init__(self, groups: list[Path], version: int, memory_mb: int, processes: int,
-                 folders: list[Path], disk_mb: int):
+                 folders: list[Path], disk_mb: int, pid_file: Path | None = None):
         self.groups, self.version = groups, version
         self.memory_mb, self.processes = memory_mb, processes
         self.folders, self.disk_mb = folders, disk_mb
+        self.pid_file = pid_file if os.name == "posix" and not groups else None
         self.breach = ""
         self._stop = threading.Event()
         self._watcher = None
-        if groups:
+        if groups or (self.pid_file and folders):
             self._watcher = threading.Thread(target=self._watch, name="lessonkit-limits", daemon=True)
             self._watcher.start()
 
     def wrap(self, argv: list[str]) -> list[str]:
-        """argv preceded by a shell that moves itself into the group, then runs argv."""
-        if not self.groups:
-            return list(argv)
-        return ["/bin/sh", "-c", _JOIN, "lessonkit-limits", *(str(g / "cgroup.procs") for g in self.groups),
-                "--", *argv]
+        """argv preceded by a shell that moves itself into the group (or, without cgroups,
+        notes its process id), then runs argv in its place."""
+        if self.groups:
+            return ["/bin/sh", "-c", _JOIN, "lessonkit-limits", *(str(g / "cgroup.procs") for g in self.groups),
+                    "--", *argv]
+        if self.pid_file:
+            return ["/bin/sh", "-c", _NOTE_PID, str(self.pid_file), *argv]
+        return list(argv)
+
+    def _stop_run(self) -> None:
+        if self.groups:
+            _kill_all(self.groups)
+            return
+        try:  # the kernel leads its own process group (bubblewrap's children die with it)
+            pid = int(self.pid_file.read_text(encoding="ascii").strip())
+            os.killpg(pid, signal.SIGKILL)
+        except (OSError, ValueError, AttributeError):
+            pass
 
     def _hit(self) -> str:
         """Why the run must stop now, or ''."""
@@ -250,7 +266,7 @@ class Group:
             why = self._hit()
             if why:
                 self.breach = why
-                _kill_all(self.groups)
+                self._stop_run()
                 return
 
     def close(self) -> list[str]:
@@ -263,7 +279,7 @@ class Group:
                 self.breach = self._hit()
             _kill_all(self.groups)
             _remove(self.groups)
-        elif self._disk_hit():
+        elif not self.breach and self._disk_hit():
             self.breach = (f"the notebook wrote more than {self.disk_mb} MB into its folders (disk limit); "
                            "what it wrote was discarded")
         return [self.breach] if self.breach else []
@@ -296,14 +312,20 @@ def support() -> str:
     group.close()
     if ok:
         return ""
+    if os.environ.get(CGROUPS_ENV, "").strip().lower() in ("none", "off", "0"):
+        return f"cgroups turned off with {CGROUPS_ENV}=none"
     return ("no cgroup with the memory and pids controllers can be created here (cgroup v2 without "
             "delegation, or not Linux)")
 
 
-def open_group(memory_mb: int, processes: int, folders: list[Path], disk_mb: int) -> Group:
-    """A new group for one run: a real cgroup where possible, else one that only checks disk use."""
+def open_group(memory_mb: int, processes: int, folders: list[Path], disk_mb: int,
+               pid_file: Path | None = None) -> Group:
+    """A new group for one run: a real cgroup where possible, else one that watches only the
+    size of folders (stopping the kernel whose process id the wrapper writes to pid_file)."""
     name = f"lessonkit-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     memory = int(memory_mb) * 1024 * 1024
+    if os.environ.get(CGROUPS_ENV, "").strip().lower() in ("none", "off", "0"):
+        return Group([], 0, memory_mb, processes, folders, disk_mb, pid_file)
     mounts, own = _cgroup_mounts(), _own_groups()
     if "" in mounts and "" in own:
         base = mounts[""] / own[""].lstrip("/")
@@ -315,4 +337,4 @@ def open_group(memory_mb: int, processes: int, folders: list[Path], disk_mb: int
         made = _make_v1(v1, name, memory, processes)
         if made:
             return Group(made, 1, memory_mb, processes, folders, disk_mb)
-    return Group([], 0, memory_mb, processes, folders, disk_mb)
+    return Group([], 0, memory_mb, processes, folders, disk_mb, pid_file)

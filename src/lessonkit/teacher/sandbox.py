@@ -389,7 +389,8 @@ def kernel_setup(sandbox: Sandbox, work: Path, sockets: Path, limits: Limits, hi
     record_dir = work.parent / "answers" if sandbox.kind == "bwrap" else work
     argv = kernel_argv(sandbox, work, sockets, limits.memory_mb, hide, network=network,
                        processes=limits.processes, disk_mb=limits.disk_mb, record_dir=record_dir)
-    group = confine.open_group(limits.memory_mb, limits.processes, [work, sockets], limits.disk_mb)
+    group = confine.open_group(limits.memory_mb, limits.processes, [work, sockets], limits.disk_mb,
+                               pid_file=work.parent / "kernel.pid")
     return group.wrap(argv), _kernel_env(work, record_dir), group
 
 
