@@ -13,9 +13,10 @@ The kernel command is wrapped so that it joins the group before anything else ru
 (:meth:`Group.wrap`); it does not start at all if it cannot. A watcher stops the whole run
 the moment a limit is hit (the memory limit killed a process, a fork was refused, or the
 folders the kernel can write to on the teacher's disk grew past their cap) and says so in
-the run's notes. Where no cgroup can be made, :func:`open_group` returns a group that only
-checks the writable folders' size when the run ends, and the per-process limits are all
-that hold.
+the run's notes. Where no cgroup can be made (or ``LESSONKIT_CGROUPS=none``), the watcher
+still watches the writable folders' size and stops the kernel by its process id (on
+Windows: checked when the run ends); the per-process limits are then all that hold for
+memory and processes.
 """
 
 from __future__ import annotations
