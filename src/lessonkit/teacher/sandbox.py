@@ -110,7 +110,7 @@ class Sandbox:
 @lru_cache(maxsize=None)
 def _probe(bwrap: str) -> str:
     """'' when bubblewrap works here with the flags used for kernels, else why not."""
-    cmd = [bwrap, *_isolation_flags(network=False), *_filesystem_flags(), "--",
+    cmd = [bwrap, *_isolation_flags(network=False), *_filesystem_flags(sized=_sizes_tmpfs(bwrap)), "--",
            sys.executable, "-c", "import lessonkit._paths"]
     try:
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=30, env=_kernel_env(Path("/")))
@@ -234,9 +234,24 @@ def _bound(path: Path, binds: list[Path]) -> bool:
     return any(b == path or b in path.parents for b in binds)
 
 
-def _filesystem_flags(tmp_bytes: int = 64 * 1024 * 1024) -> list[str]:
+@lru_cache(maxsize=None)
+def _sizes_tmpfs(bwrap: str) -> bool:
+    """Whether this bubblewrap caps a tmpfs's size (``--size``, bubblewrap 0.5 and later)."""
+    try:
+        done = subprocess.run([bwrap, "--help"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return "--size" in done.stdout + done.stderr
+
+
+def _tmpfs(path: str, size: int, sized: bool) -> list[str]:
+    return ["--size", str(size), "--tmpfs", path] if sized else ["--tmpfs", path]
+
+
+def _filesystem_flags(tmp_bytes: int = 64 * 1024 * 1024, sized: bool = True) -> list[str]:
     """bwrap flags building the kernel's view: system folders, Python and lessonkit read-only,
-    over a private /tmp of tmp_bytes (first, so that what lies under the host's /tmp shows)."""
+    over a private /tmp of tmp_bytes (first, so that what lies under the host's /tmp shows);
+    sized=False for a bubblewrap that cannot cap a tmpfs (then only a cgroup limits it)."""
     flags: list[str] = []
     binds: list[Path] = []
     for name in (*_SYSTEM, *_ETC):
@@ -245,8 +260,8 @@ def _filesystem_flags(tmp_bytes: int = 64 * 1024 * 1024) -> list[str]:
         elif os.path.exists(name):
             flags += ["--ro-bind", name, name]
             binds.append(Path(name))
-    flags += ["--dev", "/dev", "--size", str(tmp_bytes), "--tmpfs", "/dev/shm", "--proc", "/proc",
-              "--dir", "/var/tmp", "--size", str(tmp_bytes), "--tmpfs", "/tmp"]
+    flags += ["--dev", "/dev", *_tmpfs("/dev/shm", tmp_bytes, sized), "--proc", "/proc",
+              "--dir", "/var/tmp", *_tmpfs("/tmp", tmp_bytes, sized)]
     for p in _needed():
         if not _bound(p, binds):
             flags += ["--ro-bind", str(p), str(p)]
@@ -366,9 +381,11 @@ def kernel_argv(sandbox: Sandbox, work: Path, sockets: Path, memory_mb: int, hid
     # Inside its own PID namespace the kernel's parent is bubblewrap's init (PID 1), which
     # ipykernel takes for "parent gone"; --die-with-parent does that job instead.
     python.append("--IPKernelApp.parent_handle=0")
-    argv = [sandbox.bwrap or "bwrap", *_isolation_flags(network), *_filesystem_flags(disk),
+    bwrap = sandbox.bwrap or "bwrap"
+    sized = _sizes_tmpfs(bwrap)
+    argv = [bwrap, *_isolation_flags(network), *_filesystem_flags(disk, sized),
             *_rebinds(list(map(Path, hide)))]
-    argv += ["--size", str(disk), "--tmpfs", str(work)]
+    argv += _tmpfs(str(work), disk, sized)
     for f in sorted(Path(work).iterdir()) if Path(work).is_dir() else []:
         if f.is_file():
             argv += ["--ro-bind", str(f), str(f)]
