@@ -492,3 +492,55 @@ def test_run_notes_say_which_limits_held_as_a_whole():
     text = without.describe(10, 512, 100)
     assert "512 MB of address space" in text and "not limited together (no cgroups here)" in text
     assert "MB in each folder" not in sandbox.Sandbox("none", reason="off").describe(10, 512, 100)
+
+
+def _system_python() -> str | None:
+    """A Python outside /root of this one's version, for running the grader as another user."""
+    for path in ("/usr/bin/python3", "/usr/local/bin/python3"):
+        if os.path.exists(path) and not path.startswith(sys.prefix):
+            done = subprocess.run([path, "-c", "import sys; print(sys.version_info[:2])"], capture_output=True,
+                                  text=True)
+            if done.stdout.strip() == str(tuple(sys.version_info[:2])):
+                return path
+    return None
+
+
+@needs_bwrap
+@pytest.mark.slow
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() != 0 or not shutil.which("setpriv") or not _system_python(),
+                    reason="needs root (to become another user), setpriv and a system Python of this version")
+def test_as_an_ordinary_user_the_sandbox_runs_and_caps_processes():
+    """A teacher who is not root: unprivileged bubblewrap, no cgroups, RLIMIT_NPROC in its namespace."""
+    base = Path(tempfile.mkdtemp(prefix="lessonkit-user-", dir="/var/tmp"))
+    try:
+        os.chmod(base, 0o755)
+        home = base / "home"
+        home.mkdir()
+        python = base / "venv" / "bin" / "python"
+        subprocess.run([_system_python(), "-m", "venv", "--without-pip", str(base / "venv")], check=True)
+        (site,) = (base / "venv").glob("lib/python*/site-packages")
+        (site / "paths.pth").write_text(f"{REPO / 'src'}\n{_deps()}\n", encoding="utf-8")
+        os.chown(home, 65534, 65534)
+        code = textwrap.dedent("""
+            import os
+            found = {"uid": os.getuid()}
+            try:
+                for started in range(200):
+                    if os.fork() == 0:
+                        import time
+                        time.sleep(20)
+                        os._exit(0)
+            except OSError as e:
+                found["refused after"] = started
+        """) + _SAVE
+        script = _GRADER.replace("sandbox.Limits(timeout=30)", "sandbox.Limits(timeout=30, processes=32)")
+        done = subprocess.run(["setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups",
+                               str(python), "-c", script, code], capture_output=True, text=True, timeout=180,
+                              cwd=str(home), env={"PATH": "/usr/bin:/bin", "HOME": str(home)})
+        assert done.returncode == 0, done.stderr[-2000:]
+        result = json.loads(done.stdout.strip().splitlines()[-1])
+        assert result["kind"] == "bwrap", result["reason"]
+        found = json.loads(result["record"])
+        assert found["uid"] == 65534 and found["refused after"] < 32
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
