@@ -453,6 +453,21 @@ def test_many_files_in_the_answers_folder_stop_the_notebook(cgroups, monkeypatch
     assert any("more than 16 MB" in n and "disk limit" in n for n in notes), notes
 
 
+@needs_bwrap
+def test_many_empty_files_in_the_answers_folder_count_too():
+    found, notes = probe("""
+        import os, time
+        d = os.path.join(os.environ["LESSONKIT_RECORD_DIR"], "many")
+        os.mkdir(d)
+        for i in range(100_000):
+            open(os.path.join(d, str(i)), "w").close()
+        time.sleep(30)
+        found = {"survived": True}
+    """, disk_mb=16)
+    assert found is None
+    assert any("more than 16 MB" in n and "disk limit" in n for n in notes), notes
+
+
 def test_kernel_command_joins_its_group_first_and_fails_closed(tmp_path):
     """The wrapper moves itself into every cgroup given, and runs nothing if it cannot."""
     target = tmp_path / "cgroup.procs"

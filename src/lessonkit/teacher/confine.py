@@ -187,8 +187,11 @@ def _kill_all(groups: list[Path]) -> None:
                     pass
 
 
+_ENTRY_BYTES = 4096  # every file, folder or link counts at least one block (millions of empty files fill a disk too)
+
+
 def _bytes_under(folders: list[Path]) -> int:
-    """Total size of the regular files under folders (symlinks not followed)."""
+    """Disk used under folders: each entry's blocks, at least _ENTRY_BYTES (symlinks not followed)."""
     total = 0
     stack = [str(f) for f in folders]
     while stack:
@@ -198,10 +201,9 @@ def _bytes_under(folders: list[Path]) -> int:
                     try:
                         if entry.is_dir(follow_symlinks=False):
                             stack.append(entry.path)
-                        elif entry.is_file(follow_symlinks=False):
-                            total += entry.stat(follow_symlinks=False).st_blocks * 512
+                        total += max(entry.stat(follow_symlinks=False).st_blocks * 512, _ENTRY_BYTES)
                     except OSError:
-                        pass
+                        total += _ENTRY_BYTES
         except OSError:
             pass
     return total
