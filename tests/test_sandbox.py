@@ -559,3 +559,14 @@ def test_as_an_ordinary_user_the_sandbox_runs_and_caps_processes():
         assert found["uid"] == 65534 and found["refused after"] < 32
     finally:
         shutil.rmtree(base, ignore_errors=True)
+
+
+def test_a_hidden_folder_inside_what_python_needs_is_covered(tmp_path):
+    """Submissions or --out kept inside a bound folder (the checkout's data/, say) are still hidden."""
+    from lessonkit._paths import data_dir
+
+    inside = str(data_dir().resolve() / "class-of-2025")
+    argv = " ".join(sandbox.kernel_argv(sandbox.Sandbox("bwrap", bwrap="bwrap"), tmp_path / "w", tmp_path / "k",
+                                        1024, [inside, "/srv/elsewhere"]))
+    assert f"--tmpfs {inside} --remount-ro {inside}" in argv
+    assert "/srv/elsewhere" not in argv  # outside the allow-list: it does not exist inside anyway
