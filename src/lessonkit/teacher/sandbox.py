@@ -3,16 +3,25 @@
 Each notebook runs in a fresh kernel process, in a throwaway working folder, with a
 per-cell time limit, a limit for the whole notebook and a memory limit (RLIMIT_AS, set in
 the kernel process before ipykernel starts). Where Debian's bubblewrap (``bwrap``) works,
-the kernel also runs in a read-only view of the file system::
+the kernel runs in a file system built from an allow-list, not in a copy of the host's::
 
-    bwrap --ro-bind / / --dev /dev --proc /proc --tmpfs /tmp --bind WORK WORK
-          --unshare-pid --unshare-net --unshare-ipc --cap-drop ALL --die-with-parent ...
+    bwrap --ro-bind /usr /usr --symlink usr/bin /bin ... --ro-bind /etc/passwd ...
+          --ro-bind VENV VENV --ro-bind SITE-PACKAGES ... --tmpfs .../lessonkit/keys
+          --dev /dev --proc /proc --size N --tmpfs /tmp --size N --tmpfs WORK
+          --bind WORK ANSWERS --unshare-pid --unshare-net --cap-drop ALL --die-with-parent ...
 
-so only its working folder can be written, the submissions and the gradebook folder are
-hidden (an empty tmpfs over them), it has no network and cannot see or signal other
-processes. Without bubblewrap (macOS, Windows, Linux without it) the kernel runs in the
-throwaway folder only, and the run notes say so. ``LESSONKIT_SANDBOX=none`` turns
-bubblewrap off on purpose (used to test the fallback).
+It sees the system's programs and libraries, a few files of /etc, Python (the interpreter,
+the standard library, site-packages, an editable checkout's src/) and the files lessonkit
+reads, all read-only and bound by path, so a venv under the home shows the venv and not the
+home. The home, /root, /run, /var, /srv, the host's /tmp and /dev/shm, every socket on disk,
+the answer keys (the package's keys/ and LESSONKIT_KEYS), the submissions and the output
+folder do not exist inside. Its environment is an allow-list too (:func:`_kernel_env`). It
+can write only to a size-capped private /tmp, a size-capped working folder and the folder
+where its answers are saved. It has no network and cannot see or signal other processes.
+Where cgroups can be made, all the processes of one run are limited together
+(:mod:`lessonkit.teacher.confine`). Without bubblewrap (macOS, Windows, Linux without it)
+the kernel runs in the throwaway folder only, and the run notes say so.
+``LESSONKIT_SANDBOX=none`` turns bubblewrap off on purpose (used to test the fallback).
 
 The grader talks to the kernel over Unix sockets (``transport="ipc"``) in a folder bound
 into the sandbox, so the kernel needs no network, and there is no TCP port race between
@@ -56,6 +65,8 @@ def _limit(name, value):
 _limit("RLIMIT_AS", @MEMORY@)
 _limit("RLIMIT_CORE", 0)
 _limit("RLIMIT_FSIZE", @FSIZE@)
+if @NPROC@ > 0:
+    _limit("RLIMIT_NPROC", @NPROC@)
 del _limit, resource
 from ipykernel import kernelapp
 kernelapp.launch_new_instance()
@@ -70,15 +81,27 @@ class Sandbox:
     kind: str
     bwrap: str | None = None
     reason: str = ""
+    limits_note: str = ""  # why processes are not limited as a whole here ('' when they are)
 
-    def describe(self, timeout: float, memory_mb: int, notebook_timeout: float) -> str:
+    def describe(self, timeout: float, memory_mb: int, notebook_timeout: float,
+                 processes: int | None = None, disk_mb: int | None = None) -> str:
         """One sentence for the gradebook's run notes: what protected the teacher."""
-        limits = (f"each cell was stopped after {timeout:g} s and each notebook after {notebook_timeout:g} s; "
-                  f"kernels had {memory_mb} MB of address space")
+        processes = Limits.processes if processes is None else processes
+        disk_mb = Limits.disk_mb if disk_mb is None else disk_mb
+        limits = f"each cell was stopped after {timeout:g} s and each notebook after {notebook_timeout:g} s; "
+        if not self.limits_note:
+            limits += (f"each notebook had {memory_mb} MB of memory and {processes} processes and threads "
+                       "for all its processes together")
+            if self.kind == "bwrap":
+                limits += f", and {disk_mb} MB in each folder it could write to"
+        else:
+            limits += (f"each kernel process had {memory_mb} MB of address space, but the processes a notebook "
+                       f"starts were not limited together ({self.limits_note})")
         if self.kind == "bwrap":
-            return ("Notebooks ran in bubblewrap: a read-only file system except their own throwaway folder, "
-                    "a private /tmp, the submissions and the output folder hidden, no network, no view of "
-                    f"other processes; {limits}.")
+            return ("Notebooks ran in bubblewrap: they saw only the system's programs, Python and lessonkit, "
+                    "read-only, and their own throwaway folders (not your home, the submissions, the output "
+                    "folder, the answer keys, or any socket); "
+                    f"private /tmp, no network, no view of other processes; {limits}.")
         return (f"Notebooks ran WITHOUT a sandbox ({self.reason}): only a throwaway working copy, so a hostile "
                 "notebook could read, change or delete any file this user can; "
                 f"{limits}.")
@@ -87,9 +110,10 @@ class Sandbox:
 @lru_cache(maxsize=None)
 def _probe(bwrap: str) -> str:
     """'' when bubblewrap works here with the flags used for kernels, else why not."""
-    cmd = [bwrap, *_BASE_FLAGS, *_rebinds([Path("/tmp")]), "--", sys.executable, "-c", "pass"]
+    cmd = [bwrap, *_isolation_flags(network=False), *_filesystem_flags(sized=_sizes_tmpfs(bwrap)), "--",
+           sys.executable, "-c", "import lessonkit._paths"]
     try:
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=30, env=_kernel_env(Path("/")))
     except (OSError, subprocess.SubprocessError) as e:
         return f"bubblewrap could not run: {type(e).__name__}: {e}"
     if done.returncode != 0:
@@ -98,9 +122,10 @@ def _probe(bwrap: str) -> str:
     return ""
 
 
-_BASE_FLAGS = ("--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
-               "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
-               "--cap-drop", "ALL", "--die-with-parent")
+def _isolation_flags(network: bool) -> list[str]:
+    flags = ["--unshare-pid", "--unshare-ipc", "--unshare-uts", "--cap-drop", "ALL", "--die-with-parent",
+             "--new-session"]
+    return flags if network else [*flags, "--unshare-net"]
 
 
 def detect() -> Sandbox:
@@ -109,38 +134,155 @@ def detect() -> Sandbox:
     >>> detect().kind in ("bwrap", "none")
     True
     """
+    from . import confine
+
+    limits_note = confine.support()
     if os.environ.get(SANDBOX_ENV, "").strip().lower() in ("none", "off", "0"):
-        return Sandbox("none", reason=f"turned off with {SANDBOX_ENV}=none")
+        return Sandbox("none", reason=f"turned off with {SANDBOX_ENV}=none", limits_note=limits_note)
     if not sys.platform.startswith("linux"):
-        return Sandbox("none", reason=f"bubblewrap does not exist on {sys.platform}")
+        return Sandbox("none", reason=f"bubblewrap does not exist on {sys.platform}", limits_note=limits_note)
     bwrap = shutil.which("bwrap")
     if not bwrap:
         return Sandbox("none", reason="bubblewrap (bwrap) is not installed; on Debian/Ubuntu: "
-                                      "apt-get install bubblewrap")
+                                      "apt-get install bubblewrap", limits_note=limits_note)
     problem = _probe(bwrap)
-    return Sandbox("none", reason=problem) if problem else Sandbox("bwrap", bwrap=bwrap)
+    if problem:
+        return Sandbox("none", reason=problem, limits_note=limits_note)
+    return Sandbox("bwrap", bwrap=bwrap, limits_note=limits_note)
+
+
+# The only parts of the host's file system a kernel sees, read-only (besides Python, below).
+# Everything else - /home, /root, /run, /var, /srv, /tmp, /dev/shm, /etc's other files and
+# the sockets that live there - does not exist inside the sandbox.
+_SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
+_ETC = ("/etc/alternatives", "/etc/fonts", "/etc/group", "/etc/passwd", "/etc/nsswitch.conf", "/etc/localtime",
+        "/etc/timezone", "/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/mime.types",
+        "/etc/matplotlibrc")
+# Passed to kernels from the grader's environment (names only; nothing else is).
+_ENV_PASSED = ("LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "LC_NUMERIC", "LC_TIME", "LC_COLLATE",
+               "LC_MONETARY", "LC_MESSAGES", "TZ", "PYTHONPATH", "LESSONKIT_DATA")
+
+
+@lru_cache(maxsize=None)
+def _python_path() -> tuple[str, ...]:
+    """sys.path as a fresh interpreter of this environment sees it (the kernel's sys.path).
+
+    Asked of a new process, with the kernel's environment, so that folders a test runner or
+    the grader's script added to this process's sys.path are not exposed to kernels.
+    """
+    code = "import sys, json; print(json.dumps(sys.path[1:]))"
+    try:
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                              env=_kernel_env(Path(tempfile.gettempdir())))
+        return tuple(json.loads(done.stdout))
+    except (OSError, subprocess.SubprocessError, ValueError):
+        return tuple(sys.path[1:])
+
+
+def _package_files() -> list[Path]:
+    """What lessonkit reads at run time: its own folder (with the templates), the data
+    package and the list of lessons (a checkout's notebooks/lessons.toml, or the installed copy)."""
+    import lessonkit
+
+    from .._paths import data_dir, lessons_toml
+
+    return [Path(lessonkit.__file__).resolve().parent.parent, data_dir().resolve(), lessons_toml().resolve()]
+
+
+def _secret_folders() -> list[Path]:
+    """Folders never shown to a kernel: the answer keys (the package's keys/ and LESSONKIT_KEYS)
+    and the user's home."""
+    import lessonkit.keys
+
+    folders = [Path(p) for p in getattr(lessonkit.keys, "__path__", [])]
+    folders += [Path(p) for p in os.environ.get("LESSONKIT_KEYS", "").split(os.pathsep) if p]
+    return [p.resolve() for p in folders if p.is_dir()]
+
+
+def _home() -> Path | None:
+    try:
+        return Path.home().resolve()
+    except (RuntimeError, KeyError, OSError):
+        return None
 
 
 def _needed() -> list[Path]:
-    """Folders the kernel must see: Python, sys.path, lessonkit, the data package and the
-    teacher's own answer keys (LESSONKIT_KEYS)."""
-    from .._paths import data_dir
+    """Files and folders the kernel must see, read-only: Python (interpreter, standard library,
+    site-packages, the interpreter of a venv's base), lessonkit and the files it reads.
 
-    # sys.path[0] is the grader's script folder or working folder, which a kernel does not get
-    pythonpath = os.environ.get("PYTHONPATH", "").split(os.pathsep)
-    paths = [sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(os.path.realpath(sys.executable)),
-             Path(__file__).resolve().parents[2], data_dir(), *(p for p in sys.path[1:] + pythonpath if p),
-             *(p for p in os.environ.get("LESSONKIT_KEYS", "").split(os.pathsep) if p)]
-    return sorted({Path(p).resolve() for p in paths if os.path.isdir(p)})
+    A path that holds the home folder (or is /) is never bound whole, nor one inside an answer
+    key folder; answer key folders inside a bound path are hidden by :func:`_filesystem_flags`.
+    """
+    paths = [sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
+             os.path.dirname(os.path.realpath(sys.executable)), os.path.dirname(sys.executable),
+             *_python_path(), *_package_files()]
+    home = _home()
+    secrets = _secret_folders()
+    holders = [Path("/"), *([home] if home else [])]
+    out = set()
+    for p in paths:
+        if not p or not os.path.exists(p):
+            continue
+        p = Path(p).resolve()
+        if any(p == h or p in h.parents for h in holders) or any(s in p.parents for s in secrets):
+            continue
+        out.add(p)
+    return sorted(out, key=lambda p: (len(p.parts), str(p)))
+
+
+def _bound(path: Path, binds: list[Path]) -> bool:
+    return any(b == path or b in path.parents for b in binds)
+
+
+@lru_cache(maxsize=None)
+def _sizes_tmpfs(bwrap: str) -> bool:
+    """Whether this bubblewrap caps a tmpfs's size (``--size``, bubblewrap 0.5 and later)."""
+    try:
+        done = subprocess.run([bwrap, "--help"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return "--size" in done.stdout + done.stderr
+
+
+def _tmpfs(path: str, size: int, sized: bool) -> list[str]:
+    return ["--size", str(size), "--tmpfs", path] if sized else ["--tmpfs", path]
+
+
+def _filesystem_flags(tmp_bytes: int = 64 * 1024 * 1024, sized: bool = True) -> list[str]:
+    """bwrap flags building the kernel's view: system folders, Python and lessonkit read-only,
+    over a private /tmp of tmp_bytes (first, so that what lies under the host's /tmp shows);
+    sized=False for a bubblewrap that cannot cap a tmpfs (then only a cgroup limits it)."""
+    flags: list[str] = []
+    binds: list[Path] = []
+    for name in (*_SYSTEM, *_ETC):
+        if os.path.islink(name):
+            flags += ["--symlink", os.readlink(name), name]
+        elif os.path.exists(name):
+            flags += ["--ro-bind", name, name]
+            binds.append(Path(name))
+    flags += ["--dev", "/dev", *_tmpfs("/dev/shm", tmp_bytes, sized), "--proc", "/proc",
+              "--dir", "/var/tmp", *_tmpfs("/tmp", tmp_bytes, sized)]
+    for p in _needed():
+        if not _bound(p, binds):
+            flags += ["--ro-bind", str(p), str(p)]
+            binds.append(p)
+    for secret in _secret_folders():  # the package's keys/ lies inside a bound folder
+        if _bound(secret, binds):
+            flags += ["--tmpfs", str(secret), "--remount-ro", str(secret)]
+            for p in binds:  # what Python needs inside a key folder stays (LESSONKIT_KEYS=/srv, say)
+                if secret in p.parents:
+                    flags += ["--ro-bind", str(p), str(p)]
+    return flags
 
 
 def _rebinds(covered: list[Path]) -> list[str]:
-    """bwrap flags binding back, read-only, what the kernel needs but a covered folder hides
-    (Python itself lives under /tmp when the project was cloned there)."""
+    """bwrap flags hiding each folder of covered that lies inside the kernel's view (an empty,
+    read-only folder in its place)."""
+    binds = _needed()
     flags = []
-    for n in _needed():
-        if any(c == n or c in n.parents for c in covered):
-            flags += ["--ro-bind", str(n), str(n)]
+    for c in covered:
+        if _bound(Path(c), binds):
+            flags += ["--tmpfs", str(c), "--remount-ro", str(c)]
     return flags
 
 
@@ -164,11 +306,13 @@ def hideable(paths: list[Path]) -> list[str]:
 
 @dataclass
 class Limits:
-    """Time and memory allowed to one notebook."""
+    """What one notebook may use, all its processes together where cgroups allow."""
 
     timeout: float = 30.0
     memory_mb: int = 1024
     notebook_timeout: float = 300.0
+    processes: int = 128     # processes and threads at once (pids.max; RLIMIT_NPROC in the sandbox)
+    disk_mb: int = 256       # each of: the private /tmp, the working folder, the grader-side folders
 
 
 @dataclass
@@ -183,28 +327,53 @@ class RunOutcome:
     output_bytes: int = 0
 
 
-def _kernel_env(work: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("JPY_", "JUPYTERHUB_", "JUPYTER_", "LESSONKIT_RECORD", "LESSONKIT_STUDENT"))}
+def _kernel_env(work: Path, record_dir: Path | None = None) -> dict[str, str]:
+    """The kernel's whole environment: a short allow-list, never the grader's own (which may
+    hold passwords or tokens)."""
+    env = {k: os.environ[k] for k in _ENV_PASSED if k in os.environ}
+    env["PATH"] = os.pathsep.join([os.path.dirname(sys.executable), "/usr/local/bin", "/usr/bin", "/bin"])
     env.update({
-        "LESSONKIT_RECORD_DIR": str(work), "LESSONKIT_STUDENT": "",
+        "LESSONKIT_RECORD_DIR": str(record_dir or work), "LESSONKIT_STUDENT": "", "LESSONKIT_GRADING": "1",
         "HOME": str(work), "IPYTHONDIR": str(work / ".ipython"), "MPLCONFIGDIR": str(work / ".matplotlib"),
-        "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+        "TMPDIR": "/tmp" if os.name == "posix" else str(work),
+        "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1",
+        "PYDEVD_DISABLE_FILE_VALIDATION": "1", "JUPYTER_PLATFORM_DIRS": "1",
         "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
     })
-    if os.environ.get("LESSONKIT_DATA"):
-        env["LESSONKIT_DATA"] = os.environ["LESSONKIT_DATA"]
+    import site
+
+    if site.ENABLE_USER_SITE and os.path.isdir(site.getusersitepackages()):  # pip install --user
+        env["PYTHONUSERBASE"] = site.getuserbase()  # HOME is the working folder; the packages stay
+    if os.name == "nt":  # Windows cannot start Python without these
+        env.update({k: os.environ[k] for k in ("SYSTEMROOT", "SYSTEMDRIVE", "WINDIR") if k in os.environ})
     return env
 
 
+def _nproc_per_namespace() -> bool:
+    """True when RLIMIT_NPROC counts a user's processes per user namespace (Linux 5.14 and
+    later), so that inside bubblewrap it caps the kernel's processes, not all the teacher's."""
+    try:
+        major, minor = (int(x) for x in os.uname().release.split(".")[:2])
+    except (AttributeError, ValueError):
+        return False
+    return (major, minor) >= (5, 14)
+
+
 def kernel_argv(sandbox: Sandbox, work: Path, sockets: Path, memory_mb: int, hide: list[str],
-                network: bool = False) -> list[str]:
+                network: bool = False, processes: int | None = None, disk_mb: int | None = None,
+                record_dir: Path | None = None) -> list[str]:
     """The kernel command: bubblewrap (if any) around Python setting limits, then ipykernel.
 
-    network=True keeps the host's network (needed when the grader reaches the kernel by TCP).
+    Inside bubblewrap, work is an empty RAM-backed folder of disk_mb (the notebook's working
+    copies of work's files are bound into it read-only) and the host's work folder is bound
+    at record_dir, where the learning record is written. network=True keeps the host's
+    network (needed when the grader reaches the kernel by TCP).
     """
+    processes = Limits.processes if processes is None else processes
+    disk = (Limits.disk_mb if disk_mb is None else disk_mb) * 1024 * 1024
     code = (_LAUNCH.replace("@MEMORY@", str(int(memory_mb) * 1024 * 1024))
-            .replace("@FSIZE@", str(FILE_SIZE_LIMIT)))
+            .replace("@FSIZE@", str(min(FILE_SIZE_LIMIT, disk)))
+            .replace("@NPROC@", str(int(processes) if sandbox.kind == "bwrap" and _nproc_per_namespace() else -1)))
     python = [sys.executable, "-c", code, "-f", "{connection_file}", "--HistoryManager.enabled=False",
               "--IPKernelApp.quiet=True"]
     if sandbox.kind != "bwrap":
@@ -212,14 +381,34 @@ def kernel_argv(sandbox: Sandbox, work: Path, sockets: Path, memory_mb: int, hid
     # Inside its own PID namespace the kernel's parent is bubblewrap's init (PID 1), which
     # ipykernel takes for "parent gone"; --die-with-parent does that job instead.
     python.append("--IPKernelApp.parent_handle=0")
-    argv = [sandbox.bwrap or "bwrap", *(f for f in _BASE_FLAGS if not (network and f == "--unshare-net"))]
-    for h in hide:
-        argv += ["--tmpfs", h]
-    argv += _rebinds([Path("/tmp"), *map(Path, hide)])
-    for d in (work, sockets):
-        argv += ["--bind", str(d), str(d)]
-    argv += ["--chdir", str(work), "--"]
+    bwrap = sandbox.bwrap or "bwrap"
+    sized = _sizes_tmpfs(bwrap)
+    argv = [bwrap, *_isolation_flags(network), *_filesystem_flags(disk, sized),
+            *_rebinds(list(map(Path, hide)))]
+    argv += _tmpfs(str(work), disk, sized)
+    for f in sorted(Path(work).iterdir()) if Path(work).is_dir() else []:
+        if f.is_file():
+            argv += ["--ro-bind", str(f), str(f)]
+    argv += ["--bind", str(work), str(record_dir or work), "--bind", str(sockets), str(sockets),
+             "--remount-ro", "/dev", "--remount-ro", "/", "--chdir", str(work), "--"]
     return argv + python
+
+
+def kernel_setup(sandbox: Sandbox, work: Path, sockets: Path, limits: Limits, hide: list[str],
+                 network: bool = False):
+    """The kernel's command, environment and limits group for one run: (argv, env, group).
+
+    The group (see :mod:`lessonkit.teacher.confine`) counts every process of the run together;
+    call its close() after the kernel is gone, and add what it returns to the run's notes.
+    """
+    from . import confine
+
+    record_dir = work.parent / "answers" if sandbox.kind == "bwrap" else work
+    argv = kernel_argv(sandbox, work, sockets, limits.memory_mb, hide, network=network,
+                       processes=limits.processes, disk_mb=limits.disk_mb, record_dir=record_dir)
+    group = confine.open_group(limits.memory_mb, limits.processes, [work, sockets], limits.disk_mb,
+                               pid_file=work.parent / "kernel.pid")
+    return group.wrap(argv), _kernel_env(work, record_dir), group
 
 
 def write_kernelspec(root: Path, argv: list[str]) -> Path:
@@ -319,7 +508,8 @@ async def _run_once(nb, lesson: str, sandbox: Sandbox, limits: Limits, hide: lis
     (work / f"{lesson}.ipynb").write_text(json.dumps(nb), encoding="utf-8")  # the working copy
     # Unix sockets where the path fits (macOS's long temporary paths may not); loopback TCP elsewhere
     ipc = sys.platform.startswith("linux") and len(str(sockets / "k-65535")) < 100
-    write_kernelspec(root / "spec", kernel_argv(sandbox, work, sockets, limits.memory_mb, hide, network=not ipc))
+    argv, env, group = kernel_setup(sandbox, work, sockets, limits, hide, network=not ipc)  # limits as a whole
+    write_kernelspec(root / "spec", argv)
     km = AsyncKernelManager(
         kernel_name=KERNEL_NAME, kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(root / "spec" / "kernels")]),
         connection_file=str(sockets / "connection.json"),
@@ -361,7 +551,7 @@ async def _run_once(nb, lesson: str, sandbox: Sandbox, limits: Limits, hide: lis
         return f"cell {client.current + 1}" if client.current is not None else "its start"
 
     try:
-        await km.start_kernel(cwd=str(work), env=_kernel_env(work), stdout=log, stderr=log)
+        await km.start_kernel(cwd=str(work), env=env, stdout=log, stderr=log)
         await execute()
         out.finished = True
     except CellStuck:
@@ -387,6 +577,7 @@ async def _run_once(nb, lesson: str, sandbox: Sandbox, limits: Limits, hide: lis
             out.notes.append(f"the notebook stopped with {type(e).__name__}: {text}")
     finally:
         await _shutdown(km, getattr(client, "kc", None))
+        out.notes += group.close()  # stops what is left of the run; says which limit, if any, stopped it
         atexit.unregister(client._cleanup_kernel)  # nbclient leaves it registered when a start fails
         log.close()
     out.output_bytes = client.output_bytes
