@@ -562,6 +562,14 @@ def _main(args) -> int:
 
     bar = tqdm(total=len(subs), initial=from_cache, disable=args.no_progress, file=sys.stderr,
                unit="file", desc=f"grading {lesson}", dynamic_ncols=True)
+    for i in todo:  # a notebook that is not valid needs no worker and no kernel
+        sub, data, why, _ = loaded[i]
+        if sub.kind == "notebook":
+            nb, problem = _read_notebook(data, why)
+            if nb is None:
+                keep(i, _ungraded(problem))
+    todo = [i for i in todo if i not in results]
+    bar.update(len(results) - from_cache)
     notebooks = [i for i in todo if loaded[i][0].kind == "notebook"]
     pool = None
     interrupted = False

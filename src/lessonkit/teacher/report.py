@@ -107,7 +107,7 @@ def feedback_markdown(lesson: str, exercises: dict, row: Row) -> str:
     Never the expected answer: only the prompt, the checker's message about the student's
     own answer and the lesson's first hint.
     """
-    lines = [f"# Feedback on lesson {lesson}: {_md(row.name)}", "", f"Submission: `{row.where.replace('`', '')}`", ""]
+    lines = [f"# Feedback on lesson {lesson}: {_md(row.name)}", "", f"Submission: {_md(row.where)}", ""]
     if not row.graded:
         lines += ["Your submission could not be graded:", "", f"> {_md(row.problem)}", "",
                   "Please check the file and talk to your teacher.", ""]

@@ -266,7 +266,7 @@ class CellStuck(Exception):
 
 # What the worker keeps from one kernel: nothing but the answers, within these caps; all other
 # output is counted and dropped (widget state included), so a notebook cannot grow the worker.
-MAX_MESSAGES = 50_000             # output messages looked at; later ones are only counted
+MAX_MESSAGES = 10_000             # output messages looked at; later ones are only counted
 MAX_ANSWERS = 2_000               # answers kept from one notebook
 MAX_ANSWER_BYTES = 1_000_000      # one answer, as JSON
 MAX_ANSWERS_BYTES = 20_000_000    # all answers of one notebook, as JSON
