@@ -407,8 +407,8 @@ def grade_notebook(task: dict) -> dict:
             notes.append(outcome.output_cut)
         if not outcome.answers:
             notes.append("the notebook recorded no answers (no check() ran)")
-        attempts, attribution = notebook_attempts(nb, outcome.answers, list(key.exercises),
-                                                  student_stubs(key.lesson))
+        stubs = task["stubs"] if "stubs" in task else student_stubs(key.lesson)
+        attempts, attribution = notebook_attempts(nb, outcome.answers, list(key.exercises), stubs)
         scored = score_attempts(key, attempts)
         return {"graded": True, "scores": scored["scores"], "verdicts": scored["verdicts"],
                 "problems": notes + attribution + scored["problems"], "cacheable": True}
@@ -581,7 +581,7 @@ def _main(args) -> int:
             for i in notebooks:
                 sub, data, why, _ = loaded[i]
                 task = {"lesson": lesson, "data": data, "why": why, "sandbox": sandbox, "limits": limits,
-                        "hide": hide, "parent": run_parent}
+                        "hide": hide, "parent": run_parent, "stubs": stubs}
                 futures[pool.submit(grade_notebook, task)] = i
         for i in todo:  # records and other files are quick: grade them while the kernels run
             sub, data, why, _ = loaded[i]

@@ -270,8 +270,8 @@ MAX_MESSAGES = 10_000             # output messages looked at; later ones are on
 MAX_ANSWERS = 2_000               # answers kept from one notebook
 MAX_ANSWER_BYTES = 1_000_000      # one answer, as JSON
 MAX_ANSWERS_BYTES = 20_000_000    # all answers of one notebook, as JSON
-MAX_MESSAGE_BYTES = 32 * 1024 * 1024  # one message; a larger one closes the kernel's output channel
-RECEIVE_QUEUE = 64                # messages the worker's socket queues before the kernel must wait
+MAX_MESSAGE_BYTES = 64 * 1024 * 1024  # one message; a larger one is dropped (ZeroMQ reconnects)
+RECEIVE_QUEUE = 8                 # messages queued in the worker: at most 8 x 64 MB, whatever the kernel sends
 
 
 def _size(content: dict, msg: dict) -> int:
