@@ -172,3 +172,12 @@ flood = create_comm(target_name="flood")
 for i in range(100_000):
     flood.send({"state": {f"k{i}": "x" * 2000}})
 '''
+
+
+def touched(nb, line: str = "pass  # done, honestly"):
+    """A copy of nb with a line added at the top of every exercise cell (the stubs stay)."""
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        if cell.cell_type == "code" and _CHECK.search(cell.source):
+            cell.source = f"{line}\n{cell.source}"
+    return nb

@@ -116,6 +116,7 @@ def graded_class(tmp_path_factory, edition, teacher_home):
     gc.write(gc.insert_before(gc.fill(nb, {e: gc.WRONG.get(e, "0") for e in IDS}), "sample.year", gc.REDEFINE_CHECK),
              subs / "faker.ipynb")
     gc.write(gc.insert_before(nb, "sample.year", gc.user_ns_check(right)), subs / "nsfaker.ipynb")
+    gc.write(gc.insert_before(gc.touched(nb), "sample.year", gc.user_ns_check(right)), subs / "nsfaker2.ipynb")
     not_venue = {e: v for e, v in right.items() if e != "sample.venue"}
     gc.write(gc.fill(nb, {**not_venue, "sample.venue": gc.VERDICT_ORACLE}), subs / "verdictoracle.ipynb")
     gc.write(gc.fill(nb, {**not_venue, "sample.venue": gc.KEY_ORACLE}), subs / "keyoracle.ipynb")
@@ -264,6 +265,12 @@ def test_check_replaced_through_user_ns_with_stubs_left_gains_nothing(graded_cla
     row = graded_class["rows"]["nsfaker"]
     assert scores(row) == ["0"] * 8
     assert "the unchanged exercise cell of sample.attended, sample.kind" in row["problem"]
+
+
+def test_check_replaced_with_stubs_kept_under_a_changed_cell_gains_nothing(graded_class):
+    """Each exercise cell gained a line, but still passes its stub's ``...`` to check()."""
+    row = graded_class["rows"]["nsfaker2"]
+    assert scores(row) == ["0"] * 8 and "(check() replaced?); scored 0" in row["problem"]
 
 
 def test_check_gives_no_verdict_in_the_grading_kernel(graded_class):

@@ -83,7 +83,8 @@ def hand_made(folder: Path) -> int:
     return 4
 
 
-@settings(max_examples=30, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate], suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=30, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],  # no slow shrinking
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(files=st.lists(st.tuples(names, st.sampled_from(["json", "ipynb"]), records | raw_records | notebooks),
                       min_size=1, max_size=12, unique_by=lambda t: (t[0].casefold(), t[1])))
 def test_every_malformed_submission_is_one_row_and_the_gradebook_is_finished(files):

@@ -7,6 +7,7 @@ student edition, which is built here, in memory, from the lesson's source.
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 from functools import lru_cache
@@ -27,12 +28,46 @@ def checked_ids(source: str) -> set[str]:
 
 
 def normalize(source: str) -> str:
-    """A cell's source with trailing spaces and blank lines ignored, for comparison with a stub.
+    """A cell's code with layout and comments ignored (its syntax tree), for comparison with a stub.
 
-    >>> normalize("year = ...  \\n\\ncheck('sample.year', year)\\n") == normalize("year = ...\\ncheck('sample.year', year)")
+    >>> normalize("year = ( ... )  # later\\n\\ncheck('y.x', year)\\n") == normalize("year = ...\\ncheck('y.x', year)")
     True
     """
-    return "\n".join(line.rstrip() for line in source.splitlines() if line.strip())
+    try:
+        return ast.dump(ast.parse(source))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return "\n".join(line.rstrip() for line in source.splitlines() if line.strip())
+
+
+def passes_stub(source: str, exercise_id: str) -> bool:
+    """True when the cell's one check() of exercise_id directly follows ``name = ...`` and
+    passes that name: a real check() can then only have been given ``...``.
+
+    >>> passes_stub("year = ...  # todo\\npass\\nyear = ...\\ncheck('y.x', year)", "y.x")
+    True
+    >>> passes_stub("year = ...\\nyear = 2025\\ncheck('y.x', year)", "y.x")
+    False
+    """
+    try:
+        body = ast.parse(source).body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    calls = [i for i, node in enumerate(body) if _checks(node, exercise_id)]
+    if len(calls) != 1 or calls[0] == 0:
+        return False
+    arg = body[calls[0]].value.args[1]
+    before = body[calls[0] - 1]
+    return (isinstance(arg, ast.Name) and isinstance(before, ast.Assign) and len(before.targets) == 1
+            and isinstance(before.targets[0], ast.Name) and before.targets[0].id == arg.id
+            and isinstance(before.value, ast.Constant) and before.value.value is Ellipsis)
+
+
+def _checks(node: ast.stmt, exercise_id: str) -> bool:
+    """node is the statement ``check("<exercise_id>", <one argument>)``."""
+    call = node.value if isinstance(node, ast.Expr) else None
+    return (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "check"
+            and len(call.args) == 2 and not call.keywords and isinstance(call.args[0], ast.Constant)
+            and call.args[0].value == exercise_id)
 
 
 def cell_source(cell: object) -> str:

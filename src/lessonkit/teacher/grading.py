@@ -33,8 +33,8 @@ MAX_FILE_BYTES = 20_000_000
 CACHE_FORMAT = "lessonkit-grade-cache/1"
 _CHECK_CALL = re.compile(r"""\bcheck\(\s*(['"])([a-z][a-z0-9_]*\.[a-z0-9][a-z0-9_-]*)\1""")
 _REDEFINES = re.compile(r"^\s*(def\s+check\s*\(|check\s*=[^=]|import\s+.*\bas\s+check\b|"
-                        r"from\s+(?!lessonkit\s).*\bimport\b.*\bcheck\b)|lessonkit\._|\b_record\b|\bget_exercise\b|\buser_ns\b|"
-                        r"vnd\.lessonkit",
+                        r"from\s+(?!lessonkit\s).*\bimport\b.*\bcheck\b)|lessonkit\._|\b_record\b|\bget_exercise\b|"
+                        r"\buser_ns\b|vnd\.lessonkit",
                         re.MULTILINE)
 CLAIMS_PASSED = {"correct", "passed", "pass", "ok", "right", "true", "1", "yes"}
 
@@ -328,20 +328,22 @@ def notebook_attempts(nb: dict, answers: list[dict], exercise_ids: list[str],
     """The attempts that count among the answers a kernel recorded, and notes on the others.
 
     An answer counts only if the cell that produced it calls check() with that exercise's id
-    in its source (the exercise's own cell), and that cell is not the student edition's
-    unchanged stub. Each answer is {"cell": index, "exercise": id, "answer": JSON text}.
+    in its source (the exercise's own cell), and that cell is neither the student edition's
+    stub (layout and comments aside) nor a cell whose check() can only have been given the
+    stub's ``...``. Each answer is {"cell": index, "exercise": id, "answer": JSON text}.
     """
-    from .exercise_cells import cell_source, checked_ids, normalize
+    from .exercise_cells import cell_source, checked_ids, normalize, passes_stub
 
     cells = nb.get("cells", []) if isinstance(nb, dict) else []
     own: dict[int, set[str]] = {}
-    stub_cells: set[int] = set()
+    stub_cells: set[tuple[int, str]] = set()  # (cell, exercise): the cell can only have checked ...
     for index, cell in enumerate(cells):
         if isinstance(cell, dict) and cell.get("cell_type") == "code":
             source = cell_source(cell)
             own[index] = checked_ids(source)
-            if stubs and any(stubs.get(e) == normalize(source) for e in own[index]):
-                stub_cells.add(index)
+            code = normalize(source) if stubs else ""
+            stub_cells |= {(index, e) for e in own[index]
+                           if (stubs and stubs.get(e) == code) or passes_stub(source, e)}
     attempts: list[dict] = []
     elsewhere: set[str] = set()
     from_stub: set[str] = set()
@@ -356,7 +358,7 @@ def notebook_attempts(nb: dict, answers: list[dict], exercise_ids: list[str],
             value = json.loads(answer.get("answer", "null"))
         except (ValueError, RecursionError):
             continue
-        if index in stub_cells:
+        if (index, eid) in stub_cells:
             if value != {"$type": "ellipsis"}:
                 from_stub.add(eid)
             continue

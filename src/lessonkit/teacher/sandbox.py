@@ -337,7 +337,8 @@ def _make_client_class():
                 return
             if (len(self.answers) >= MAX_ANSWERS or len(text) > MAX_ANSWER_BYTES
                     or self.answers_bytes + len(text) > MAX_ANSWERS_BYTES):
-                self.output_cut = self.output_cut or "the notebook recorded more answers than are kept; later ones were cut"
+                self.output_cut = (self.output_cut
+                                   or "the notebook recorded more answers than are kept; later ones were cut")
                 return
             self.answers_bytes += len(text)
             self.answers.append({"cell": cell_index, "exercise": payload["exercise"][:200], "answer": text})
