@@ -637,8 +637,8 @@ def _main(args) -> int:
         notes.append("Notebooks checked nothing themselves: each answer was recorded by its cell and checked "
                      "here with the key; only answers from an exercise's own, changed cell counted.")
         if stubs is None:
-            notes.append(f"The source of lesson {lesson} was not found, so exercise cells left as the student "
-                         "edition's stub could not be recognised.")
+            notes.append(f"The source of lesson {lesson} was not found: an exercise cell counted as its stub only "
+                         "where its check() directly follows 'name = ...'.")
         notes.append(sandbox.describe(limits.timeout, limits.memory_mb, limits.notebook_timeout))
     report.write_all(out, key.lesson, key.exercises, rows, notes)
     graded = sum(r.graded for r in rows)
