@@ -27,7 +27,6 @@ import atexit
 import json
 import os
 import shutil
-import stat
 import subprocess
 import sys
 import tempfile
@@ -40,7 +39,6 @@ from .sanitize import EXCEPTION_CHARS, MESSAGE_CHARS, clean
 
 SANDBOX_ENV = "LESSONKIT_SANDBOX"
 KERNEL_NAME = "lessonkit-grader"
-MAX_RECORD_BYTES = 20_000_000
 OUTPUT_NOTE_BYTES = 1_000_000  # output above this is mentioned in the gradebook
 
 # Runs in the kernel process before ipykernel: limits that the student's code cannot raise
@@ -236,28 +234,6 @@ def write_kernelspec(root: Path, argv: list[str]) -> Path:
         "interrupt_mode": "message",
     }), encoding="utf-8")
     return root
-
-
-def read_regular_file(path: Path, limit: int = MAX_RECORD_BYTES) -> str | None:
-    """The text of path if it is a regular file (no symlink, FIFO or device) under limit bytes.
-
-    Returns None if there is no such file; raises ValueError saying why it was refused.
-    """
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-    try:
-        fd = os.open(path, flags)
-    except FileNotFoundError:
-        return None
-    except OSError as e:
-        raise ValueError(f"could not be opened ({e.strerror or type(e).__name__})") from None
-    with os.fdopen(fd, "rb") as f:
-        info = os.fstat(f.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise ValueError("is not a regular file")
-        if info.st_size > limit:
-            raise ValueError(f"is {info.st_size / 1e6:.0f} MB, more than the {limit / 1e6:.0f} MB allowed")
-        data = f.read(limit + 1)
-    return data.decode("utf-8", errors="replace")
 
 
 class CellStuck(Exception):
