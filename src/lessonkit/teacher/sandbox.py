@@ -255,7 +255,7 @@ def _size(content: dict, msg: dict) -> int:
     size = len(str(content.get("text", "")))
     data = content.get("data")
     if isinstance(data, dict):
-        size += sum(len(v) if isinstance(v, (str, bytes)) else len(str(v)) for v in data.values())
+        size += sum(len(v) for v in data.values() if isinstance(v, (str, bytes)))  # JSON data: not measured
     return size + sum(len(b) for b in msg.get("buffers") or ())
 
 
