@@ -81,8 +81,8 @@ def _candidates() -> list[Path]:
     from .._paths import lessons_toml
 
     places = [Path(p) for p in os.environ.get(SOURCES_ENV, "").split(os.pathsep) if p]
-    places += [lessons_toml().parent, Path(__file__).resolve().parents[1] / "_package_data" / "notebooks",
-               Path(__file__).resolve().parents[3] / "notebooks"]
+    # the checkout's notebooks/ (beside lessons.toml) or the copy installed with the package
+    places += [lessons_toml().parent, Path(__file__).resolve().parents[1] / "_package_data" / "notebooks"]
     files: list[Path] = []
     for place in places:
         if place.is_file() and place.suffix == ".md":
