@@ -156,3 +156,28 @@ def test_clean_makes_one_bounded_printable_line():
     assert len(text) == 60 and text.endswith("…") and "\n" not in text
     assert clean("a\n# b\u202ec\udcff") == "a # bc\ufffd"
     assert clean(object.__new__(type("Bad", (), {"__str__": lambda self: 1 / 0}))) == "<Bad>"
+
+
+def test_only_answers_from_the_exercise_cell_count_and_no_more_than_its_calls():
+    """Pure attribution rules, on answers as a kernel records them (cell index, id, JSON)."""
+    nb = {"cells": [
+        {"cell_type": "code", "source": "x = 1"},
+        {"cell_type": "code", "source": 'year = 2025\ncheck("sample.year", year)'},
+        {"cell_type": "code", "source": 'venue = ...  # done\ncheck("sample.venue", venue)'},
+        {"cell_type": "code", "source": 'kind = "b"\ncheck("sample.kind", kind)'},
+    ]}
+
+    def answer(cell, eid, value):
+        return {"cell": cell, "exercise": eid, "answer": json.dumps(value)}
+
+    attempts, notes = grading.notebook_attempts(nb, [
+        answer(0, "sample.year", 2025),          # another cell: not counted
+        answer(1, "sample.year", 2025),          # its own cell: counted
+        answer(2, "sample.venue", "Lancaster House"),  # passes the stub's ...: check() was replaced
+        answer(3, "sample.kind", "a"), answer(3, "sample.kind", "b"),  # two answers from one call: a thread?
+        answer(1, ["not", "an", "id"], 1),
+    ], IDS, stubs=None)
+    assert attempts == [{"exercise": "sample.year", "answer": 2025}]
+    assert any("answers to sample.year came from other cells" in n for n in notes)
+    assert any("unchanged exercise cell of sample.venue" in n for n in notes)
+    assert any("cell of sample.kind recorded more answers than it has check() calls" in n for n in notes)

@@ -328,9 +328,10 @@ def notebook_attempts(nb: dict, answers: list[dict], exercise_ids: list[str],
     """The attempts that count among the answers a kernel recorded, and notes on the others.
 
     An answer counts only if the cell that produced it calls check() with that exercise's id
-    in its source (the exercise's own cell), and that cell is neither the student edition's
-    stub (layout and comments aside) nor a cell whose check() can only have been given the
-    stub's ``...``. Each answer is {"cell": index, "exercise": id, "answer": JSON text}.
+    in its source (the exercise's own cell), that cell is neither the student edition's stub
+    (layout and comments aside) nor a cell whose check() can only have been given the stub's
+    ``...``, and it recorded no more answers for the exercise than it has check() calls for it.
+    Each answer is {"cell": index, "exercise": id, "answer": JSON text}.
     """
     from .exercise_cells import cell_source, checked_ids, normalize, passes_stub
 
@@ -344,15 +345,23 @@ def notebook_attempts(nb: dict, answers: list[dict], exercise_ids: list[str],
             code = normalize(source) if stubs else ""
             stub_cells |= {(index, e) for e in own[index]
                            if (stubs and stubs.get(e) == code) or passes_stub(source, e)}
+    answers = [a for a in answers if isinstance(a, dict) and a.get("exercise") in exercise_ids
+               and isinstance(a.get("cell"), int)]
+    recorded: dict[tuple[int, str], int] = {}
+    for answer in answers:
+        where = (answer["cell"], answer["exercise"])
+        recorded[where] = recorded.get(where, 0) + 1
     attempts: list[dict] = []
     elsewhere: set[str] = set()
     from_stub: set[str] = set()
+    surplus: set[str] = set()
     for answer in answers:
-        eid, index = answer.get("exercise"), answer.get("cell")
-        if eid not in exercise_ids:
-            continue
+        eid, index = answer["exercise"], answer["cell"]
         if eid not in own.get(index, set()):
             elsewhere.add(eid)
+            continue
+        if recorded[(index, eid)] > _calls(cells[index], eid):  # a loop, a thread or a replaced check()
+            surplus.add(eid)
             continue
         try:
             value = json.loads(answer.get("answer", "null"))
@@ -370,7 +379,17 @@ def notebook_attempts(nb: dict, answers: list[dict], exercise_ids: list[str],
     if from_stub:
         notes.append(f"the unchanged exercise cell of {', '.join(sorted(from_stub))} recorded an answer "
                      "(check() replaced?); scored 0")
+    if surplus:
+        notes.append(f"the cell of {', '.join(sorted(surplus))} recorded more answers than it has check() calls "
+                     "(a loop, a thread or a replaced check()?); none of them counted")
     return attempts, notes
+
+
+def _calls(cell: dict, exercise_id: str) -> int:
+    """How many times a cell's source calls check() with exercise_id."""
+    from .exercise_cells import CHECK_CALL, cell_source
+
+    return sum(m.group(2) == exercise_id for m in CHECK_CALL.finditer(cell_source(cell)))
 
 
 def grade_notebook(task: dict) -> dict:
