@@ -134,3 +134,50 @@ for folder in {[str(f) for f in folders]!r}:
 print(report)
 raise PermissionError("; ".join(report)[:300])
 '''
+
+
+# Hostile cells against the verdict: none may gain a mark the student did not earn in the
+# exercise's own cell.
+USER_NS_CHECK = '''\
+_real = check
+get_ipython().user_ns["check"] = lambda e, a: _real(e, ANSWERS.get(e, a))
+ANSWERS = @ANSWERS@
+'''
+# Right-hand sides for the stub of sample.venue (``venue = ...``)
+VERDICT_ORACLE = ('next((c for c in ["Buckingham Palace", "Lancaster House", "Downing Street"] '
+                  'if check("sample.venue", c).status == "correct"), "none")')
+KEY_ORACLE = ('next(c for c in ["Buckingham Palace", "Lancaster House"] if {e.id: e for e in '
+              '__import__("lessonkit.keys.sample", fromlist=["EXERCISES"]).EXERCISES}["sample.venue"]'
+              '.evaluate(c).status == "correct")')
+FORGED_ANSWER = '''\
+from IPython.display import display
+display({"application/vnd.lessonkit.answer+json": {"exercise": "sample.venue", "answer": "Lancaster House"}},
+        raw=True)
+'''
+
+
+def user_ns_check(answers: dict[str, str]) -> str:
+    """A cell that replaces check() through the kernel's namespace with one that swaps in answers."""
+    return USER_NS_CHECK.replace("@ANSWERS@", "{" + ", ".join(f"{k!r}: {v}" for k, v in answers.items()) + "}")
+
+
+def hostile_exception(name: str, message: str) -> str:
+    """A cell raising an exception whose class name and message are the given strings."""
+    return f"raise type({name!r}, (Exception,), {{}})({message!r})"
+
+
+WIDGET_FLOOD = '''\
+from comm import create_comm
+flood = create_comm(target_name="flood")
+for i in range(100_000):
+    flood.send({"state": {f"k{i}": "x" * 2000}})
+'''
+
+
+def touched(nb, line: str = "pass  # done, honestly"):
+    """A copy of nb with a line added at the top of every exercise cell (the stubs stay)."""
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        if cell.cell_type == "code" and _CHECK.search(cell.source):
+            cell.source = f"{line}\n{cell.source}"
+    return nb

@@ -41,6 +41,22 @@ def _data_package():
     os.environ.pop("LESSONKIT_DATA", None)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _sample_source():
+    """The grader finds the sample lesson's source (for its stubs) as a teacher's own lesson."""
+    from lessonkit.teacher.exercise_cells import SOURCES_ENV, student_stubs
+
+    old = os.environ.get(SOURCES_ENV)
+    os.environ[SOURCES_ENV] = str(SAMPLE)
+    student_stubs.cache_clear()
+    yield
+    if old is None:
+        os.environ.pop(SOURCES_ENV, None)
+    else:
+        os.environ[SOURCES_ENV] = old
+    student_stubs.cache_clear()
+
+
 @pytest.fixture(scope="session")
 def edition(tmp_path_factory, _data_package) -> Path:
     """The student edition of the sample lesson, built as a teacher would."""
@@ -99,6 +115,16 @@ def graded_class(tmp_path_factory, edition, teacher_home):
              subs / "vandal.ipynb")
     gc.write(gc.insert_before(gc.fill(nb, {e: gc.WRONG.get(e, "0") for e in IDS}), "sample.year", gc.REDEFINE_CHECK),
              subs / "faker.ipynb")
+    gc.write(gc.insert_before(nb, "sample.year", gc.user_ns_check(right)), subs / "nsfaker.ipynb")
+    gc.write(gc.insert_before(gc.touched(nb), "sample.year", gc.user_ns_check(right)), subs / "nsfaker2.ipynb")
+    not_venue = {e: v for e, v in right.items() if e != "sample.venue"}
+    gc.write(gc.fill(nb, {**not_venue, "sample.venue": gc.VERDICT_ORACLE}), subs / "verdictoracle.ipynb")
+    gc.write(gc.fill(nb, {**not_venue, "sample.venue": gc.KEY_ORACLE}), subs / "keyoracle.ipynb")
+    gc.write(gc.insert_before(gc.fill(nb, not_venue), "sample.venue", gc.FORGED_ANSWER), subs / "forger.ipynb")
+    gc.write(gc.insert_before(gc.fill(nb, right), "sample.venue",
+                              gc.hostile_exception("SECRET" * 2000 + "\n# Heading <script>x</script>",
+                                                   ("leak\n# Heading <script>alert(1)</script>" * 500))),
+             subs / "leaker.ipynb")
     deleted = gc.fill(nb, right)
     del deleted.cells[gc.exercise_cell(deleted, "sample.kind")]
     gc.write(deleted, subs / "deleted.ipynb")
@@ -230,9 +256,51 @@ def test_record_edited_to_passed_is_scored_by_the_key(graded_class):
 
 
 def test_redefined_check_gains_nothing(graded_class):
+    """Its check() only writes a record claiming "correct"; notebooks' records are not read."""
     row = graded_class["rows"]["faker"]
-    assert "redefines check()" in row["problem"] and "claims" in row["problem"]
+    assert "redefines check()" in row["problem"] and "recorded no answers" in row["problem"]
     assert row["total"] == "0"
+
+
+def test_check_replaced_through_user_ns_with_stubs_left_gains_nothing(graded_class):
+    row = graded_class["rows"]["nsfaker"]
+    assert scores(row) == ["0"] * 8
+    assert "the unchanged exercise cell of sample.attended, sample.kind" in row["problem"]
+
+
+def test_check_replaced_with_stubs_kept_under_a_changed_cell_gains_nothing(graded_class):
+    """Each exercise cell gained a line, but still passes its stub's ``...`` to check()."""
+    row = graded_class["rows"]["nsfaker2"]
+    assert scores(row) == ["0"] * 8 and "(check() replaced?); scored 0" in row["problem"]
+
+
+def test_check_gives_no_verdict_in_the_grading_kernel(graded_class):
+    """Trying candidates until check() says "correct" finds nothing: check() only records."""
+    row = graded_class["rows"]["verdictoracle"]
+    assert row["sample.venue"] == "0" and row["total"] == "7"
+
+
+def test_importing_the_key_in_the_kernel_gains_nothing(graded_class):
+    row = graded_class["rows"]["keyoracle"]
+    assert row["sample.venue"] == "0" and row["total"] == "7"
+
+
+def test_answer_shown_by_another_cell_is_not_counted(graded_class):
+    row = graded_class["rows"]["forger"]
+    assert row["sample.venue"] == "0" and row["total"] == "7"
+    assert "answers to sample.venue came from other cells than the exercise's own" in row["problem"]
+
+
+def test_hostile_exception_names_are_bounded_and_inert_everywhere(graded_class):
+    row = graded_class["rows"]["leaker"]
+    assert row["total"] == "8" and "raised SECRETSECRET" in row["problem"]
+    assert row["problem"].count("SECRET") <= 10 and len(row["problem"]) < 1000
+    out = graded_class["out"]
+    page, feedback = (out / "report.html").read_text(encoding="utf-8"), (out / "feedback" / "leaker.md").read_text(
+        encoding="utf-8")
+    for text in ((out / "gradebook.csv").read_text(encoding="utf-8"), page, feedback):
+        assert "SECRET" * 11 not in text and "\n# Heading" not in text
+    assert "<script>" not in page and "<script>" not in feedback and "\\# Heading &lt;script&gt;" in feedback
 
 
 def test_record_without_student_uses_file_stem_or_folder(graded_class):
@@ -436,3 +504,45 @@ def test_bubblewrap_is_used_where_it_is_installed():
         pytest.skip("bubblewrap is checked in CI, where .ci/run installs it")
     found = sandbox.detect()
     assert found.kind == "bwrap", found.reason
+
+
+FLOOD_RUN = """
+import json, resource, sys
+from pathlib import Path
+import nbformat
+from lessonkit.teacher import grading, sandbox
+nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(sys.argv[1])])
+nb.metadata["lessonkit"] = {"lesson": "sample", "edition": "student"}
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+result = grading.grade_notebook({"lesson": "sample", "data": nbformat.writes(nb).encode(), "why": "",
+                                 "sandbox": sandbox.detect(), "limits": sandbox.Limits(timeout=60, notebook_timeout=120),
+                                 "hide": [], "parent": Path(sys.argv[2])})
+print(json.dumps({"grown_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before,
+                  "problems": result["problems"]}))
+"""
+
+
+@pytest.mark.slow
+def test_a_flood_of_widget_messages_does_not_grow_the_worker(tmp_path):
+    """100,000 comm messages of 2 kB each: the worker keeps none of them (nbclient alone
+    would keep their widget state, some 80 MB here) and the row says output was cut."""
+    import json
+
+    done = subprocess.run([sys.executable, "-c", FLOOD_RUN, gc.WIDGET_FLOOD, str(tmp_path)], capture_output=True,
+                          text=True, timeout=300, env={**os.environ, "PYTHONPATH": str(REPO / "src")})
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["grown_kb"] < 30_000, result
+    assert any(f"more than {sandbox.MAX_MESSAGES} output messages" in p and "cut" in p for p in result["problems"])
+
+
+def test_check_in_a_grading_kernel_records_the_answer_and_imports_no_key():
+    code = ("import sys\nfrom lessonkit import check, progress\nfb = check('sample.venue', 'Lancaster House')\n"
+            "print(fb.status, str(progress('sample')).splitlines()[0])\n"
+            "print(sorted(m for m in sys.modules if m.startswith('lessonkit.keys')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "LESSONKIT_GRADING": "1", "LESSONKIT_RECORD_DIR": tempfile.mkdtemp()})
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.strip().splitlines()
+    assert lines[-2:] == ["recorded Lesson sample: 0 of 0 exercises correct", "[]"]
+    assert "application/vnd.lessonkit.answer+json" in done.stdout and "Lancaster House" in done.stdout

@@ -6,15 +6,17 @@ import html
 from dataclasses import dataclass
 
 CORRECT, INCORRECT, NOT_ATTEMPTED, INVALID = "correct", "incorrect", "not_attempted", "invalid"
+RECORDED = "recorded"  # while grading: the answer was recorded, the grader decides the verdict
 
 _LABELS = {
     CORRECT: "Correct",
     INCORRECT: "Not yet",
     NOT_ATTEMPTED: "Not attempted yet",
     INVALID: "Check the form of your answer",
+    RECORDED: "Answer recorded",
 }
 # Okabe–Ito colours; the label always says the same in words, so colour is never alone.
-_COLOURS = {CORRECT: "#009E73", INCORRECT: "#D55E00", NOT_ATTEMPTED: "#0072B2", INVALID: "#E69F00"}
+_COLOURS = {CORRECT: "#009E73", INCORRECT: "#D55E00", NOT_ATTEMPTED: "#0072B2", INVALID: "#E69F00", RECORDED: "#999999"}
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,12 @@
 """``lessonkit grade``: grade learning records and notebooks into a gradebook.
 
-Every answer is re-checked with the teacher's answer key; the ``status`` a submission
-claims is never trusted. A notebook is run first (see :mod:`lessonkit.teacher.sandbox`),
-and the learning record its kernel wrote is re-checked. One exercise scores 1 when the
-last answered attempt at it is correct, else 0: a later "not attempted" placeholder never
-erases an answer (:mod:`lessonkit.teacher.attempts`).
+Every answer is checked with the teacher's answer key; the ``status`` a submission claims is
+never trusted. A notebook is run first (see :mod:`lessonkit.teacher.sandbox`) in a kernel
+where check() only records answers and no key is importable; an answer counts only if the
+exercise's own cell produced it and that cell is not the student edition's stub (see
+:func:`notebook_attempts`). One exercise scores 1 when the last answered attempt at it is
+correct, else 0: a later "not attempted" placeholder never erases an answer
+(:mod:`lessonkit.teacher.attempts`). Nothing a submission holds can raise past its own row.
 
 Outputs, each written atomically (a temporary file, then one rename): ``gradebook.csv``,
 ``feedback/<student>.md``, ``report.html`` and ``run-notes.txt``. Each graded submission
@@ -33,7 +35,8 @@ MAX_FILE_BYTES = 20_000_000
 CACHE_FORMAT = "lessonkit-grade-cache/1"
 _CHECK_CALL = re.compile(r"""\bcheck\(\s*(['"])([a-z][a-z0-9_]*\.[a-z0-9][a-z0-9_-]*)\1""")
 _REDEFINES = re.compile(r"^\s*(def\s+check\s*\(|check\s*=[^=]|import\s+.*\bas\s+check\b|"
-                        r"from\s+(?!lessonkit\s).*\bimport\b.*\bcheck\b)|lessonkit\._|\b_record\b|\bget_exercise\b",
+                        r"from\s+(?!lessonkit\s).*\bimport\b.*\bcheck\b)|lessonkit\._|\b_record\b|\bget_exercise\b|"
+                        r"\buser_ns\b|vnd\.lessonkit",
                         re.MULTILINE)
 CLAIMS_PASSED = {"correct", "passed", "pass", "ok", "right", "true", "1", "yes"}
 
@@ -88,14 +91,11 @@ def discover(paths: list[str], out: Path) -> list[Submission]:
 
 
 def read_bytes(path: Path) -> tuple[bytes | None, str]:
-    """The bytes of a submission, or None and why it cannot be read."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return None, f"the file is {size / 1e6:.0f} MB, more than the {MAX_FILE_BYTES / 1e6:.0f} MB allowed"
-        return path.read_bytes(), ""
-    except OSError as e:
-        return None, f"the file could not be read ({e.strerror or type(e).__name__})"
+    """The bytes of a submission, or None and why it cannot be read (regular files only,
+    with a size and a time limit; see :mod:`lessonkit.teacher.submission_io`)."""
+    from .submission_io import read_submission
+
+    return read_submission(path, MAX_FILE_BYTES)
 
 
 def parse_json(data: bytes, what: str) -> tuple[Any, str]:
@@ -110,6 +110,10 @@ def parse_json(data: bytes, what: str) -> tuple[Any, str]:
         return None, f"not a {what}: invalid JSON at line {e.lineno}, column {e.colno} ({e.msg})"
     except RecursionError:
         return None, f"not a {what}: the JSON is nested too deeply"
+    except ValueError as e:  # e.g. a number of more digits than Python converts
+        return None, f"not a {what}: the JSON cannot be read ({' '.join(str(e).split())[:80]})"
+    except MemoryError:
+        return None, f"not a {what}: the JSON is too large to read"
 
 
 def lesson_of(kind: str, data: Any) -> str | None:
@@ -172,13 +176,31 @@ class Key:
         except Exception:  # the record holds something no check() wrote
             result = (INVALID, "the saved answer could not be read back.")
         else:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                v = self.exercises[exercise_id].evaluate(answer)
-            result = (v.status, v.message)
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    v = self.exercises[exercise_id].evaluate(answer)
+                result = (v.status, v.message)
+            except Exception:  # an answer of a shape no checker expects
+                result = (INVALID, "the saved answer could not be checked (not in a form this exercise takes).")
         if memo is not None:
             self._memo[memo] = result
         return result
+
+
+def safe_attempts(attempts: Any) -> list:
+    """attempts with every exercise id that is not a short string replaced by \"\" (so it is
+    counted as not in lessonkit's form instead of raising on a list or dict id)."""
+    out = []
+    for attempt in attempts if isinstance(attempts, list) else []:
+        if isinstance(attempt, dict):
+            eid = attempt.get("exercise")
+            if not isinstance(eid, str) or len(eid) > 200:
+                attempt = {**attempt, "exercise": ""}
+            if not isinstance(attempt.get("status", ""), (str, int, float, bool, type(None))):
+                attempt = {**attempt, "status": ""}
+        out.append(attempt)
+    return out
 
 
 def score_attempts(key: Key, attempts: Any) -> dict:
@@ -244,11 +266,21 @@ def grade_record(key: Key, data: bytes | None, why: str) -> dict:
     if lesson != key.lesson:
         result = _ungraded(f"a record of lesson {lesson!r}, not {key.lesson!r}")
     else:
-        result = {"graded": True, **score_attempts(key, record["attempts"]), "cacheable": True}
+        result = {"graded": True, **score_attempts(key, safe_attempts(record["attempts"])), "cacheable": True}
     student = record.get("student")
     if isinstance(student, str) and student.strip():
-        result["student"] = student
+        result["student"] = student[:1000]
     return result
+
+
+def grade_record_safely(key: Key, data: bytes | None, why: str) -> dict:
+    """grade_record, with anything it raises turned into this record's row."""
+    try:
+        return grade_record(key, data, why)
+    except RecursionError:
+        return _ungraded("not graded: the record is nested too deeply")
+    except Exception as e:  # a grader bug must cost one row, not the class
+        return _ungraded(f"not graded: the grader failed on this record ({type(e).__name__})", cacheable=False)
 
 
 def static_notes(nb: dict, lesson: str, exercise_ids: list[str]) -> list[str]:
@@ -272,7 +304,7 @@ def static_notes(nb: dict, lesson: str, exercise_ids: list[str]) -> list[str]:
         notes.append(f"exercise checked in more than one cell: {', '.join(doubled)}; the last answer checked counts")
     if redefined:
         notes.append("the notebook redefines check() or reaches into lessonkit's internals; "
-                     "its answers were re-checked with the key all the same")
+                     "only answers recorded by the exercises' own cells were checked, with the key")
     return notes
 
 
@@ -298,12 +330,84 @@ def _read_notebook(data: bytes | None, why: str) -> tuple[dict | None, str]:
     return nb, ""
 
 
-def grade_notebook(task: dict) -> dict:
-    """The result of one notebook: run it in a sandboxed kernel, re-check the record it left.
+def notebook_attempts(nb: dict, answers: list[dict], exercise_ids: list[str],
+                      stubs: dict[str, str] | None) -> tuple[list[dict], list[str]]:
+    """The attempts that count among the answers a kernel recorded, and notes on the others.
 
-    Runs in a worker process; task holds the bytes, lesson, sandbox, limits and folders.
+    An answer counts only if the cell that produced it calls check() with that exercise's id
+    in its source (the exercise's own cell), that cell is neither the student edition's stub
+    (layout and comments aside) nor a cell whose check() can only have been given the stub's
+    ``...``, and it recorded no more answers for the exercise than it has check() calls for it.
+    Each answer is {"cell": index, "exercise": id, "answer": JSON text}.
+    """
+    from .exercise_cells import cell_source, checked_ids, normalize, passes_stub
+
+    cells = nb.get("cells", []) if isinstance(nb, dict) else []
+    own: dict[int, set[str]] = {}
+    stub_cells: set[tuple[int, str]] = set()  # (cell, exercise): the cell can only have checked ...
+    for index, cell in enumerate(cells):
+        if isinstance(cell, dict) and cell.get("cell_type") == "code":
+            source = cell_source(cell)
+            own[index] = checked_ids(source)
+            code = normalize(source) if stubs else ""
+            stub_cells |= {(index, e) for e in own[index]
+                           if (stubs and stubs.get(e) == code) or passes_stub(source, e)}
+    answers = [a for a in answers if isinstance(a, dict) and a.get("exercise") in exercise_ids
+               and isinstance(a.get("cell"), int)]
+    recorded: dict[tuple[int, str], int] = {}
+    for answer in answers:
+        where = (answer["cell"], answer["exercise"])
+        recorded[where] = recorded.get(where, 0) + 1
+    attempts: list[dict] = []
+    elsewhere: set[str] = set()
+    from_stub: set[str] = set()
+    surplus: set[str] = set()
+    for answer in answers:
+        eid, index = answer["exercise"], answer["cell"]
+        if eid not in own.get(index, set()):
+            elsewhere.add(eid)
+            continue
+        if recorded[(index, eid)] > _calls(cells[index], eid):  # a loop, a thread or a replaced check()
+            surplus.add(eid)
+            continue
+        try:
+            value = json.loads(answer.get("answer", "null"))
+        except (ValueError, RecursionError):
+            continue
+        if (index, eid) in stub_cells:
+            if value != {"$type": "ellipsis"}:
+                from_stub.add(eid)
+            continue
+        attempts.append({"exercise": eid, "answer": value})
+    notes = []
+    if elsewhere:
+        notes.append(f"answers to {', '.join(sorted(elsewhere))} came from other cells than the exercise's own "
+                     "and were not counted")
+    if from_stub:
+        notes.append(f"the unchanged exercise cell of {', '.join(sorted(from_stub))} recorded an answer "
+                     "(check() replaced?); scored 0")
+    if surplus:
+        notes.append(f"the cell of {', '.join(sorted(surplus))} recorded more answers than it has check() calls "
+                     "(a loop, a thread or a replaced check()?); none of them counted")
+    return attempts, notes
+
+
+def _calls(cell: dict, exercise_id: str) -> int:
+    """How many times a cell's source calls check() with exercise_id."""
+    from .exercise_cells import CHECK_CALL, cell_source
+
+    return sum(m.group(2) == exercise_id for m in CHECK_CALL.finditer(cell_source(cell)))
+
+
+def grade_notebook(task: dict) -> dict:
+    """The result of one notebook: run it in a sandboxed kernel, check the answers it recorded.
+
+    Runs in a worker process; task holds the bytes, lesson, sandbox, limits and folders. The
+    kernel checks nothing (no key is importable there): it records each answer as an output
+    of the cell that produced it, and the verdicts are decided here, with the key.
     """
     from . import sandbox as sb
+    from .exercise_cells import student_stubs
 
     try:
         key = Key(task["lesson"])
@@ -327,21 +431,16 @@ def grade_notebook(task: dict) -> dict:
         notes += outcome.notes
         if outcome.output_bytes > sb.OUTPUT_NOTE_BYTES:
             notes.append(f"the notebook printed {outcome.output_bytes / 1e6:.0f} MB of output (discarded)")
-        attempts: list = []
-        if outcome.record_problem:
-            notes.append(outcome.record_problem + "; nothing could be scored")
-        elif outcome.record_text is None:
-            notes.append("the notebook saved no answers (no check() ran)")
-        else:
-            record, why = parse_json(outcome.record_text.encode("utf-8"), "learning record")
-            if why or not isinstance(record, dict) or not isinstance(record.get("attempts"), list):
-                notes.append("the learning record the notebook left is unreadable (overwritten?); "
-                             "nothing could be scored")
-            else:
-                attempts = record["attempts"]
+        if outcome.output_cut:
+            notes.append(outcome.output_cut)
+        if not outcome.answers:
+            notes.append("the notebook recorded no answers (no check() ran)")
+        stubs = task["stubs"] if "stubs" in task else student_stubs(key.lesson)
+        attempts, attribution = notebook_attempts(nb, outcome.answers, list(key.exercises), stubs)
         scored = score_attempts(key, attempts)
         return {"graded": True, "scores": scored["scores"], "verdicts": scored["verdicts"],
-                "answers": scored["answers"], "problems": notes + scored["problems"], "cacheable": True}
+                "answers": scored["answers"], "problems": notes + attribution + scored["problems"],
+                "cacheable": True}
     except Exception as e:  # a grader bug must cost one row, not the class
         return _ungraded(f"not graded: the grader failed ({type(e).__name__}: {str(e)[:160]})", cacheable=False)
 
@@ -426,7 +525,9 @@ def main(args) -> int:
     try:
         return _main(args)
     except UsageError as e:
-        print(f"lessonkit grade: {e}", file=sys.stderr)
+        from .sanitize import clean
+
+        print(f"lessonkit grade: {clean(e, 1000)}", file=sys.stderr)
         return 2
 
 
@@ -438,6 +539,7 @@ def _main(args) -> int:
 
     from . import report
     from . import sandbox as sb
+    from .exercise_cells import student_stubs
 
     started = time.monotonic()
     _validate(args)
@@ -468,9 +570,11 @@ def _main(args) -> int:
     home = Path.home() if "HOME" in os.environ or os.name != "posix" else None
     roots = [Path(p).resolve() if Path(p).is_dir() else Path(p).resolve().parent for p in args.submissions]
     hide = sb.hideable([*roots, out.resolve(), run_parent, *([home] if home else [])])
+    stubs = student_stubs(lesson) if has_notebooks else {}
+    stubs_version = hashlib.sha256(json.dumps(stubs, sort_keys=True).encode()).hexdigest()[:12]
     settings = {"record": hashlib.sha256(f"{CACHE_FORMAT}|{lesson}|{version}".encode()).hexdigest()[:12],
-                "notebook": hashlib.sha256(f"{CACHE_FORMAT}|{lesson}|{version}|{limits}|{sandbox.kind}".encode())
-                .hexdigest()[:12]}
+                "notebook": hashlib.sha256(f"{CACHE_FORMAT}|{lesson}|{version}|{limits}|{sandbox.kind}|"
+                                           f"{stubs_version}".encode()).hexdigest()[:12]}
 
     results: dict[int, dict] = {}
     digests: dict[int, str] = {}
@@ -494,10 +598,21 @@ def _main(args) -> int:
     def keep(i: int, result: dict) -> None:
         results[i] = result
         if result.get("cacheable"):
-            report.replace_text(loaded[i][3], json.dumps({"format": CACHE_FORMAT, "result": result}) + "\n")
+            try:
+                report.replace_text(loaded[i][3], json.dumps({"format": CACHE_FORMAT, "result": result}) + "\n")
+            except (OSError, ValueError, TypeError):  # an uncached result is graded again next time
+                pass
 
     bar = tqdm(total=len(subs), initial=from_cache, disable=args.no_progress, file=sys.stderr,
                unit="file", desc=f"grading {lesson}", dynamic_ncols=True)
+    for i in todo:  # a notebook that is not valid needs no worker and no kernel
+        sub, data, why, _ = loaded[i]
+        if sub.kind == "notebook":
+            nb, problem = _read_notebook(data, why)
+            if nb is None:
+                keep(i, _ungraded(problem))
+    todo = [i for i in todo if i not in results]
+    bar.update(len(results) - from_cache)
     notebooks = [i for i in todo if loaded[i][0].kind == "notebook"]
     pool = None
     interrupted = False
@@ -509,12 +624,12 @@ def _main(args) -> int:
             for i in notebooks:
                 sub, data, why, _ = loaded[i]
                 task = {"lesson": lesson, "data": data, "why": why, "sandbox": sandbox, "limits": limits,
-                        "hide": hide, "parent": run_parent}
+                        "hide": hide, "parent": run_parent, "stubs": stubs}
                 futures[pool.submit(grade_notebook, task)] = i
         for i in todo:  # records and other files are quick: grade them while the kernels run
             sub, data, why, _ = loaded[i]
             if sub.kind == "record":
-                keep(i, grade_record(key, data, why))
+                keep(i, grade_record_safely(key, data, why))
             elif sub.kind == "other":
                 keep(i, _ungraded("not a notebook (.ipynb) or a learning record (.json)"))
             else:
@@ -562,6 +677,11 @@ def _main(args) -> int:
              f"{sum(r.kind == 'other' for r in rows)} other files.",
              "Every answer was re-checked with the answer key; the status a submission claims was ignored."]
     if has_notebooks:
+        notes.append("Notebooks checked nothing themselves: each answer was recorded by its cell and checked "
+                     "here with the key; only answers from an exercise's own, changed cell counted.")
+        if stubs is None:
+            notes.append(f"The source of lesson {lesson} was not found: an exercise cell counted as its stub only "
+                         "where its check() directly follows 'name = ...'.")
         notes.append(sandbox.describe(limits.timeout, limits.memory_mb, limits.notebook_timeout))
     report.write_all(out, key.lesson, key.exercises, rows, notes)
     graded = sum(r.graded for r in rows)

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from .sanitize import NAME_CHARS, PROBLEM_CHARS, clean
+
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 _STATUS_WORDS = {"correct": "correct", "incorrect": "not yet", "invalid": "not in the expected form",
                  "not_attempted": "not attempted"}
@@ -44,8 +46,18 @@ class Row:
 
     @property
     def problem(self) -> str:
-        """All problems in one cell."""
-        return "; ".join(self.problems)
+        """All problems in one cell, each made one bounded, printable line."""
+        return "; ".join(clean(p, PROBLEM_CHARS) for p in self.problems)
+
+    @property
+    def name(self) -> str:
+        """The student id, made one bounded, printable line."""
+        return clean(self.student, NAME_CHARS + 20) or "(no name)"
+
+    @property
+    def where(self) -> str:
+        """The file, made one bounded, printable line."""
+        return clean(self.file, NAME_CHARS * 2)
 
 
 def unique_students(rows: list[Row]) -> list[Row]:
@@ -115,13 +127,13 @@ def gradebook_csv(exercise_ids: list[str], rows: list[Row]) -> str:
     w.writerow(["student", "file", *exercise_ids, "total", "problem"])
     for r in rows:
         scores = [r.scores.get(e, 0) if r.graded else "" for e in exercise_ids]
-        w.writerow([_cell(r.student), _cell(r.file), *scores, "" if r.total is None else r.total, _cell(r.problem)])
+        w.writerow([_cell(r.name), _cell(r.where), *scores, "" if r.total is None else r.total, _cell(r.problem)])
     return buf.getvalue()
 
 
 def _md(text: str) -> str:
     """Student-controlled text made inert in Markdown (no HTML, links or emphasis)."""
-    text = html.escape(" ".join(str(text).split()), quote=False)
+    text = html.escape(clean(text, PROBLEM_CHARS * 4), quote=False)
     return re.sub(r"([\\`*_\[\]#|])", r"\\\1", text)
 
 
@@ -131,7 +143,7 @@ def feedback_markdown(lesson: str, exercises: dict, row: Row) -> str:
     Never the expected answer: only the prompt, the checker's message about the student's
     own answer and the lesson's first hint.
     """
-    lines = [f"# Feedback on lesson {lesson}: {_md(row.student)}", "", f"Submission: `{row.file.replace('`', '')}`", ""]
+    lines = [f"# Feedback on lesson {lesson}: {_md(row.name)}", "", f"Submission: {_md(row.where)}", ""]
     if not row.graded:
         lines += ["Your submission could not be graded:", "", f"> {_md(row.problem)}", "",
                   "Please check the file and talk to your teacher.", ""]
@@ -153,7 +165,7 @@ def feedback_markdown(lesson: str, exercises: dict, row: Row) -> str:
                 lines.append(f"  - Hint: {_md(exercises[e].hints[0])}")
         lines.append("")
     if row.problems:
-        lines += ["## Notes from grading", ""] + [f"- {_md(p)}" for p in row.problems] + [""]
+        lines += ["## Notes from grading", ""] + [f"- {_md(clean(p, PROBLEM_CHARS))}" for p in row.problems] + [""]
     return "\n".join(lines)
 
 
@@ -186,7 +198,7 @@ def report_html(lesson: str, exercises: dict, rows: list[Row], notes: list[str])
         f"<tr><td><code>{e(i)}</code></td><td>{e(exercises[i].prompt)}</td>"
         f"<td class=n>{p}</td><td class=n>{len(graded)}</td><td class=n>{r:.0f}%</td></tr>"
         for i, p, r in zip(ids, passed, rates))
-    problems = "".join(f"<li><strong>{e(r.student)}</strong> (<code>{e(r.file)}</code>"
+    problems = "".join(f"<li><strong>{e(r.name)}</strong> (<code>{e(r.where)}</code>"
                        f"{'' if r.graded else ', not graded'}): {e(r.problem)}</li>"
                        for r in rows if r.problems)
     copies = copies_html(rows, len(ids))
@@ -227,7 +239,7 @@ td.n {{ text-align: right; }}
 <h2>Possible copies</h2>
 {copies}
 <h2>Run notes</h2>
-<ul>{"".join(f"<li>{e(n)}</li>" for n in notes)}</ul>
+<ul>{"".join(f"<li>{e(clean(n, 1000))}</li>" for n in notes)}</ul>
 </body>
 </html>
 """
@@ -257,7 +269,7 @@ def feedback_names(rows: list[Row]) -> list[str]:
     """
     names, used = [], set()
     for r in rows:
-        stem = re.sub(r"[^A-Za-z0-9._-]+", "_", r.student).strip("._-")[:80] or "student"
+        stem = re.sub(r"[^A-Za-z0-9._-]+", "_", r.name).strip("._-")[:80] or "student"
         name, n = f"{stem}.md", 1
         while name.casefold() in used:
             n += 1
@@ -295,5 +307,5 @@ def write_all(out: Path, lesson: str, exercises: dict, rows: list[Row], notes: l
     manifest.parent.mkdir(parents=True, exist_ok=True)
     replace_text(manifest, json.dumps(sorted(names)) + "\n")
     write_atomic(out / "report.html", report_html(lesson, exercises, rows, notes))
-    write_atomic(out / "run-notes.txt", "\n".join(notes) + "\n")
+    write_atomic(out / "run-notes.txt", "\n".join(clean(n, 1000) for n in notes) + "\n")
     write_atomic(out / "gradebook.csv", gradebook_csv(ids, rows))  # last: its presence means a finished run

@@ -36,7 +36,6 @@ import atexit
 import json
 import os
 import shutil
-import stat
 import subprocess
 import sys
 import tempfile
@@ -44,9 +43,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from .._exercises import GRADING_ENV
+from .sanitize import EXCEPTION_CHARS, MESSAGE_CHARS, clean
+
 SANDBOX_ENV = "LESSONKIT_SANDBOX"
 KERNEL_NAME = "lessonkit-grader"
-MAX_RECORD_BYTES = 20_000_000
 OUTPUT_NOTE_BYTES = 1_000_000  # output above this is mentioned in the gradebook
 
 # Runs in the kernel process before ipykernel: limits that the student's code cannot raise
@@ -321,10 +322,11 @@ class RunOutcome:
 
     started: bool = False          # the kernel started and answered
     finished: bool = False         # every cell was run
-    record_text: str | None = None  # the learning record the kernel left, if any
-    record_problem: str = ""
+    answers: list[dict] = field(default_factory=list)  # {"cell", "exercise", "answer"} in the order recorded
     notes: list[str] = field(default_factory=list)
     output_bytes: int = 0
+    messages: int = 0              # output messages the kernel sent (widget messages included)
+    output_cut: str = ""           # why output beyond the caps was not looked at, if it was not
 
 
 def _kernel_env(work: Path, record_dir: Path | None = None) -> dict[str, str]:
@@ -423,51 +425,88 @@ def write_kernelspec(root: Path, argv: list[str]) -> Path:
     return root
 
 
-def read_regular_file(path: Path, limit: int = MAX_RECORD_BYTES) -> str | None:
-    """The text of path if it is a regular file (no symlink, FIFO or device) under limit bytes.
-
-    Returns None if there is no such file; raises ValueError saying why it was refused.
-    """
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-    try:
-        fd = os.open(path, flags)
-    except FileNotFoundError:
-        return None
-    except OSError as e:
-        raise ValueError(f"could not be opened ({e.strerror or type(e).__name__})") from None
-    with os.fdopen(fd, "rb") as f:
-        info = os.fstat(f.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise ValueError("is not a regular file")
-        if info.st_size > limit:
-            raise ValueError(f"is {info.st_size / 1e6:.0f} MB, more than the {limit / 1e6:.0f} MB allowed")
-        data = f.read(limit + 1)
-    return data.decode("utf-8", errors="replace")
-
-
 class CellStuck(Exception):
     """A cell ran past its time limit and did not stop when interrupted."""
 
 
+# What the worker keeps from one kernel: nothing but the answers, within these caps; all other
+# output is counted and dropped (widget state included), so a notebook cannot grow the worker.
+MAX_MESSAGES = 10_000             # output messages looked at; later ones are only counted
+MAX_ANSWERS = 2_000               # answers kept from one notebook
+MAX_ANSWER_BYTES = 1_000_000      # one answer, as JSON
+MAX_ANSWERS_BYTES = 20_000_000    # all answers of one notebook, as JSON
+MAX_MESSAGE_BYTES = 64 * 1024 * 1024  # one message; a larger one is dropped (ZeroMQ reconnects)
+RECEIVE_QUEUE = 8                 # messages queued in the worker: at most 8 x 64 MB, whatever the kernel sends
+
+
+def _size(content: dict, msg: dict) -> int:
+    """Roughly how many bytes of output one message carries."""
+    size = len(str(content.get("text", "")))
+    data = content.get("data")
+    if isinstance(data, dict):
+        size += sum(len(v) for v in data.values() if isinstance(v, (str, bytes)))  # JSON data: not measured
+    return size + sum(len(b) for b in msg.get("buffers") or ())
+
+
 def _make_client_class():
     from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionComplete
+
+    from .._exercises import ANSWER_MIME
 
     class Client(NotebookClient):
-        """Keeps no outputs (only their size): a grader needs the record, not the prints.
+        """Keeps only the answers check() records, within caps; every other output message is
+        counted and dropped (no outputs, no widget state, no display ids, no comm objects).
 
         At a cell's time limit the kernel is interrupted (the next cells still run); a cell
         still running one more time limit later ignored the interrupt and ends the notebook.
         """
 
         output_bytes = 0
+        messages = 0
+        output_cut = ""
+        answers_bytes = 0
+        answers: list = []
         timed_out: set = set()
         current = None
 
-        def output(self, outs, msg, display_id, cell_index):
-            content = msg.get("content", {})
-            size = len(str(content.get("text", ""))) + sum(len(str(v)) for v in content.get("data", {}).values())
-            self.output_bytes += size
+        def process_message(self, msg, cell, cell_index):
+            msg_type = msg.get("msg_type", "")
+            content = msg.get("content") or {}
+            if msg_type == "status":
+                if content.get("execution_state") == "idle":
+                    raise CellExecutionComplete()
+                return None
+            if msg_type in ("execute_input", "clear_output"):
+                return None
+            self.messages += 1
+            if self.messages > MAX_MESSAGES:
+                if not self.output_cut:
+                    self.output_cut = (f"the notebook sent more than {MAX_MESSAGES} output messages (widget "
+                                       "updates included); later output was cut (not looked at)")
+                if msg_type != "display_data":
+                    return None
+            self.output_bytes += _size(content, msg)
+            if msg_type in ("display_data", "execute_result"):
+                data = content.get("data")
+                if isinstance(data, dict) and ANSWER_MIME in data:
+                    self._keep_answer(data[ANSWER_MIME], cell_index)
             return None
+
+        def _keep_answer(self, payload, cell_index) -> None:
+            if not isinstance(payload, dict) or not isinstance(payload.get("exercise"), str):
+                return
+            try:
+                text = json.dumps(payload.get("answer"))
+            except (TypeError, ValueError, RecursionError):
+                return
+            if (len(self.answers) >= MAX_ANSWERS or len(text) > MAX_ANSWER_BYTES
+                    or self.answers_bytes + len(text) > MAX_ANSWERS_BYTES):
+                self.output_cut = (self.output_cut
+                                   or "the notebook recorded more answers than are kept; later ones were cut")
+                return
+            self.answers_bytes += len(text)
+            self.answers.append({"cell": cell_index, "exercise": payload["exercise"][:200], "answer": text})
 
         async def _async_handle_timeout(self, timeout, cell=None):
             if self.current in self.timed_out:
@@ -477,6 +516,18 @@ def _make_client_class():
             return None
 
     return Client
+
+
+def _capped_context():
+    """A ZeroMQ context whose sockets queue few messages and refuse huge ones, so the
+    kernel's output cannot pile up in the worker faster than it is read."""
+    import zmq
+    import zmq.asyncio
+
+    context = zmq.asyncio.Context()
+    context.setsockopt(zmq.RCVHWM, RECEIVE_QUEUE)
+    context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
+    return context
 
 
 async def _shutdown(km, kc) -> None:
@@ -510,10 +561,12 @@ async def _run_once(nb, lesson: str, sandbox: Sandbox, limits: Limits, hide: lis
     ipc = sys.platform.startswith("linux") and len(str(sockets / "k-65535")) < 100
     argv, env, group = kernel_setup(sandbox, work, sockets, limits, hide, network=not ipc)  # limits as a whole
     write_kernelspec(root / "spec", argv)
+    context = _capped_context()
     km = AsyncKernelManager(
         kernel_name=KERNEL_NAME, kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(root / "spec" / "kernels")]),
-        connection_file=str(sockets / "connection.json"),
+        connection_file=str(sockets / "connection.json"), context=context,
         **({"transport": "ipc", "ip": str(sockets / "k")} if ipc else {"ip": "127.0.0.1"}))
+    km.client = lambda **kw: AsyncKernelManager.client(km, context=context, **kw)  # the capped sockets
     out = RunOutcome()
     client = None
 
@@ -524,17 +577,19 @@ async def _run_once(nb, lesson: str, sandbox: Sandbox, limits: Limits, hide: lis
         client.current = cell_index
 
     def on_error(cell_index, execute_reply, **_):
-        content = (execute_reply or {}).get("content", {})
-        name, value = str(content.get("ename", "error")), " ".join(str(content.get("evalue", "")).split())
+        content = (execute_reply or {}).get("content") or {}
+        name = clean(content.get("ename", "error"), EXCEPTION_CHARS) or "error"
+        value = clean(content.get("evalue", ""), MESSAGE_CHARS)
         if cell_index in client.timed_out:
             out.notes.append(f"cell {cell_index + 1} was stopped after {limits.timeout:g} s (time limit)")
-        else:
-            out.notes.append(f"cell {cell_index + 1} raised {name}" + (f": {value[:120]}" if value else ""))
+        elif len(out.notes) < 50:  # a notebook of thousands of failing cells gets a bounded row
+            out.notes.append(f"cell {cell_index + 1} raised {name}" + (f": {value}" if value else ""))
 
     client = _make_client_class()(
         nb, km=km, timeout=limits.timeout, startup_timeout=30, allow_errors=True,
-        interrupt_on_timeout=True, shutdown_kernel="immediate", record_timing=False,
+        interrupt_on_timeout=True, shutdown_kernel="immediate", record_timing=False, store_widget_state=False,
         on_notebook_start=on_start, on_cell_execute=on_execute, on_cell_error=on_error)
+    client.answers = []
     log = open(root / "kernel.log", "wb")
     deadline_hit = False
 
@@ -574,17 +629,15 @@ async def _run_once(nb, lesson: str, sandbox: Sandbox, limits: Limits, hide: lis
             text = text or (tail[-1] if tail else "")
             out.notes.append(f"the kernel could not start ({type(e).__name__}: {text})")
         else:
-            out.notes.append(f"the notebook stopped with {type(e).__name__}: {text}")
+            out.notes.append(f"the notebook stopped with {type(e).__name__}: {clean(text, MESSAGE_CHARS)}")
     finally:
         await _shutdown(km, getattr(client, "kc", None))
         out.notes += group.close()  # stops what is left of the run; says which limit, if any, stopped it
         atexit.unregister(client._cleanup_kernel)  # nbclient leaves it registered when a start fails
         log.close()
-    out.output_bytes = client.output_bytes
-    try:
-        out.record_text = read_regular_file(work / f"lessonkit-record-{lesson}.json")
-    except ValueError as e:
-        out.record_problem = f"the learning record {e}"
+        context.destroy(linger=0)
+    out.output_bytes, out.messages, out.output_cut = client.output_bytes, client.messages, client.output_cut
+    out.answers = client.answers
     return out
 
 
@@ -593,7 +646,7 @@ def run_notebook(nb: dict, lesson: str, sandbox: Sandbox, limits: Limits, hide: 
     """Run a notebook (as a dict) in a fresh, limited kernel; retry once if it cannot start.
 
     The working copy is made in a new folder under parent (default: the system's temporary
-    folder), removed afterwards; the learning record the kernel wrote is returned as text.
+    folder), removed afterwards; the answers check() recorded are returned with their cells.
     """
     import nbformat
 
