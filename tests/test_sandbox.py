@@ -28,11 +28,19 @@ needs_bwrap = pytest.mark.skipif(BOX.kind != "bwrap", reason=f"needs bubblewrap 
 needs_cgroups = pytest.mark.skipif(confine.support() != "", reason=f"needs cgroups ({confine.support()})")
 
 # Appended to each probe cell: saves the dict `found` where the learning record goes.
+# The probe hands what it found to the grader the way check() hands over an answer: as an
+# output of its cell in lessonkit's answer MIME type (the only output the grader keeps).
 _SAVE = textwrap.dedent("""
-    import json as _json, os as _os
-    with open(_os.path.join(_os.environ["LESSONKIT_RECORD_DIR"], "lessonkit-record-probe.json"), "w") as _f:
-        _f.write(_json.dumps(found, default=repr))
+    import json as _json
+    from IPython.display import display as _display
+    _display({"application/vnd.lessonkit.answer+json": {"exercise": "probe.found",
+              "answer": _json.dumps(found, default=repr)}, "text/plain": ""}, raw=True)
 """)
+
+
+def found_text(out) -> str | None:
+    """The JSON text a probe notebook handed over, or None."""
+    return next((json.loads(a["answer"]) for a in out.answers if a["exercise"] == "probe.found"), None)
 
 # Runs a probe notebook through the grader's sandbox in another Python (another layout).
 _GRADER = textwrap.dedent("""
@@ -41,7 +49,8 @@ _GRADER = textwrap.dedent("""
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(sys.argv[1])])
     box = sandbox.detect()
     out = sandbox.run_notebook(nb, "probe", box, sandbox.Limits(timeout=30))
-    print(json.dumps({"kind": box.kind, "reason": box.reason, "notes": out.notes, "record": out.record_text}))
+    found = next((json.loads(a["answer"]) for a in out.answers if a["exercise"] == "probe.found"), None)
+    print(json.dumps({"kind": box.kind, "reason": box.reason, "notes": out.notes, "record": found}))
 """)
 
 
@@ -50,7 +59,8 @@ def probe(code: str, **limits) -> tuple[dict | None, list[str]]:
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(textwrap.dedent(code) + _SAVE)])
     out = sandbox.run_notebook(nb, "probe", BOX, sandbox.Limits(timeout=30, **limits))
     assert out.started, out.notes
-    return (json.loads(out.record_text) if out.record_text else None), out.notes
+    text = found_text(out)
+    return (json.loads(text) if text else None), out.notes
 
 
 # ----------------------------------------------------------------------------- secrets
@@ -79,7 +89,7 @@ def test_without_bubblewrap_the_environment_is_still_an_allow_list(monkeypatch):
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
         "import os\nfound = {'env': dict(os.environ)}" + _SAVE)])
     out = sandbox.run_notebook(nb, "probe", sandbox.detect(), sandbox.Limits(timeout=30))
-    env = json.loads(out.record_text)["env"]
+    env = json.loads(found_text(out))["env"]
     assert "AWS_SECRET_ACCESS_KEY" not in env and env["LESSONKIT_GRADING"] == "1"
 
 
