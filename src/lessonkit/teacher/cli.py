@@ -93,14 +93,14 @@ def parser() -> argparse.ArgumentParser:
     """The command-line interface."""
     p = argparse.ArgumentParser(prog="lessonkit", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
-    le = sub.add_parser("lesson", help="build the student edition into a folder and open lesson 0 in JupyterLab")
+    le = sub.add_parser("lesson", help="build the student edition into a folder and open lesson 0 in JupyterLab",
+                        epilog="Other options, and everything after '--', go to 'jupyter lab' "
+                               "(for example: lessonkit lesson --port=8890 --no-browser).")
     le.add_argument("--out", default="editions",
                     help="folder for the editions; the lessons go to OUT/student (default: editions)")
     le.add_argument("--replace", action="store_true",
                     help="replace lessons changed since they were built, after a copy in backups/ "
                          "(default: keep them and write the new version beside them as NAME.new.ipynb)")
-    le.add_argument("jupyter_args", nargs=argparse.REMAINDER,
-                    help="anything after the options is passed on to 'jupyter lab' (for example --port 8890)")
     le.set_defaults(func=_lesson)
     b = sub.add_parser("build", help="make the teacher and student editions (.ipynb) of lessons")
     b.add_argument("lessons", nargs="*", help="lesson .md files (default: notebooks/NN-*.md, else the installed lessons)")
@@ -143,7 +143,14 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command; errors become one line on stderr and exit status 2."""
-    args = parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    p = parser()
+    if argv[:1] == ["lesson"]:  # unknown options, and all after '--', are JupyterLab's
+        passed = argv[argv.index("--") + 1:] if "--" in argv else []
+        args, extra = p.parse_known_args(argv[:argv.index("--")] if "--" in argv else argv)
+        args.jupyter_args = extra + passed
+    else:
+        args = p.parse_args(argv)
     try:
         return args.func(args)
     except LessonkitError as e:
