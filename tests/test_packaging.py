@@ -213,8 +213,12 @@ def test_lesson_builds_the_student_edition_and_serves_it_in_jupyterlab(tmp_path)
         names = {item["name"] for item in listing["content"]}
         assert FIRST_LESSON in names and len([n for n in names if n.endswith(".ipynb")]) == len(default_lessons())
     finally:
-        proc.terminate()
-        output = proc.communicate(timeout=30)[0]
+        proc.terminate()  # JupyterLab took the command's place (Unix), so it gets the signal
+        try:
+            output = proc.communicate(timeout=30)[0]
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            output = proc.communicate()[0]
     student = tmp_path / "ed" / "student"
     assert not (tmp_path / "ed" / "teacher").exists()
     assert f"--ServerApp.root_dir={Path('ed', 'student')}" in output
@@ -313,3 +317,27 @@ def test_the_wheel_alone_builds_exports_and_makes_the_app_from_an_empty_folder(t
     assert written == installed, f"the commands wrote into the installed package: {sorted(written - installed)}"
     print(f"wheel test: {time.monotonic() - started:.0f} s")
     shutil.rmtree(venv, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------- lowest versions
+
+
+def test_the_lowest_versions_check_reports_warnings_and_errors(tmp_path):
+    """tools/check_lowest_versions.py (run by hand: it resolves and installs old releases)
+    fails a lesson for any stderr output or error in its executed cells."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("check_lowest_versions", REPO / "tools" / "check_lowest_versions.py")
+    check = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(check)
+    nb = {"cells": [
+        {"cell_type": "markdown", "source": "x"},
+        {"cell_type": "code", "outputs": [{"output_type": "stream", "name": "stdout", "text": "fine\n"}]},
+        {"cell_type": "code", "outputs": [{"output_type": "stream", "name": "stderr",
+                                           "text": ["a.py:1: DeprecationWarning: ", "old\n"]}]},
+        {"cell_type": "code", "outputs": [{"output_type": "error", "ename": "ValueError", "evalue": "bad",
+                                           "traceback": []}]}]}
+    path = tmp_path / "nb.ipynb"
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    assert check.problems(path) == ["cell 3: stderr: a.py:1: DeprecationWarning: old", "cell 4: ValueError: bad"]
+    assert "pandas" in check._declared() and "nbclient" in check._declared()

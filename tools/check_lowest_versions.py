@@ -4,9 +4,15 @@
    ``teacher`` extra, which executing the teacher edition needs) at its declared lower bound;
    indirect ones at their newest compatible release, as a new install would get them.
 2. A fresh venv with exactly those versions, and lessonkit's wheel with ``--no-deps``.
-3. ``lessonkit build --edition teacher`` there, from an empty folder: every lesson executed.
-4. Every executed cell is checked: no error and nothing on stderr (a warning a student
-   would see). The versions used and the result are printed.
+3. ``lessonkit build --edition teacher`` there, from an empty folder: every lesson executed,
+   with ``PYTHONWARNINGS=default``, so that even the warnings Python hides from a student
+   by default (a DeprecationWarning raised inside a library) are shown.
+4. Every executed cell is checked: no error and nothing on stderr. The versions used and
+   the result are printed.
+
+Found this way, and fixed by raising the lower bounds: pandas 2.2.0 warns on import that
+pyarrow will become required (gone in 2.2.1; 2.2.2 is the first built for numpy 2), and
+matplotlib before 3.10.7 uses pyparsing names that pyparsing 3.3 deprecates.
 
 Needs uv (``pip install uv``) and access to the package index; takes a few minutes.
     python tools/check_lowest_versions.py [--keep]
@@ -91,7 +97,8 @@ def main() -> int:
         empty.mkdir()
         env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "LESSONKIT_DATA")}
         env.update({"PATH": f"{venv / SCRIPTS}{os.pathsep}{env.get('PATH', '')}", "VIRTUAL_ENV": str(venv),
-                    "PYTHONNOUSERSITE": "1", "LESSONKIT_RECORD_DIR": str(work / "records")})
+                    "PYTHONNOUSERSITE": "1", "LESSONKIT_RECORD_DIR": str(work / "records"),
+                    "PYTHONWARNINGS": "default"})
         (work / "records").mkdir()
         built = subprocess.run([str(venv / SCRIPTS / "lessonkit"), "build", "--edition", "teacher", "--out", "editions"],
                                cwd=empty, env=env, capture_output=True, text=True)

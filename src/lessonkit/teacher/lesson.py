@@ -39,7 +39,8 @@ def jupyter_command(folder: Path, extra: list[str] | None = None) -> list[str]:
 def open_lesson(out: Path, replace: bool = False, jupyter_args: list[str] | None = None) -> int:
     """Build the student edition into ``out/student`` and run JupyterLab there until it stops.
 
-    Returns JupyterLab's exit status (2 if nothing could be built).
+    On Unix, JupyterLab replaces the running process; elsewhere this returns its exit status.
+    Returns 2 if nothing could be built.
     """
     from .editions import build_editions
     from .settings import write_overrides
@@ -62,7 +63,10 @@ def open_lesson(out: Path, replace: bool = False, jupyter_args: list[str] | None
               "run 'lessonkit settings' where you may write", file=sys.stderr)
     command = jupyter_command(out / "student", jupyter_args)
     print(" ".join(command), flush=True)
-    try:
+    sys.stderr.flush()
+    if os.name == "posix":  # JupyterLab takes this process's place: signals (Ctrl+C, kill) reach it
+        os.execv(command[0], command)
+    try:  # elsewhere JupyterLab runs as a child until it stops
         return subprocess.call(command)
     except KeyboardInterrupt:  # Ctrl+C stops JupyterLab; that is the normal way out
         return 0
