@@ -341,3 +341,14 @@ def test_the_lowest_versions_check_reports_warnings_and_errors(tmp_path):
     path.write_text(json.dumps(nb), encoding="utf-8")
     assert check.problems(path) == ["cell 3: stderr: a.py:1: DeprecationWarning: old", "cell 4: ValueError: bad"]
     assert "pandas" in check._declared() and "nbclient" in check._declared()
+
+
+@pytest.mark.slow
+def test_lessons_print_no_warning_at_the_lowest_allowed_versions():
+    """About a minute with uv's cache warm (a few on the first run: it downloads old releases)."""
+    p = subprocess.run([sys.executable, str(REPO / "tools" / "check_lowest_versions.py")], capture_output=True,
+                       text=True, timeout=900)
+    print(p.stdout)
+    assert p.returncode == 0, f"{p.stdout[-4000:]}\n{p.stderr[-2000:]}"
+    assert "pandas==" in p.stdout
+    assert f"{len(default_lessons())} teacher editions executed; 0 with an error or a warning" in p.stdout
