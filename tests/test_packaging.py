@@ -352,3 +352,21 @@ def test_lessons_print_no_warning_at_the_lowest_allowed_versions():
     assert p.returncode == 0, f"{p.stdout[-4000:]}\n{p.stderr[-2000:]}"
     assert "pandas==" in p.stdout
     assert f"{len(default_lessons())} teacher editions executed; 0 with an error or a warning" in p.stdout
+
+
+@pytest.mark.slow
+def test_the_test_command_without_make_builds_the_editions_and_collects_the_suite(tmp_path, capfd):
+    """tools/run_tests.py is what `make test` runs and what Windows runs: here it builds into a
+    temporary folder and only collects (running the suite inside the suite would recurse)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("run_tests", REPO / "tools" / "run_tests.py")
+    run_tests = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(run_tests)
+    editions = tmp_path / "editions"
+    assert run_tests.main(["--collect-only", "-q"], editions=editions) == 0
+    out = capfd.readouterr().out
+    built = sorted(p.name for p in (editions / "teacher").glob("*.ipynb"))
+    assert len(built) == len(default_lessons())
+    assert all(f"{name}::Cell 0" in out for name in built), "nbval did not collect the built notebooks"
+    assert "tests/test_packaging.py::test_every_third_party_import_is_declared" in out

@@ -21,15 +21,16 @@ ROOT = Path(__file__).resolve().parents[1]
 EDITIONS = Path("build", "test-editions")
 
 
-def main(pytest_args: list[str]) -> int:
-    """Build the editions, then run pytest; return pytest's exit status."""
-    shutil.rmtree(ROOT / EDITIONS, ignore_errors=True)
-    built = subprocess.run([sys.executable, "-m", "lessonkit", "build", "--out", str(EDITIONS)], cwd=ROOT)
+def main(pytest_args: list[str], editions: Path = EDITIONS) -> int:
+    """Build the editions (into editions, relative to the repository), then run pytest;
+    return the first non-zero exit status, or pytest's."""
+    shutil.rmtree(ROOT / editions, ignore_errors=True)
+    built = subprocess.run([sys.executable, "-m", "lessonkit", "build", "--out", str(editions)], cwd=ROOT)
     if built.returncode:
         return built.returncode
-    env = dict(os.environ, LESSONKIT_EDITIONS=str(EDITIONS))
+    env = dict(os.environ, LESSONKIT_EDITIONS=str(editions))
     return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *pytest_args,
-                           "tests", "src", str(EDITIONS), "--nbval-lax", "--nbval-current-env"],
+                           "tests", "src", str(editions), "--nbval-lax", "--nbval-current-env"],
                           cwd=ROOT, env=env).returncode
 
 
