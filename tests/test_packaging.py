@@ -183,6 +183,14 @@ def test_jupyter_command_without_a_first_lesson_opens_the_folder(tmp_path):
     assert command.count("--allow-root") == 1 and not command[-1].endswith(".ipynb")
 
 
+def test_lesson_passes_options_it_does_not_know_to_jupyterlab_in_order():
+    args = cli.parse(["lesson", "--port", "8890", "--replace", "--no-browser", "--", "--out", "x"])
+    assert (args.command, args.out, args.replace) == ("lesson", "editions", True)
+    assert args.jupyter_args == ["--port", "8890", "--no-browser", "--out", "x"]
+    with pytest.raises(SystemExit):  # other commands still refuse unknown options
+        cli.parse(["build", "--port", "8890"])
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -141,16 +141,21 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def parse(argv: list[str]) -> argparse.Namespace:
+    """The parsed command line. For ``lesson``, options it does not know, and everything
+    after ``--``, are kept in order as ``jupyter_args`` for JupyterLab."""
+    p = parser()
+    if argv[:1] != ["lesson"]:
+        return p.parse_args(argv)
+    cut = argv.index("--") if "--" in argv else len(argv)
+    args, extra = p.parse_known_args(argv[:cut])
+    args.jupyter_args = extra + argv[cut + 1:]
+    return args
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command; errors become one line on stderr and exit status 2."""
-    argv = list(sys.argv[1:] if argv is None else argv)
-    p = parser()
-    if argv[:1] == ["lesson"]:  # unknown options, and all after '--', are JupyterLab's
-        passed = argv[argv.index("--") + 1:] if "--" in argv else []
-        args, extra = p.parse_known_args(argv[:argv.index("--")] if "--" in argv else argv)
-        args.jupyter_args = extra + passed
-    else:
-        args = p.parse_args(argv)
+    args = parse(list(sys.argv[1:] if argv is None else argv))
     try:
         return args.func(args)
     except LessonkitError as e:
