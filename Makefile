@@ -1,11 +1,14 @@
 # The two commands of the README:
-#   make lesson   set everything up, build the student edition, open lesson 0 in JupyterLab
-#   make test     set everything up and run the whole test suite
+#   make lesson   set up the student install, build the student edition, open lesson 0 in JupyterLab
+#   make test     set everything up (teacher and test extras too) and run the whole test suite
 # Needs only Python 3.11+ and make. Everything installs into .venv inside this folder.
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Two installs: the student's (the lessons' dependencies only, for `make lesson`) and the
+# full one (teacher tools and test tools as well: the extras `teacher` and `test`).
+STUDENT_STAMP := $(VENV)/.lessonkit-student-installed
 STAMP := $(VENV)/.lessonkit-installed
 PORT ?= 8888
 # A lesson you changed is never overwritten: the new version arrives beside it as NAME.new.ipynb.
@@ -16,22 +19,30 @@ AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: lesson teacher test venv editions app export bench clean
 
-$(STAMP): pyproject.toml
+$(VENV)/.created:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "lessonkit needs Python 3.11 or newer; found " + sys.version.split()[0])'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	touch $@
+
+$(STUDENT_STAMP): pyproject.toml $(VENV)/.created
+	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m lessonkit settings
+	touch $@
+
+$(STAMP): pyproject.toml $(VENV)/.created
 	$(BIN)/python -m pip install --quiet -e '.[test]'
-	$(BIN)/python -m lessonkit.teacher.cli settings
-	touch $(STAMP)
+	$(BIN)/python -m lessonkit settings
+	touch $(STUDENT_STAMP) $@
 
 venv: $(STAMP)
 
 editions: $(STAMP)
 	$(BIN)/lessonkit build --out editions
 
-lesson: $(STAMP)
-	$(BIN)/lessonkit build --edition student --out editions $(REPLACE_FLAG)
-	$(BIN)/jupyter lab $(AS_ROOT) --ServerApp.root_dir=editions/student editions/student/00-start-here.ipynb
+# The same as `python -m lessonkit lesson` (which also works where there is no make).
+lesson: $(STUDENT_STAMP)
+	$(BIN)/python -m lessonkit lesson --out editions $(REPLACE_FLAG)
 
 teacher: $(STAMP)
 	$(BIN)/lessonkit build --out editions
@@ -49,12 +60,9 @@ export: $(STAMP)
 
 # The test suite: build both editions of every lesson (the teacher edition is executed), then
 # run the unit, data, edition, browser and Binder tests, and nbval over the built notebooks.
-EDITIONS := build/test-editions
+# tools/run_tests.py does it, so that Windows runs the same command without make.
 test: $(STAMP)
-	rm -rf $(EDITIONS)
-	$(BIN)/lessonkit build --out $(EDITIONS)
-	LESSONKIT_EDITIONS=$(EDITIONS) $(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_ARGS) \
-		tests src $(EDITIONS) --nbval-lax --nbval-current-env
+	$(BIN)/python tools/run_tests.py $(PYTEST_ARGS)
 
 # Speed figures against same-run baselines; writes benchmarks/RESULTS.md (about 30 minutes).
 bench: $(STAMP)

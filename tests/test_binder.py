@@ -2,7 +2,7 @@
 
 repo2docker clones the repository, starts from an image that already has jupyterlab,
 notebook and ipywidgets, installs ``binder/requirements.txt`` from the repository's root and
-runs ``binder/postBuild`` there. The slow test below does the same in a fresh venv, then
+runs ``binder/postBuild`` there (which installs lessonkit itself with ``--no-deps``). The slow test below does the same in a fresh venv, then
 executes the student editions (nbclient, in that venv's own kernel) and checks that
 ``lessonkit`` is imported from the installed environment, not from the source tree.
 
@@ -35,12 +35,22 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 BINDER = REPO / "binder"
-PINNED = ["jupyterlab", "ipykernel", "ipywidgets", "jupytext", "nbclient", "numpy", "pandas",
-          "matplotlib", "filelock", "tqdm"]
+PINNED = ["jupyterlab", "ipykernel", "ipywidgets", "jupytext", "nbformat", "nbclient", "numpy", "pandas",
+          "matplotlib", "filelock"]
+
+
+def runtime_dependencies() -> set[str]:
+    """The names of lessonkit's runtime dependencies (not extras) in pyproject.toml."""
+    import tomllib
+
+    from packaging.requirements import Requirement
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    return {Requirement(r).name.lower().replace("_", "-") for r in project["dependencies"]}
 
 
 def requirements() -> dict[str, str]:
-    """binder/requirements.txt as {name: pinned version}; '.' maps to ''."""
+    """binder/requirements.txt as {name: pinned version}; a line without '==' maps to ''."""
     pins = {}
     for line in (BINDER / "requirements.txt").read_text().splitlines():
         line = line.split("#", 1)[0].strip()
@@ -56,8 +66,12 @@ def requirements() -> dict[str, str]:
 
 def test_requirements_pin_the_versions_of_the_development_environment():
     pins = requirements()
-    assert "." in pins, "binder/requirements.txt must list '.' (Binder does not install the repo itself)"
+    unpinned = sorted(name for name, version in pins.items() if not version)
+    assert not unpinned, (f"binder/requirements.txt holds only pinned third-party packages (NAME==VERSION); "
+                          f"found {unpinned} (lessonkit itself installs in postBuild)")
     assert set(PINNED) <= set(pins), f"not pinned: {sorted(set(PINNED) - set(pins))}"
+    missing = runtime_dependencies() - {name.replace("_", "-") for name in pins}
+    assert not missing, f"runtime dependencies of lessonkit not pinned for Binder: {sorted(missing)}"
     drift = {name: (pins[name], metadata.version(name)) for name in PINNED if pins[name] != metadata.version(name)}
     assert not drift, f"binder/requirements.txt pins (pinned, installed here) differ: {drift}"
 
@@ -72,7 +86,10 @@ def test_post_build_stops_on_the_first_failure():
     text = (BINDER / "postBuild").read_text()
     assert text.startswith("#!/usr/bin/env bash\n") or text.startswith("#!/bin/bash\n")
     assert "set -euo pipefail" in text
-    assert "lessonkit build --edition student --out editions" in text
+    install = text.index("pip install --no-deps")
+    assert install < text.index("lessonkit build --edition student --out editions"), \
+        "postBuild installs lessonkit (pip install --no-deps .) before it builds the student edition"
+    assert text[install:].split("\n", 1)[0].rstrip().endswith(" ."), "postBuild installs the repository itself"
     assert "lessonkit settings" in text
 
 

@@ -251,7 +251,8 @@ def test_installed_package_reads_its_packaged_data():
         shutil.copytree(REPO / "src" / "lessonkit", site / "lessonkit",
                         ignore=shutil.ignore_patterns("__pycache__", "_package_data"))
         shutil.copytree(REPO / "data", site / "lessonkit" / "_package_data")
-        shutil.copy2(REPO / "notebooks" / "lessons.toml", site / "lessonkit" / "_package_data" / "lessons.toml")
+        shutil.copytree(REPO / "notebooks", site / "lessonkit" / "_package_data" / "notebooks",
+                        ignore=shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints"))
         found = _grade_in(python, base, {})
         _assert_layout_works_and_hides(found, {})
         assert found["lessonkit"].startswith(str(site / "lessonkit"))
@@ -272,7 +273,8 @@ def test_user_install_in_the_home_is_found_and_the_rest_of_the_home_hidden():
         shutil.copytree(REPO / "src" / "lessonkit", user_site / "lessonkit",
                         ignore=shutil.ignore_patterns("__pycache__", "_package_data"))
         shutil.copytree(REPO / "data", user_site / "lessonkit" / "_package_data")
-        shutil.copy2(REPO / "notebooks" / "lessons.toml", user_site / "lessonkit" / "_package_data" / "lessons.toml")
+        shutil.copytree(REPO / "notebooks", user_site / "lessonkit" / "_package_data" / "notebooks",
+                        ignore=shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints"))
         (user_site / "deps.pth").write_text(f"{_deps()}\n", encoding="utf-8")
         secrets = {"notes": home / "secret.txt"}
         secrets["notes"].write_text("teacher's secret\n", encoding="utf-8")

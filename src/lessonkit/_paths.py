@@ -1,9 +1,14 @@
-"""Where the data package lives, whether lessonkit is installed or run from a checkout."""
+"""Where the data package, the lessons and the app view live, whether lessonkit is installed
+(a wheel carries them under ``lessonkit/_package_data``) or run from a checkout."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent
+INSTALLED = PACKAGE / "_package_data"
+CHECKOUT = PACKAGE.parents[1]  # the repository's root when run from a source checkout
 
 
 def data_dir() -> Path:
@@ -15,16 +20,33 @@ def data_dir() -> Path:
     env = os.environ.get("LESSONKIT_DATA")
     if env:
         return Path(env)
-    here = Path(__file__).resolve().parent
-    installed = here / "_package_data"
-    if (installed / "datapackage.json").exists():
+    if (INSTALLED / "datapackage.json").exists():
+        return INSTALLED
+    return CHECKOUT / "data"
+
+
+def lessons_dir() -> Path:
+    """The folder of the lessons' sources (``NN-slug.md`` and ``lessons.toml``): the copy
+    installed in the package, else the checkout's ``notebooks/``."""
+    installed = INSTALLED / "notebooks"
+    if (installed / "lessons.toml").exists():
         return installed
-    return here.parents[1] / "data"
+    return CHECKOUT / "notebooks"
 
 
 def lessons_toml() -> Path:
-    """The ordered list of lessons: the copy installed in the package, else the checkout's."""
-    installed = Path(__file__).resolve().parent / "_package_data" / "lessons.toml"
-    if installed.exists():
-        return installed
-    return Path(__file__).resolve().parents[2] / "notebooks" / "lessons.toml"
+    """The ordered list of lessons."""
+    return lessons_dir() / "lessons.toml"
+
+
+def app_source() -> Path:
+    """The app view's source (``explorers.md``): the installed copy, else the checkout's."""
+    installed = INSTALLED / "apps" / "explorers.md"
+    return installed if installed.exists() else CHECKOUT / "apps" / "explorers.md"
+
+
+def default_lessons(folder: Path | str = "notebooks") -> list[Path]:
+    """The lessons a command uses when none are named: ``notebooks/NN-*.md`` in the current
+    folder (a checkout, or a teacher's own copy), else the lessons installed with lessonkit."""
+    local = sorted(Path(folder).glob("[0-9][0-9]-*.md"))
+    return local or sorted(lessons_dir().glob("[0-9][0-9]-*.md"))

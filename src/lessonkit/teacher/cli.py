@@ -1,5 +1,8 @@
-"""The ``lessonkit`` command: build and export editions, build the app view, hash answer keys,
-grade submissions."""
+"""The ``lessonkit`` command: open a lesson, build and export editions, build the app view,
+hash answer keys, grade submissions.
+
+Without lesson files named, commands use ``notebooks/NN-*.md`` in the current folder, else the
+lessons installed with the package, so they work from any folder after ``pip install lessonkit``."""
 
 from __future__ import annotations
 
@@ -8,14 +11,15 @@ import sys
 from pathlib import Path
 
 from .._errors import LessonkitError
+from .._paths import app_source, default_lessons
 
 
 def _build(args: argparse.Namespace) -> int:
     from .editions import build_editions
 
-    sources = [Path(p) for p in args.lessons] or sorted(Path("notebooks").glob("[0-9][0-9]-*.md"))
+    sources = [Path(p) for p in args.lessons] or default_lessons()
     if not sources:
-        print("lessonkit build: no lessons given and none found in notebooks/", file=sys.stderr)
+        print("lessonkit build: no lessons given, none found in notebooks/ and none installed", file=sys.stderr)
         return 2
     editions = ("teacher", "student") if args.edition == "both" else (args.edition,)
     try:
@@ -46,9 +50,9 @@ def _settings(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from .export import export
 
-    sources = [Path(p) for p in args.lessons] or sorted(Path("notebooks").glob("[0-9][0-9]-*.md"))
+    sources = [] if args.editions else [Path(p) for p in args.lessons] or default_lessons()
     if not sources and not args.editions:
-        print("lessonkit export: no lessons given and none found in notebooks/", file=sys.stderr)
+        print("lessonkit export: no lessons given, none found in notebooks/ and none installed", file=sys.stderr)
         return 2
     for path in export(sources, Path(args.out), editions=Path(args.editions) if args.editions else None):
         print(path)
@@ -58,11 +62,21 @@ def _export(args: argparse.Namespace) -> int:
 def _app(args: argparse.Namespace) -> int:
     from .export import build_app
 
-    if not Path(args.source).is_file():
-        print(f"lessonkit app: {args.source} not found (run it from the repository's folder)", file=sys.stderr)
+    source = Path(args.source) if args.source else Path(APP_SOURCE)
+    if args.source is None and not source.is_file():
+        source = app_source()  # not in a checkout: the app view installed with the package
+    if not source.is_file():
+        print(f"lessonkit app: {source} not found", file=sys.stderr)
         return 2
-    print(build_app(args.source))
+    target = Path(args.out) if args.out else (source.with_suffix(".ipynb") if args.source else Path(APP_TARGET))
+    print(build_app(source, target))
     return 0
+
+
+def _lesson(args: argparse.Namespace) -> int:
+    from .lesson import open_lesson
+
+    return open_lesson(Path(args.out), replace=args.replace, jupyter_args=args.jupyter_args)
 
 
 def _grade(args: argparse.Namespace) -> int:
@@ -71,12 +85,25 @@ def _grade(args: argparse.Namespace) -> int:
     return grade_main(args)
 
 
+APP_SOURCE = Path("apps", "explorers.md")
+APP_TARGET = Path("apps", "explorers.ipynb")
+
+
 def parser() -> argparse.ArgumentParser:
     """The command-line interface."""
     p = argparse.ArgumentParser(prog="lessonkit", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
+    le = sub.add_parser("lesson", help="build the student edition into a folder and open lesson 0 in JupyterLab",
+                        epilog="Other options, and everything after '--', go to 'jupyter lab' "
+                               "(for example: lessonkit lesson --port=8890 --no-browser).")
+    le.add_argument("--out", default="editions",
+                    help="folder for the editions; the lessons go to OUT/student (default: editions)")
+    le.add_argument("--replace", action="store_true",
+                    help="replace lessons changed since they were built, after a copy in backups/ "
+                         "(default: keep them and write the new version beside them as NAME.new.ipynb)")
+    le.set_defaults(func=_lesson)
     b = sub.add_parser("build", help="make the teacher and student editions (.ipynb) of lessons")
-    b.add_argument("lessons", nargs="*", help="lesson .md files (default: notebooks/NN-*.md)")
+    b.add_argument("lessons", nargs="*", help="lesson .md files (default: notebooks/NN-*.md, else the installed lessons)")
     b.add_argument("--out", default="editions", help="output folder (default: editions)")
     b.add_argument("--edition", choices=["teacher", "student", "both"], default="both")
     b.add_argument("--no-execute", action="store_true", help="do not execute the teacher edition")
@@ -92,12 +119,15 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--prefix", help="the environment's prefix (default: the running Python's)")
     s.set_defaults(func=_settings)
     e = sub.add_parser("export", help="write HTML copies of both editions, readable without a kernel")
-    e.add_argument("lessons", nargs="*", help="lesson .md files (default: notebooks/NN-*.md)")
+    e.add_argument("lessons", nargs="*", help="lesson .md files (default: notebooks/NN-*.md, else the installed lessons)")
     e.add_argument("--out", default="exports", help="output folder (default: exports)")
     e.add_argument("--editions", help="export this folder written by 'lessonkit build' instead of building")
     e.set_defaults(func=_export)
     a = sub.add_parser("app", help="build the app view's notebook (apps/explorers.ipynb) for Voila")
-    a.add_argument("source", nargs="?", default="apps/explorers.md", help="default: apps/explorers.md")
+    a.add_argument("source", nargs="?",
+                   help="default: apps/explorers.md if there is one here, else the installed app view")
+    a.add_argument("--out", help="the notebook to write (default: beside the source; apps/explorers.ipynb "
+                                 "for the installed app view)")
     a.set_defaults(func=_app)
     g = sub.add_parser("grade", help="grade learning records and notebooks into a gradebook")
     g.add_argument("submissions", nargs="+", help="files or folders of .json records and .ipynb notebooks")
@@ -111,9 +141,21 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def parse(argv: list[str]) -> argparse.Namespace:
+    """The parsed command line. For ``lesson``, options it does not know, and everything
+    after ``--``, are kept in order as ``jupyter_args`` for JupyterLab."""
+    p = parser()
+    if argv[:1] != ["lesson"]:
+        return p.parse_args(argv)
+    cut = argv.index("--") if "--" in argv else len(argv)
+    args, extra = p.parse_known_args(argv[:cut])
+    args.jupyter_args = extra + argv[cut + 1:]
+    return args
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command; errors become one line on stderr and exit status 2."""
-    args = parser().parse_args(argv)
+    args = parse(list(sys.argv[1:] if argv is None else argv))
     try:
         return args.func(args)
     except LessonkitError as e:

@@ -1,0 +1,72 @@
+"""``lessonkit lesson``: what ``make lesson`` does, on any system.
+
+Builds the student edition of every lesson into ``OUT/student`` (a lesson a student has
+changed is kept, and the new version is written beside it as ``NAME.new.ipynb``), writes the
+module's JupyterLab settings into this environment, then opens lesson 0 in JupyterLab there.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from .._paths import default_lessons
+
+FIRST_LESSON = "00-start-here.ipynb"
+
+
+def running_as_root() -> bool:
+    """True on Unix when the effective user is root (Windows has no such user)."""
+    geteuid = getattr(os, "geteuid", None)
+    return geteuid is not None and geteuid() == 0
+
+
+def jupyter_command(folder: Path, extra: list[str] | None = None) -> list[str]:
+    """The command that opens the first lesson of folder in JupyterLab, with this Python.
+
+    JupyterLab refuses to run as root unless told; a school laptop never needs that flag.
+    """
+    extra = [a for a in (extra or []) if a != "--"]
+    command = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={folder}"]
+    if running_as_root() and "--allow-root" not in extra:
+        command.append("--allow-root")
+    first = folder / FIRST_LESSON
+    return command + extra + ([str(first)] if first.exists() else [])
+
+
+def open_lesson(out: Path, replace: bool = False, jupyter_args: list[str] | None = None) -> int:
+    """Build the student edition into ``out/student`` and run JupyterLab there until it stops.
+
+    On Unix, JupyterLab replaces the running process; elsewhere this returns its exit status.
+    Returns 2 if nothing could be built.
+    """
+    from .editions import build_editions
+    from .settings import write_overrides
+
+    sources = default_lessons()
+    if not sources:
+        print("lessonkit lesson: no lessons found in notebooks/ and none installed", file=sys.stderr)
+        return 2
+    try:
+        placed = build_editions(sources, out, editions=("student",), run_teacher=False, replace=replace)
+    except OSError as e:
+        print(f"lessonkit lesson: could not write the lessons in {out}: {e}", file=sys.stderr)
+        return 2
+    for where in placed:
+        print(where)
+    try:
+        write_overrides()
+    except OSError as e:  # a shared, read-only environment: the lessons still open
+        print(f"lessonkit lesson: JupyterLab settings not written ({e}); "
+              "run 'lessonkit settings' where you may write", file=sys.stderr)
+    command = jupyter_command(out / "student", jupyter_args)
+    print(" ".join(command), flush=True)
+    sys.stderr.flush()
+    if os.name == "posix":  # JupyterLab takes this process's place: signals (Ctrl+C, kill) reach it
+        os.execv(command[0], command)
+    try:  # elsewhere JupyterLab runs as a child until it stops
+        return subprocess.call(command)
+    except KeyboardInterrupt:  # Ctrl+C stops JupyterLab; that is the normal way out
+        return 0
