@@ -48,13 +48,14 @@ export: $(STAMP)
 	$(BIN)/lessonkit export --out exports
 
 # The test suite: build both editions of every lesson (the teacher edition is executed), then
-# run the unit, data, edition, browser and Binder tests, and nbval over the built notebooks.
+# run the unit, data, edition, browser and Binder tests, and strict nbval over the built
+# notebooks (the teacher edition's outputs must come out the same; student cells only run).
 EDITIONS := build/test-editions
 test: $(STAMP)
 	rm -rf $(EDITIONS)
 	$(BIN)/lessonkit build --out $(EDITIONS)
 	LESSONKIT_EDITIONS=$(EDITIONS) $(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_ARGS) \
-		tests src $(EDITIONS) --nbval-lax --nbval-current-env
+		tests src $(EDITIONS) --nbval --nbval-current-env
 
 # Speed figures against same-run baselines; writes benchmarks/RESULTS.md (about 30 minutes).
 bench: $(STAMP)

@@ -1,9 +1,12 @@
-"""The notebook format: lessons survive jupytext round trips unchanged."""
+"""The notebook format: exact jupytext round trips, outputs that strict nbval can compare,
+reproducible builds, and editions that JupyterLab opens without changing them."""
 
+import re
 import shutil
 import tomllib
 from pathlib import Path
 
+import nbformat
 import pytest
 from jupytext.cli import jupytext as jupytext_cli
 
@@ -59,3 +62,83 @@ def test_feedback_does_not_depend_on_how_the_cell_is_run(kernel, store_history, 
             "n_before = len(analysis.timeline(period='before'))\n"
             "print(check('start.before', n_before))")
     assert "your code computes the right result" in _run(kernel, code, store_history)
+
+
+# --- Reproducible builds -------------------------------------------------------------
+
+DEMO = '''---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+lessonkit:
+  lesson: demo
+  minutes: 5
+---
+
+# A lesson with an explorer and a figure
+
+```{code-cell} ipython3
+from lessonkit import plots, widgets
+
+widgets.truce_game_explorer()
+```
+
+```{code-cell} ipython3
+plots.verdict_chart()
+```
+'''
+
+
+@pytest.fixture(scope="module")
+def two_builds(tmp_path_factory):
+    """The same lesson (a widget, a figure) built twice, each teacher edition run in its own kernel."""
+    from lessonkit.teacher.editions import build
+
+    source = tmp_path_factory.mktemp("src") / "99-demo.md"
+    source.write_text(DEMO, encoding="utf-8")
+    first, second = tmp_path_factory.mktemp("first"), tmp_path_factory.mktemp("second")
+    build([source], first)
+    build([source], second)
+    return first, second
+
+
+@pytest.mark.parametrize("edition", ["teacher", "student"])
+def test_two_builds_are_byte_identical(two_builds, edition):
+    first, second = two_builds
+    assert (first / edition / "99-demo.ipynb").read_bytes() == (second / edition / "99-demo.ipynb").read_bytes()
+
+
+def test_a_built_teacher_edition_has_no_timestamps_and_its_widgets_resolve(two_builds):
+    text = (two_builds[0] / "teacher" / "99-demo.ipynb").read_text(encoding="utf-8")
+    nb = nbformat.reads(text, as_version=4)
+    assert all("execution" not in cell.metadata for cell in nb.cells)
+    state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    (view,) = [o.data["application/vnd.jupyter.widget-view+json"] for c in nb.cells for o in c.get("outputs", [])
+               if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    assert view["model_id"] in state and state[view["model_id"]]["model_name"] == "VBoxModel"
+    references = set(re.findall(r"IPY_MODEL_([0-9a-f]{32})", text))
+    assert references and references <= set(state), "a widget refers to a model the notebook does not hold"
+    figure = next(o for c in nb.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {}))
+    assert "text/html" not in figure.data and figure.data["text/plain"].startswith("Figure: ")
+
+
+# --- Opening a lesson in JupyterLab changes nothing ---------------------------------
+
+@pytest.mark.parametrize("edition", ["teacher", "student"])
+def test_editions_carry_the_metadata_jupyterlab_writes_on_opening(kernel, two_builds, edition):
+    """JupyterLab writes the kernel's name with its spec's display name and language, and the
+    language_info of the kernel's kernel_info reply, unchanged: here from a real ipykernel."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    spec = KernelSpecManager().get_kernel_spec("python3")
+    reply = kernel.kernel_info(reply=True, timeout=30)
+    expected = {"kernelspec": {"name": "python3", "display_name": spec.display_name, "language": spec.language},
+                "language_info": reply["content"]["language_info"]}
+    nb = nbformat.read(two_builds[0] / edition / "99-demo.ipynb", as_version=4)
+    assert {key: nb.metadata.get(key) for key in expected} == expected
+    assert nb.metadata["kernelspec"]["display_name"] == "Python 3 (ipykernel)"
