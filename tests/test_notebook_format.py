@@ -142,3 +142,32 @@ def test_editions_carry_the_metadata_jupyterlab_writes_on_opening(kernel, two_bu
     nb = nbformat.read(two_builds[0] / edition / "99-demo.ipynb", as_version=4)
     assert {key: nb.metadata.get(key) for key in expected} == expected
     assert nb.metadata["kernelspec"]["display_name"] == "Python 3 (ipykernel)"
+
+
+# --- The built lessons: what strict nbval compares -----------------------------------
+
+@pytest.fixture(scope="module")
+def teacher_editions(tmp_path_factory) -> Path:
+    """The executed teacher edition of every lesson: those the test command built
+    (LESSONKIT_EDITIONS), or a fresh build."""
+    import os
+
+    from lessonkit.teacher.editions import build
+
+    lessons = [NOTEBOOKS / entry["file"] for entry in ORDER]
+    given = os.environ.get("LESSONKIT_EDITIONS")
+    if given and all((Path(given) / "teacher" / p.with_suffix(".ipynb").name).exists() for p in lessons):
+        return Path(given) / "teacher"
+    out = tmp_path_factory.mktemp("editions")
+    build(lessons, out, editions=("teacher",))
+    return out / "teacher"
+
+
+@pytest.mark.parametrize("entry", ORDER, ids=[e["file"][:-3] for e in ORDER])
+def test_a_built_lesson_prints_no_warning_and_shows_figures_as_images(teacher_editions, entry):
+    nb = nbformat.read(teacher_editions / entry["file"].replace(".md", ".ipynb"), as_version=4)
+    outputs = [o for c in nb.cells for o in c.get("outputs", [])]
+    assert [o.text for o in outputs if o.get("name") == "stderr"] == []
+    assert not any("data:image/png" in o.get("data", {}).get("text/html", "") for o in outputs)
+    assert any("image/png" in o.get("data", {}) for o in outputs), "every lesson has a figure"
+    assert all("execution" not in c.metadata for c in nb.cells)
