@@ -64,6 +64,28 @@ def test_feedback_does_not_depend_on_how_the_cell_is_run(kernel, store_history, 
     assert "your code computes the right result" in _run(kernel, code, store_history)
 
 
+
+def test_a_figure_in_a_notebook_is_an_image_output_then_its_description(kernel):
+    """As IPython really displays it: an image/png output with the alt text in its metadata,
+    then the description; no picture inside HTML."""
+    shown = []
+
+    def keep(message):
+        if message["msg_type"] in ("display_data", "execute_result"):
+            shown.append(message["content"])
+        elif message["msg_type"] == "error":
+            raise AssertionError("\n".join(message["content"]["traceback"]))
+
+    kernel.execute_interactive("from lessonkit import plots\nplots.verdict_chart()", output_hook=keep, timeout=60)
+    from lessonkit import plots
+
+    chart = plots.verdict_chart()
+    image, description = shown
+    assert set(image["data"]) == {"image/png", "text/plain"} and image["data"]["text/plain"] == repr(chart)
+    assert image["metadata"] == {"image/png": {"alt": chart.alt}}
+    assert description["data"] == {"text/html": chart.description_html()}
+
+
 # --- Reproducible builds -------------------------------------------------------------
 
 DEMO = '''---

@@ -9,6 +9,7 @@ text and source line in plain-text contexts.
 from __future__ import annotations
 
 import base64
+import html
 import io
 from dataclasses import dataclass
 
@@ -36,7 +37,9 @@ class Chart:
 
     A notebook shows it as a real ``image/png`` output, not a picture inside HTML: strict
     nbval ignores images and compares the ``text/plain`` beside it (title, alt text, source
-    line), which does not change with the versions of matplotlib or its fonts.
+    line), which does not change with the versions of matplotlib or its fonts. JupyterLab
+    gives an image output no alt text, so a closed "Description" element follows the image
+    with the same words for screen readers and anyone who wants them.
     """
 
     png: bytes
@@ -51,6 +54,20 @@ class Chart:
         """The display data: the PNG and its text form, with the alt text as image metadata."""
         data = {"image/png": base64.b64encode(self.png).decode("ascii"), "text/plain": repr(self)}
         return data, {"image/png": {"alt": self.alt}}
+
+    def description_html(self) -> str:
+        """The alt text and source line as a closed <details> element (escaped)."""
+        source = f"<p>Source: {html.escape(self.source)}.</p>" if self.source else ""
+        return (f'<details class="lessonkit-figure-description"><summary>Description of the figure '
+                f'"{html.escape(self.title)}"</summary><p>{html.escape(self.alt)}</p>{source}</details>')
+
+    def _ipython_display_(self) -> None:
+        """In a notebook: the image output, then its description as a second output."""
+        from IPython.display import display
+
+        data, metadata = self._repr_mimebundle_()
+        display(data, raw=True, metadata=metadata)
+        display({"text/html": self.description_html()}, raw=True)
 
     def __repr__(self) -> str:
         return f"Figure: {self.title}. {self.alt}" + (f" Source: {self.source}." if self.source else "")
