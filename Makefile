@@ -59,7 +59,8 @@ export: $(STAMP)
 	$(BIN)/lessonkit export --out exports
 
 # The test suite: build both editions of every lesson (the teacher edition is executed), then
-# run the unit, data, edition, browser and Binder tests, and nbval over the built notebooks.
+# run the unit, data, edition, browser and Binder tests, and strict nbval over the built
+# notebooks (the teacher edition's outputs must come out the same; student cells only run).
 # tools/run_tests.py does it, so that Windows runs the same command without make.
 test: $(STAMP)
 	$(BIN)/python tools/run_tests.py $(PYTEST_ARGS)

@@ -2,7 +2,7 @@
 
 Builds both editions of every lesson into ``build/test-editions`` (the teacher edition is
 executed), then runs pytest over the unit, data, edition, browser and Binder tests and,
-with nbval, over the built notebooks. Arguments are passed on to pytest.
+with strict nbval, over the built notebooks. Arguments are passed on to pytest.
 
     python tools/run_tests.py [pytest arguments]
 
@@ -30,7 +30,7 @@ def main(pytest_args: list[str], editions: Path = EDITIONS) -> int:
         return built.returncode
     env = dict(os.environ, LESSONKIT_EDITIONS=str(editions))
     return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *pytest_args,
-                           "tests", "src", str(editions), "--nbval-lax", "--nbval-current-env"],
+                           "tests", "src", str(editions), "--nbval", "--nbval-current-env"],
                           cwd=ROOT, env=env).returncode
 
 

@@ -7,10 +7,24 @@ import sys
 
 
 def current_cell() -> str | None:
-    """The source of the cell running now, from IPython's input history; None outside IPython."""
+    """The source of the cell running now; None outside IPython.
+
+    In a Jupyter kernel it is the code of the execute request being run, which holds even
+    when the client asks not to store history (as nbval does); elsewhere IPython's input
+    history.
+    """
     ipython = sys.modules.get("IPython")
     shell = ipython.get_ipython() if ipython is not None else None
-    history = shell.user_ns.get("_ih") if shell is not None else None
+    if shell is None:
+        return None
+    kernel = getattr(shell, "kernel", None)
+    try:
+        request = kernel.get_parent("shell")
+        if request["header"]["msg_type"] == "execute_request" and isinstance(request["content"]["code"], str):
+            return request["content"]["code"]
+    except (AttributeError, KeyError, TypeError):
+        pass  # a terminal IPython, or a kernel without get_parent: fall back to the history
+    history = shell.user_ns.get("_ih")
     return history[-1] if history and isinstance(history[-1], str) else None
 
 

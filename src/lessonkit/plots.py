@@ -1,8 +1,9 @@
 """Figures for the lessons: matplotlib, Okabe–Ito colours, a title, labelled units, a
 source line and alt text on every one.
 
-Each function returns a :class:`Chart`, which shows as an image with alt text in a
-notebook (and in an HTML export) and as its alt text in plain-text contexts.
+Each function returns a :class:`Chart`, which shows in a notebook as an ``image/png`` output
+(its alt text in the output's metadata, where an HTML export reads it) and as its title, alt
+text and source line in plain-text contexts.
 """
 
 from __future__ import annotations
@@ -32,19 +33,44 @@ VERDICT_COLOURS = {"accurate": PALETTE["green"], "misleading": PALETTE["orange"]
 
 @dataclass
 class Chart:
-    """A rendered figure with its alt text."""
+    """A rendered figure with its alt text and source line.
+
+    A notebook shows it as a real ``image/png`` output, not a picture inside HTML: strict
+    nbval ignores images and compares the ``text/plain`` beside it (title, alt text, source
+    line), which does not change with the versions of matplotlib or its fonts. JupyterLab
+    gives an image output no alt text, so a closed "Description" element follows the image
+    with the same words for screen readers and anyone who wants them.
+    """
 
     png: bytes
     alt: str
     title: str
+    source: str = ""
 
-    def _repr_html_(self) -> str:
-        data = base64.b64encode(self.png).decode()
-        return (f'<figure style="margin:0"><img src="data:image/png;base64,{data}" '
-                f'alt="{html.escape(self.alt)}" style="max-width:100%"></figure>')
+    def _repr_png_(self) -> bytes:
+        return self.png
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> tuple[dict, dict]:
+        """The display data: the PNG and its text form, with the alt text as image metadata."""
+        data = {"image/png": base64.b64encode(self.png).decode("ascii"), "text/plain": repr(self)}
+        return data, {"image/png": {"alt": self.alt}}
+
+    def description_html(self) -> str:
+        """The alt text and source line as a closed <details> element (escaped)."""
+        source = f"<p>Source: {html.escape(self.source)}.</p>" if self.source else ""
+        return (f'<details class="lessonkit-figure-description"><summary>Description of the figure '
+                f'"{html.escape(self.title)}"</summary><p>{html.escape(self.alt)}</p>{source}</details>')
+
+    def _ipython_display_(self) -> None:
+        """In a notebook: the image output, then its description as a second output."""
+        from IPython.display import display
+
+        data, metadata = self._repr_mimebundle_()
+        display(data, raw=True, metadata=metadata)
+        display({"text/html": self.description_html()}, raw=True)
 
     def __repr__(self) -> str:
-        return f"Figure: {self.title}. {self.alt}"
+        return f"Figure: {self.title}. {self.alt}" + (f" Source: {self.source}." if self.source else "")
 
     def save(self, path) -> None:
         """Write the PNG to a file."""
@@ -97,7 +123,7 @@ def _finish(fig, title: str, source: str, alt: str) -> Chart:
     fig.savefig(buf, format="png", dpi=100, bbox_inches=extent.transformed(fig.dpi_scale_trans.inverted()),
                 metadata={"Software": None})
     _pyplot().close(fig)
-    return Chart(buf.getvalue(), alt, title)
+    return Chart(buf.getvalue(), alt, title, source)
 
 
 def _day_month_axis(ax) -> None:

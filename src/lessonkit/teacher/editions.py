@@ -7,6 +7,10 @@ A build never overwrites a notebook someone has changed since it was built: each
 carries a fingerprint of its cells as built (``metadata.lessonkit.built_cells``). A changed
 copy is left as it is and the new version is written beside it (``NAME.new.ipynb``), unless
 ``replace`` is asked for, which first copies the old one into ``backups/``.
+
+Builds are reproducible: two builds of the same sources in the same environment are
+byte-identical (no execution timestamps, widget ids numbered per lesson, stable cell ids),
+and each notebook already carries the metadata JupyterLab writes on opening it.
 """
 
 from __future__ import annotations
@@ -15,8 +19,10 @@ import copy
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -27,6 +33,7 @@ import nbformat
 from .._errors import MarkupError
 from .._record import write_atomic
 from . import markup
+from .lab_metadata import KERNEL, lab_metadata
 
 Step = Callable[[nbformat.NotebookNode, str], None]
 
@@ -94,8 +101,41 @@ def mark_edition(edition: str) -> Step:
     return step
 
 
-STUDENT_STEPS: list[Step] = [drop_instructor_notes, stub_solutions, clear_outputs, mark_edition("student")]
-TEACHER_STEPS: list[Step] = [unmark_solutions, mark_edition("teacher")]
+def set_lab_metadata(nb: nbformat.NotebookNode, lesson: str) -> None:
+    """Both editions: the kernelspec and language_info that JupyterLab would write on opening
+    the notebook (see :mod:`lessonkit.teacher.lab_metadata`)."""
+    nb.metadata.update(lab_metadata())
+
+
+STUDENT_STEPS: list[Step] = [drop_instructor_notes, stub_solutions, clear_outputs, mark_edition("student"),
+                             set_lab_metadata]
+TEACHER_STEPS: list[Step] = [unmark_solutions, mark_edition("teacher"), set_lab_metadata]
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+# The random uuid4 hex that ipywidgets gives each model, alone or in "IPY_MODEL_<id>".
+MODEL_ID = re.compile(r"(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])")
+
+
+def number_widgets(nb: nbformat.NotebookNode, lesson: str) -> None:
+    """After running: replace each widget model's random id, in the outputs and in the saved
+    widget state, by one made from the lesson and the model's place in the order the lesson
+    created them, so two builds write the same bytes and every reference still resolves."""
+    state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    models = list(state)  # in the order the kernel opened them
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            model = output.get("data", {}).get(WIDGET_VIEW, {}).get("model_id")
+            if model and model not in models:
+                models.append(model)
+    if not models:
+        return
+    stable = {old: uuid.uuid5(uuid.NAMESPACE_URL, f"lessonkit:{lesson}:widget:{n}").hex
+              for n, old in enumerate(models, start=1)}
+    renamed = json.loads(MODEL_ID.sub(lambda m: stable.get(m.group(0), m.group(0)),
+                                      json.dumps({"cells": nb.cells, "metadata": nb.metadata})))
+    nb.cells = [nbformat.from_dict(cell) for cell in renamed["cells"]]
+    nb.metadata = nbformat.from_dict(renamed["metadata"])
 
 
 def make_edition(nb: nbformat.NotebookNode, lesson: str, steps: list[Step]) -> nbformat.NotebookNode:
@@ -118,7 +158,8 @@ def execute(nb: nbformat.NotebookNode, cwd: Path, timeout: int = 120) -> nbforma
         old = os.environ.get("LESSONKIT_RECORD_DIR")
         os.environ["LESSONKIT_RECORD_DIR"] = records
         try:
-            NotebookClient(nb, timeout=timeout, kernel_name="python3", shutdown_kernel="immediate",
+            NotebookClient(nb, timeout=timeout, kernel_name=KERNEL, shutdown_kernel="immediate",
+                           record_timing=False,  # no timestamps: builds are reproducible
                            resources={"metadata": {"path": str(cwd)}}).execute()
         finally:
             if old is None:
@@ -257,5 +298,6 @@ def build_editions(sources: list[Path], out: Path, editions: tuple[str, ...] = (
             teacher = make_edition(nb, lesson, TEACHER_STEPS)
             if run_teacher:
                 execute(teacher, cwd=src.parent)
+                number_widgets(teacher, lesson)
             written.append(place(teacher, out / "teacher" / name, replace))
     return written
