@@ -18,8 +18,9 @@ ORDER = tomllib.loads((NOTEBOOKS / "lessons.toml").read_text(encoding="utf-8"))[
 LESSONS = [NOTEBOOKS / entry["file"] for entry in ORDER if (NOTEBOOKS / entry["file"]).exists()]
 BLOCKS = ("**Questions**", "**Learning objectives**", "**Prerequisites**", "**Key points**")
 CHECK = re.compile(r"""check\(\s*["']([a-z_]+\.[a-z0-9_-]+)["']""")
-# What prose may hold in digits: the time line, lesson numbers, exercise ids, bullet numbering.
-ALLOWED_DIGITS = re.compile(r"\*\*Time:\*\* \d+ minutes|[Ll]esson \d+|\b\d+[.)] |"
+# What prose may hold in digits: the time line, lesson numbers, exercise ids, bullet numbering,
+# the name of NATO's Article 5 (a glossary term).
+ALLOWED_DIGITS = re.compile(r"\*\*Time:\*\* \d+ minutes|[Ll]esson \d+|\b\d+[.)] |Article 5\b|Article-5-|"
                             r"\b[a-z_]+\.[a-z0-9_-]+\b|`[^`]*`|\d+[–-]\d+ minutes|\(\d+ minutes?\)|"
                             r"\d+ minutes|[Ss]tep \d+|\bNN-|\d\d-[a-z-]+\.md|CC-BY-4\.0|ISO \d+")
 

@@ -352,6 +352,10 @@ def claim_stepper() -> w.VBox:
     return _box([back, forward, guess, reveal], out, "Claim checker")
 
 
+# People whose recorded words on a role card insult others: the card says why they are quoted.
+QUOTED_INSULTS = {"medvedev": "insults Ukraine's leaders"}
+
+
 def role_card_html(actor_id: str) -> str:
     """The capstone role card of one state or organisation as HTML (see analysis.role_card)."""
     card = analysis.role_card(actor_id)
@@ -372,7 +376,12 @@ def role_card_html(actor_id: str) -> str:
     linked = card["linked_positions"]
     if len(linked):
         parts.append("<p><strong>Also said by people from your side</strong> (their own words, not "
-                     "necessarily your government's line):</p><ul>")
+                     "necessarily your government's line):</p>")
+        parts += [f"<p><em>Why this is quoted:</em> {_e(p['actor'])}'s post {QUOTED_INSULTS[p['actor_id']]}. It is "
+                  "the recorded reaction of a senior official, as news agencies reported it, not the module's "
+                  "view; if you use it, attribute it and do not read the insult aloud as your own words.</p>"
+                  for _, p in linked.drop_duplicates("actor_id").iterrows() if p["actor_id"] in QUOTED_INSULTS]
+        parts.append("<ul>")
         parts += [f"<li>{_e(p['actor'])} on {_e(p['topic'].lower())}, "
                   f"{long_date(p['date'], year=False, short_month=True)}: {_e(p['summary'])} "
                   f"<small>[{_e(source_name(p['source_id']))}]</small></li>" for _, p in linked.iterrows()]

@@ -57,9 +57,12 @@ EXERCISES = [
                               "answer depends on.",
                          "d": "Nothing in the summary rules troops out."}),
     Value("positions.allies", "Actors at the summit that did not say 'supports' on European troops, sorted.",
-          hints=("analysis.disagreements('european-troops') gives a dictionary: stance → list of actors.",
-                 "Keep the actors from every stance except 'supports', then keep only those whose at_summit "
-                 "is 'attended' in the actors table.",
+          hints=("Type stances = analysis.disagreements('european-troops') (a dictionary: stance → list of "
+                 "names) and actors = load('actors'); the names at the summit are "
+                 "set(actors.loc[actors['at_summit'] == 'attended', 'name']).",
+                 "Keep the names from every stance except 'supports', and only those in that set: "
+                 "[name for stance, names in stances.items() if stance != 'supports' for name in names if "
+                 "name in present].",
                  "Give a sorted list of names: sorted(...)."),
           answer=attended_not_supporting),
     Matching("positions.speakers", "Match each quote (A, B, ...) to the person who said it.",

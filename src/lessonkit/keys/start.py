@@ -30,12 +30,14 @@ EXERCISES = [
                 "His surname is enough; spelling counts, capitals do not."),
          accepted=_host_names),
     Choice("start.record", "Where is your learning record saved?",
-           options={"a": "on a school server, automatically",
-                    "b": "in a file named lessonkit-record- plus the lesson key, in the notebook's folder",
+           options={"a": "lessonkit sends it over the internet to your teacher",
+                    "b": "in a file named lessonkit-record- plus the lesson key, in the notebook's folder, "
+                         "on the computer that runs the notebook",
                     "c": "nowhere: answers are forgotten when you close the notebook"},
            hints=("Read the section 'Where your work is saved' again.",
                   "Look at the folder where this notebook is: a new file appeared after your first check."),
-           explanations={"a": "Nothing is sent anywhere: the record stays on the computer running the notebook.",
+           explanations={"a": "lessonkit sends nothing: the record is a file on the computer running the notebook "
+                              "(on a school JupyterHub, that computer is the school's server).",
                          "b": "Hand in the notebook or that file when your teacher asks.",
                          "c": "Every check adds your answer to a file, so your work is kept."},
            answer_hash="6fc533d90b1119eae8bc63607fe594f6dd365734739bbdfbf59a51fe2de03254"),

@@ -300,4 +300,21 @@ def build_editions(sources: list[Path], out: Path, editions: tuple[str, ...] = (
                 execute(teacher, cwd=src.parent)
                 number_widgets(teacher, lesson)
             written.append(place(teacher, out / "teacher" / name, replace))
+    for edition in editions:
+        written += [Placed(copy_glossary(folder, out / edition)) for folder in {src.parent for src, _, _ in lessons}
+                    if (folder / GLOSSARY).is_file()]
     return written
+
+
+# The glossary the lessons link to (``glossary.md`` beside them): it goes into every edition.
+GLOSSARY = "glossary.md"
+
+
+def copy_glossary(lessons_folder: Path, edition_folder: Path) -> Path:
+    """Copy the lessons' glossary into one edition's folder, whole or not at all; return its path."""
+    target = edition_folder / GLOSSARY
+    edition_folder.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{GLOSSARY}.tmp")
+    partial.write_bytes((lessons_folder / GLOSSARY).read_bytes())
+    partial.replace(target)
+    return target
