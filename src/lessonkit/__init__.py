@@ -15,6 +15,9 @@ from ._exercises import check, progress
 from ._feedback import Feedback
 from ._profile import set_name
 from ._say import say
+from .tables import show_frames_readably
+
+show_frames_readably()  # DataFrames in a lesson wrap text and show plain numbers (see lessonkit.tables)
 
 __all__ = [
     "load",
