@@ -118,7 +118,7 @@ def execute(nb: nbformat.NotebookNode, cwd: Path, timeout: int = 120) -> nbforma
         old = os.environ.get("LESSONKIT_RECORD_DIR")
         os.environ["LESSONKIT_RECORD_DIR"] = records
         try:
-            NotebookClient(nb, timeout=timeout, kernel_name="python3", shutdown_kernel="immediate",
+            NotebookClient(nb, timeout=timeout, kernel_name="python3", shutdown_kernel="immediate", store_widget_state=True,
                            resources={"metadata": {"path": str(cwd)}}).execute()
         finally:
             if old is None:
