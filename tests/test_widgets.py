@@ -183,3 +183,12 @@ def load_as_reported_dollars() -> str:
     from lessonkit import load
 
     return " ".join(load("pledges")["as_reported"])
+
+
+@pytest.mark.parametrize("name", widgets.EXPLORERS)
+def test_where_a_widget_cannot_be_drawn_an_explorer_names_itself(name):
+    """JupyterLab shows text/html, not the widget, for an untrusted executed lesson."""
+    data = getattr(widgets, name)()._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in data
+    assert "children" not in data["text/plain"] and "interactive explorer" in data["text/plain"]
+    assert "interactive explorer" in data["text/html"] and "VBox" not in data["text/html"]

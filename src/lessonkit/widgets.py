@@ -35,9 +35,26 @@ def _e(x) -> str:
     return html_text(x)
 
 
+class Explorer(w.VBox):
+    """An explorer's box. Where a widget cannot be drawn (an untrusted or kernel-less copy of an
+    executed lesson) it shows a short note naming it, never ``VBox(children=(HTML(...``."""
+
+    title = ""
+
+    def __repr__(self) -> str:
+        return f"{self.title}: an interactive explorer (run the lesson's cells in JupyterLab to use it)."
+
+    def _repr_mimebundle_(self, **kwargs):
+        data = super()._repr_mimebundle_(**kwargs)
+        data["text/html"] = (f'<p class="lessonkit-widget-note"><strong>{_e(self.title)}</strong>: an interactive '
+                             "explorer. Run the lesson's cells (or trust the notebook) to use it.</p>")
+        return data
+
+
 def _box(controls: list, out: w.HTML, title: str) -> w.VBox:
     header = w.HTML(f"<strong>{_e(title)}</strong>")
-    box = w.VBox([header, w.HBox(controls, layout=w.Layout(flex_flow="row wrap", align_items="center")), out])
+    box = Explorer([header, w.HBox(controls, layout=w.Layout(flex_flow="row wrap", align_items="center")), out])
+    box.title = title
     box.add_class("lessonkit-explorer")
     out.add_class("lessonkit-output")
     return box
@@ -403,3 +420,15 @@ def role_card_explorer(actor_id: str = "gbr") -> w.VBox:
     pick.observe(render, names="value")
     render()
     return _box([pick], out, "Role card")
+
+
+def tabbed(pages: dict[str, list[w.Widget] | w.Widget]) -> w.Tab:
+    """Explorers on tabs, one tab per title, so a long one (the timeline) pushes no other down.
+
+    A tab holding several explorers stacks them."""
+    children = [w.VBox(list(p)) if isinstance(p, (list, tuple)) else p for p in pages.values()]
+    tab = w.Tab(children=children)
+    tab.titles = tuple(pages)
+    tab.add_class("lessonkit-tabs")
+    return tab
+
