@@ -192,3 +192,11 @@ def test_where_a_widget_cannot_be_drawn_an_explorer_names_itself(name):
     assert "application/vnd.jupyter.widget-view+json" in data
     assert "children" not in data["text/plain"] and "interactive explorer" in data["text/plain"]
     assert "interactive explorer" in data["text/html"] and "VBox" not in data["text/html"]
+
+
+def test_tabs_hold_each_explorer_under_its_title():
+    page = widgets.tabbed({"Money": [widgets.pledge_explorer(), widgets.currency_converter()],
+                           "Claims": widgets.claim_stepper()})
+    tab = page.children[-1]
+    assert isinstance(tab, w.Tab) and tab.titles == ("Money", "Claims")
+    assert [type(c).__name__ for c in tab.children[0].children] == ["Explorer", "Explorer"]

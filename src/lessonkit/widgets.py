@@ -422,7 +422,13 @@ def role_card_explorer(actor_id: str = "gbr") -> w.VBox:
     return _box([pick], out, "Role card")
 
 
-def tabbed(pages: dict[str, list[w.Widget] | w.Widget]) -> w.Tab:
+# The titles of ipywidgets' unselected tabs are pale grey on grey (axe: colour contrast, serious).
+TAB_STYLE = ("<style>.lessonkit-tabs .lm-TabBar-tab, .lessonkit-tabs .lm-TabBar-tabLabel "
+             "{ color: var(--jp-ui-font-color0, #111) !important; opacity: 1 !important; }"
+             ".lessonkit-tabs .lm-TabBar-tab.lm-mod-current { font-weight: bold; }</style>")
+
+
+def tabbed(pages: dict[str, list[w.Widget] | w.Widget]) -> w.VBox:
     """Explorers on tabs, one tab per title, so a long one (the timeline) pushes no other down.
 
     A tab holding several explorers stacks them."""
@@ -430,5 +436,5 @@ def tabbed(pages: dict[str, list[w.Widget] | w.Widget]) -> w.Tab:
     tab = w.Tab(children=children)
     tab.titles = tuple(pages)
     tab.add_class("lessonkit-tabs")
-    return tab
+    return w.VBox([w.HTML(TAB_STYLE), tab])
 
