@@ -277,8 +277,8 @@ def quote_explorer() -> w.VBox:
     return _box([speaker], out, "Quote explorer")
 
 
-TRUCE_STYLE = {"description_width": "15em"}  # one width, so the five inputs line up
-TRUCE_LAYOUT = w.Layout(width="24em")
+TRUCE_STYLE = {"description_width": "19em"}  # one width, so the five inputs line up
+TRUCE_LAYOUT = w.Layout(width="28em")
 PAYOFF_CELL = "padding:0.3em 0.9em;border:1px solid #bbb;text-align:center"
 
 

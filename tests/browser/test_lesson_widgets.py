@@ -43,7 +43,7 @@ ACTIONS = {
     "quote_explorer": tab_then("Alt+ArrowDown", "ArrowDown", "Enter", target="select"),
     "role_card_explorer": tab_then("Alt+ArrowDown", "ArrowDown", "Enter", target="select"),
     "currency_converter": type_text("2.5", target="input", submit=True),
-    "truce_game_explorer": tab_then("ArrowRight", "ArrowRight", target=".noUi-handle"),
+    "truce_game_explorer": type_text("6", target="input", submit=True),
     "claim_stepper": click("button:has-text('Next')"),
 }
 CALL = re.compile(r"widgets\.(\w+)\(")
