@@ -182,3 +182,8 @@ def test_citation_mark_goes_after_a_closing_quotation_mark():
     assert first.endswith("\u201d [1]")
     assert second.endswith("\u201d [2].")
     assert ". [1]\u201d" not in said.text
+
+
+def test_an_apostrophe_after_a_field_is_not_a_closing_quote():
+    said = say("In {actors:starmer:name}'s words.")
+    assert said.text.endswith("Starmer [1]'s words.")

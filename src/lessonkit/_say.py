@@ -129,9 +129,11 @@ def say(text: str) -> Said:
         # the marker goes after the last of a run of fields from the same source
         run_ends = i + 1 == len(fields) or fields[i + 1][2] != source
         end = m.end()
-        if run_ends:  # "... for peace." [1], not "... for peace. [1]"
+        if run_ends:  # "... for peace.” [1]", not "... for peace. [1]”"
             while end < len(text) and text[end] in CLOSING_QUOTES:
                 end += 1
+            if end < len(text) and text[end].isalnum():  # an apostrophe, as in "Starmer's"
+                end = m.end()
         out.append(text[last:m.start()] + value + text[m.end():end]
                    + (f" [{sources.index(source) + 1}]" if run_ends else ""))
         last = end
