@@ -187,3 +187,8 @@ def test_citation_mark_goes_after_a_closing_quotation_mark():
 def test_an_apostrophe_after_a_field_is_not_a_closing_quote():
     said = say("In {actors:starmer:name}'s words.")
     assert said.text.endswith("Starmer [1]'s words.")
+
+
+def test_a_full_stop_before_the_closing_quote_stays_inside_the_quotation():
+    said = say("He said: \u201c{claims:c20:seed_excerpt}.\u201d Then more.")
+    assert ".\u201d [1] Then more." in said.text

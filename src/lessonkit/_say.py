@@ -24,7 +24,8 @@ from ._facts import row
 FIELD = re.compile(r"\{([a-z_]+):([a-z0-9][a-z0-9-]*):([a-z_]+)(?:\|([a-z0-9]+))?\}")
 PACKAGE_FIELD = re.compile(r"\{package:([a-z_]+)(?:\|([a-z0-9]+))?\}")
 PACKAGE_VALUES = {"as_of": as_of}  # facts about the data package itself, by field name
-CLOSING_QUOTES = "\"'\u2019\u201d\u00bb"  # a citation mark goes after these, not inside the quotation
+# A citation mark goes after the end of a quotation (punctuation, then closing quotation marks).
+QUOTE_END = re.compile("[.,;:!?\u2026]*[\"'\u2019\u201d\u00bb]+")
 FORMATS = ("date", "day", "year", "bn", "m", "int", "lower", "words")
 _DATE_FORMATS = {"date", "day", "year"}
 _NUMBER_FORMATS = {"bn", "m", "int"}
@@ -129,11 +130,10 @@ def say(text: str) -> Said:
         # the marker goes after the last of a run of fields from the same source
         run_ends = i + 1 == len(fields) or fields[i + 1][2] != source
         end = m.end()
-        if run_ends:  # "... for peace.” [1]", not "... for peace. [1]”"
-            while end < len(text) and text[end] in CLOSING_QUOTES:
-                end += 1
-            if end < len(text) and text[end].isalnum():  # an apostrophe, as in "Starmer's"
-                end = m.end()
+        if run_ends:  # "... for peace.” [1]", not "... for peace. [1]”" nor "... peace [1].”"
+            closing = QUOTE_END.match(text, end)
+            if closing and not (closing.end() < len(text) and text[closing.end()].isalnum()):  # not "Starmer's"
+                end = closing.end()
         out.append(text[last:m.start()] + value + text[m.end():end]
                    + (f" [{sources.index(source) + 1}]" if run_ends else ""))
         last = end
