@@ -55,3 +55,11 @@ def test_importing_lessonkit_makes_notebooks_show_frames_readably():
         assert "3,000,000,000" in data["text/html"] and "NaN" not in data["text/html"]
     finally:
         InteractiveShell.clear_instance()
+
+
+def test_feedback_and_progress_never_open_mathematics():
+    from lessonkit import Feedback
+    from lessonkit._escape import NO_MATH
+
+    shown = Feedback("money.total", "incorrect", "Not $50 billion but $119.8 billion.")._repr_html_()
+    assert "$" not in shown and shown.count("&#36;") == 2 and NO_MATH in shown

@@ -474,7 +474,7 @@ def stance_timeline_chart(topic: str, theme: str | None = None, actors: list[str
                     linespacing=1.5)
     _room_for_source_line(fig)
     topic_name = load("topics").set_index("topic_id").loc[topic, "name"]
-    alt = (f"Dot chart of {len(rows)} recorded positions on {topic_name.lower()} by {len(order)} actors, in date "
+    alt = (f"Dot chart of {len(rows)} recorded positions on the topic {topic_name} by {len(order)} actors, in date "
            f"order: " + "; ".join(f"{p['actor']} {p['stance']} on {long_date(p['date'], year=False)}" for _, p in
                                   rows.sort_values('date').iterrows()) + "."
            + (" Lettered lines mark events: " + "; ".join(key) + "." if key else ""))
