@@ -51,7 +51,7 @@ teacher: $(STAMP)
 # The app view: the explorers on one page, code hidden, served by Voila (Ctrl+C stops it).
 app: $(STAMP)
 	$(BIN)/lessonkit app apps/explorers.md
-	$(BIN)/voila apps/explorers.ipynb --Voila.ip=127.0.0.1 --port=$(PORT) \
+	JUPYTER_PATH=apps $(BIN)/voila apps/explorers.ipynb --Voila.ip=127.0.0.1 --port=$(PORT) --template=lessonkit \
 		--VoilaConfiguration.extension_denylist="['jupyterlab-jupytext']"
 
 # Printable copies: HTML pages of both editions of every lesson (teacher executed) in exports/.

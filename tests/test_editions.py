@@ -219,3 +219,24 @@ def test_an_output_folder_that_cannot_be_written_is_one_line_of_error(tmp_path, 
     err = capsys.readouterr().err
     assert err.startswith(f"lessonkit build: could not write the editions in {blocker}") and err.count("\n") == 1
     assert blocker.read_text() == "a file where the folder should be"
+
+
+def test_an_executed_edition_keeps_its_widget_state(tmp_path):
+    """A teacher previewing an executed lesson sees the explorers, not ``VBox(children=...``."""
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "from lessonkit import widgets\nwidgets.currency_converter()")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb = execute(nb, cwd=tmp_path)
+    state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    view = nb.cells[0].outputs[0]["data"]["application/vnd.jupyter.widget-view+json"]["model_id"]
+    assert view in state and state[view]["model_name"] == "VBoxModel"
+
+
+def test_the_app_page_is_titled_by_its_heading_not_its_file_name(tmp_path):
+    from lessonkit._errors import LessonkitError
+    from lessonkit.teacher.export import build_app, page_title
+
+    app = build_app(Path(__file__).resolve().parents[1] / "apps" / "explorers.md", tmp_path / "explorers.ipynb")
+    assert json.loads(app.read_text())["metadata"]["title"] == "The London summit: explorers"
+    with pytest.raises(LessonkitError, match="heading"):
+        page_title(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("## not a title")]))

@@ -4,7 +4,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-LOAD = "%load_ext lessonkit.error_tips"
+LOAD = "%load_ext lessonkit"  # what every lesson runs: error tips and readable tables
 
 
 def run(*sources):
@@ -21,7 +21,8 @@ def error_of(cell):
 
 @pytest.fixture(scope="module")
 def cells():
-    return run("import lessonkit\nprint(get_ipython().custom_exceptions)",
+    return run("import lessonkit\nimport pandas as pd\nprint(get_ipython().custom_exceptions)\n"
+               "print(pd.DataFrame in get_ipython().display_formatter.formatters['text/html'].type_printers)",
                'host = Starmer',
                LOAD,
                'host = Starmer',
@@ -31,7 +32,7 @@ def cells():
 
 
 def test_import_alone_changes_no_error_message(cells):
-    assert cells[0].outputs[0]["text"] == "()\n"
+    assert cells[0].outputs[0]["text"] == "()\nFalse\n"  # nor how tables show
     error = error_of(cells[1])
     assert error.evalue == "name 'Starmer' is not defined"
     assert "Tip" not in "\n".join(error.traceback)
@@ -64,3 +65,9 @@ def test_a_name_error_still_stops_a_run_all():
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(LOAD), nbformat.v4.new_code_cell("Starmer")])
     with pytest.raises(CellExecutionError, match="NameError"):
         NotebookClient(nb, timeout=60, kernel_name="python3").execute()
+
+
+def test_the_lesson_extension_shows_tables_readably():
+    (cell,) = run(LOAD + "\nimport pandas as pd\npd.DataFrame({'amount': [3e9], 'note': [None]})")
+    html = cell.outputs[0]["data"]["text/html"]
+    assert "3,000,000,000" in html and "e+09" not in html and "NaN" not in html

@@ -353,3 +353,22 @@ def test_a_literal_typed_for_a_code_task_is_told_so_kindly_in_a_real_kernel(tmp_
     assert "typed in by hand" in texts[0] and "code that computes it" in texts[0]
     assert "your code computes the right result" in texts[1]
     assert "typed in by hand" in texts[2]
+
+
+def _lessons():
+    import tomllib
+
+    from lessonkit._paths import lessons_toml
+
+    return [(lesson["file"], lesson["key"]) for lesson in tomllib.loads(lessons_toml().read_text())["lesson"]
+            if lesson.get("key")]
+
+
+@pytest.mark.parametrize("file, key", _lessons())
+def test_progress_lists_exercises_in_the_order_the_lesson_asks_them(file, key, tmp_path, monkeypatch):
+    from lessonkit._paths import lessons_toml
+
+    text = (lessons_toml().parent / file).read_text()
+    asked = list(dict.fromkeys(re.findall(r'check\(\s*"([a-z_]+\.[a-z0-9_.-]+)"', text)))
+    monkeypatch.setenv("LESSONKIT_RECORD_DIR", str(tmp_path))
+    assert asked and list(progress(key).status) == asked

@@ -27,3 +27,15 @@ def test_a_break_never_seen_cannot_be_deterred():
 def test_unknown_moves_are_refused():
     with pytest.raises(ValueError):
         TruceGame().payoff("wait", "keep")
+
+
+def test_at_the_threshold_the_verdict_explains_the_tie():
+    game = TruceGame(gain=4, penalty=8, verification=0.5)
+    assert len(game.equilibria()) == 4
+    verdict = game.verdict()
+    assert "tie" in verdict and "8 \u00d7 0.5 = 4" in verdict and "(4 points)" in verdict
+
+
+def test_off_the_threshold_there_is_no_tie():
+    assert not TruceGame(gain=4, penalty=8.5, verification=0.5).at_threshold()
+    assert "tie" not in TruceGame(gain=4, penalty=8.5, verification=0.5).verdict()

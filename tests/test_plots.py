@@ -81,3 +81,64 @@ def test_an_html_export_gives_the_figure_its_alt_text():
 
     Images().feed(notebook_to_html(nb, "Export test"))
     assert [(i["alt"], i["src"]) for i in images] == [(chart.alt, f"data:image/png;base64,{data['image/png']}")]
+
+
+def _lesson_figures():
+    """Every figure the lessons draw, drawn as the lessons draw it (same data, same arguments)."""
+    from lessonkit import load
+
+    pledges = load("pledges")
+    events = analysis.timeline()
+    summit = analysis.summit_date()
+    uk = analysis.pledges(donor="gbr", include_seed=False)
+    weekend = uk[uk["announced"].dt.date.isin([summit - __import__("datetime").timedelta(days=1), summit])]
+    scale_ids = ["uk-era-tranche-ansa-gbp", "uk-lmm-ef-pm-remarks", "uk-era-loan-ht-gbp", "g7-era-50bn-usd",
+                 "us-aid-kiel", "eu-rearm-800-national"]
+    return {
+        "attendance_map": lambda: plots.attendance_map(),
+        "timeline_chart": lambda: plots.timeline_chart(events[~events["event_id"].str.startswith("summit-count")]),
+        "announcement_chart (weekend)": lambda: plots.announcement_chart(
+            analysis.per_announcement(weekend, "GBP"), "GBP", title="What the UK announced on the summit weekend"),
+        "announcement_chart (log)": lambda: plots.announcement_chart(
+            pledges[pledges["pledge_id"].isin(scale_ids)], "GBP", log=True, title="From millions to hundreds of billions"),
+        "versions_chart": lambda: plots.versions_chart("uk-lmm-export-finance-2025-03-02", "GBP"),
+        "position_chart (lesson 4)": lambda: plots.position_chart(analysis.position_matrix(
+            ["gbr", "fra", "deu", "ita", "pol", "ukr", "can", "tur", "eu-commission", "nato", "hun", "usa", "rus"])),
+        "position_chart (lesson 7)": lambda: plots.position_chart(analysis.position_matrix(list(analysis.ROLE_ACTORS))),
+        "stance_timeline_chart": lambda: plots.stance_timeline_chart("ceasefire", theme="ceasefire"),
+        "truce_games_chart": lambda: plots.truce_games_chart(
+            {"No guarantees": TruceGame(penalty=0, verification=0.5),
+             "Strong, verified guarantees": TruceGame(penalty=10, verification=0.9)}),
+        "verdict_chart": lambda: plots.verdict_chart(),
+        "game_chart": lambda: plots.game_chart(TruceGame()),
+    }
+
+
+LESSON_FIGURES = _lesson_figures()
+
+
+def test_every_kind_of_figure_the_lessons_draw_is_measured():
+    import re
+    from pathlib import Path
+
+    lessons = Path(__file__).resolve().parents[1] / "notebooks"
+    drawn = {m for f in lessons.glob("*.md") for m in re.findall(r"plots\.(\w+)\(", f.read_text())}
+    measured = {name.split(" ")[0] for name in LESSON_FIGURES}
+    assert drawn and drawn <= measured, f"lessons draw figures the legibility test does not: {drawn - measured}"
+
+
+@pytest.mark.parametrize("name", LESSON_FIGURES)
+def test_lettering_is_legible_on_a_school_laptop(name):
+    """At 1366x768 a lesson's output is about DISPLAY_WIDTH_PX wide; wider figures shrink to fit."""
+    chart = LESSON_FIGURES[name]()
+    assert chart.smallest_text_px >= plots.LEGIBLE_PX, (
+        f"{name}: smallest lettering is {chart.smallest_text_px:.1f} px on screen")
+
+
+def test_the_measure_counts_the_shrinking_of_a_wide_figure():
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(4, 2))
+    fig.text(0.1, 0.5, "ten points", fontsize=10)
+    assert plots.smallest_text_px(fig, 400) == pytest.approx(10 * 100 / 72)
+    assert plots.smallest_text_px(fig, 1800) == pytest.approx(10 * 100 / 72 / 2)

@@ -158,3 +158,37 @@ def test_the_seed_is_named_as_the_article_under_check():
     claim = claims[claims["source_id"] == "seed-article"]["claim_id"].iloc[0]
     notes = repr(say(f"{{claims:{claim}:verdict}}")).splitlines()[1]
     assert notes.startswith(f"[1] The seed article ({RELIABILITY_LABELS['seed']}), undated")
+
+
+def unescaped_dollars(markdown: str) -> list[int]:
+    """Positions of ``$`` signs that Markdown renderers would read as the edge of mathematics."""
+    return [i for i, ch in enumerate(markdown) if ch == "$" and (i == 0 or markdown[i - 1] != "\\")]
+
+
+def test_dollar_signs_are_not_typeset_as_mathematics():
+    # lesson 3's sentence on US aid holds four dollar amounts
+    said = say("The Kiel Institute counted {pledges:us-aid-kiel:as_reported} of US assistance; "
+               "the Pentagon put US military aid alone at {pledges:us-aid-military-pentagon:as_reported}.")
+    assert said.text.count("$") == 2
+    markdown = said._repr_markdown_()
+    assert markdown.count("\\$") == 2
+    assert unescaped_dollars(markdown) == []
+    assert "\\" not in repr(said).splitlines()[0]
+
+
+def test_citation_mark_goes_after_a_closing_quotation_mark():
+    said = say("The article: \u201c{claims:c20:seed_excerpt}\u201d and \u201c{claims:c13:seed_excerpt}\u201d.")
+    first, second = said.text.split(" and ")
+    assert first.endswith("\u201d [1]")
+    assert second.endswith("\u201d [2].")
+    assert ". [1]\u201d" not in said.text
+
+
+def test_an_apostrophe_after_a_field_is_not_a_closing_quote():
+    said = say("In {actors:starmer:name}'s words.")
+    assert said.text.endswith("Starmer [1]'s words.")
+
+
+def test_a_full_stop_before_the_closing_quote_stays_inside_the_quotation():
+    said = say("He said: \u201c{claims:c20:seed_excerpt}.\u201d Then more.")
+    assert ".\u201d [1] Then more." in said.text

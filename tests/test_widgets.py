@@ -2,6 +2,7 @@
 values are shown as messages, and its output is escaped HTML."""
 
 import itertools
+import re
 
 import ipywidgets as w
 import pytest
@@ -127,3 +128,75 @@ def test_role_cards_do_not_call_terms_asked_of_an_actor_its_own_announcement():
     assert "terms others asked of you" in card
     germany = widgets.role_card_html("deu")
     assert "After the summit</strong>, Olaf Scholz (6 May 2025)" in germany
+
+
+def test_quote_explorer_lists_people_only():
+    from lessonkit import load
+
+    people = set(load("actors").query("kind == 'person'")["actor_id"])
+    speakers = widgets.controls(widgets.quote_explorer())[0].options
+    assert speakers and {value for _, value in speakers} <= people
+    assert "United States" not in {name for name, _ in speakers}
+
+
+def test_explorers_show_words_not_codes():
+    box = widgets.pledge_explorer()
+    kind = widgets.controls(box)[1]
+    assert ("Export finance", "export_finance") in kind.options
+    assert "export_finance" not in box.children[-1].value
+    assert ">Export finance<" in box.children[-1].value
+    theme = widgets.controls(widgets.timeline_explorer())[1]
+    assert ("Sanctions and assets", "sanctions_and_assets") in theme.options
+    quotes = widgets.quote_explorer()
+    for name, value in widgets.controls(quotes)[0].options:
+        widgets.controls(quotes)[0].value = value
+        assert " on european" not in quotes.children[-1].value
+
+
+def test_truce_game_inputs_line_up_and_are_named():
+    box = widgets.truce_game_explorer()
+    inputs = widgets.controls(box)
+    assert len(inputs) == 5
+    assert len({c.style.description_width for c in inputs}) == 1 and inputs[0].style.description_width
+    assert len({c.layout.width for c in inputs}) == 1
+    for control in inputs:  # a number input's label is tied to it; a slider's handle has no name
+        assert isinstance(control, w.BoundedFloatText) and control.description and not control.description_allow_html
+
+
+def test_truce_game_payoff_table_has_spaced_cells_and_explains_a_tie():
+    box = widgets.truce_game_explorer()
+    gain, penalty, verification = widgets.controls(box)[:3]
+    cells = re.findall(r"<t[dh][ >][^>]*>?", box.children[-1].value)
+    assert len(cells) == 9 and all("padding" in cell for cell in cells)  # "B keeps | B breaks", not "B keepsB breaks"
+    gain.value, penalty.value, verification.value = 4, 8, 0.5
+    assert "A tie" in box.children[-1].value
+
+
+def test_widget_text_never_opens_mathematics():
+    box = widgets.pledge_explorer()
+    widgets.controls(box)[2].value = "USD"
+    assert "$" in load_as_reported_dollars()
+    assert "$" not in box.children[-1].value and "&#36;" in box.children[-1].value
+
+
+def load_as_reported_dollars() -> str:
+    from lessonkit import load
+
+    return " ".join(load("pledges")["as_reported"])
+
+
+@pytest.mark.parametrize("name", widgets.EXPLORERS)
+def test_where_a_widget_cannot_be_drawn_an_explorer_names_itself(name):
+    """JupyterLab shows text/html, not the widget, for an untrusted executed lesson."""
+    data = getattr(widgets, name)()._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in data
+    assert "children" not in data["text/plain"] and "interactive explorer" in data["text/plain"]
+    assert "interactive explorer" in data["text/html"] and "VBox" not in data["text/html"]
+
+
+def test_tabs_hold_each_explorer_under_its_title():
+    page = widgets.tabbed({"Money": [widgets.pledge_explorer(), widgets.currency_converter()],
+                           "Claims": widgets.claim_stepper()})
+    tab = page.children[-1]
+    assert isinstance(tab, w.Tab) and tab.titles == ("Money", "Claims")
+    assert [type(c).__name__ for c in tab.children[0].children] == ["Explorer", "Explorer"]

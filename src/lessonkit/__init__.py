@@ -16,6 +16,25 @@ from ._feedback import Feedback
 from ._profile import set_name
 from ._say import say
 
+
+def load_ipython_extension(ipython) -> None:
+    """``%load_ext lessonkit``, the first line of every lesson: Python's errors get a plain tip
+    (:mod:`lessonkit.error_tips`) and DataFrames show as students read them (wrapped text,
+    plain numbers, empty cells: :mod:`lessonkit.tables`). Importing lessonkit alone changes
+    nothing."""
+    from . import error_tips
+    from .tables import show_frames_readably
+
+    error_tips.load_ipython_extension(ipython)
+    show_frames_readably()
+
+
+def unload_ipython_extension(ipython) -> None:
+    """``%unload_ext lessonkit``: back to IPython's own error messages."""
+    from . import error_tips
+
+    error_tips.unload_ipython_extension(ipython)
+
 __all__ = [
     "load",
     "cite",

@@ -6,7 +6,6 @@ Exercise ids are ``<lesson>.<name>``; the lesson's exercises live in the module
 
 from __future__ import annotations
 
-import html
 import importlib
 import os
 import pkgutil
@@ -18,6 +17,7 @@ from . import _record, _source
 from ._answers import to_json
 from ._checkers import RIGHT_BY_CODE, RIGHT_BY_HAND, Exercise, Value
 from ._errors import UnknownNameError
+from ._escape import html_text
 from ._feedback import CORRECT, INCORRECT, INVALID, NOT_ATTEMPTED, RECORDED, Feedback, Verdict
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*\.[a-z0-9][a-z0-9_-]*$")
@@ -163,9 +163,9 @@ class Progress:
 
     def _repr_html_(self) -> str:
         words = {CORRECT: "correct", INCORRECT: "not yet", INVALID: "not yet", NOT_ATTEMPTED: "not attempted"}
-        rows = "".join(f"<tr><td><code>{html.escape(e)}</code></td><td>{words[s]}</td></tr>"
+        rows = "".join(f"<tr><td><code>{html_text(e)}</code></td><td>{words[s]}</td></tr>"
                        for e, s in self.status.items())
-        return (f"<p><strong>Lesson {html.escape(self.lesson)}</strong>: {self.done} of {len(self.status)} "
+        return (f"<p><strong>Lesson {html_text(self.lesson)}</strong>: {self.done} of {len(self.status)} "
                 f"exercises correct</p><table><thead><tr><th>exercise</th><th>status</th></tr></thead>"
                 f"<tbody>{rows}</tbody></table>")
 

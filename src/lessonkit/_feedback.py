@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
+
+from ._escape import NO_MATH, html_text
 
 CORRECT, INCORRECT, NOT_ATTEMPTED, INVALID = "correct", "incorrect", "not_attempted", "invalid"
 RECORDED = "recorded"  # while grading: the answer was recorded, the grader decides the verdict
@@ -67,10 +68,10 @@ class Feedback:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        e = html.escape
+        e = html_text
         colour = _COLOURS[self.status]
         parts = [
-            f'<div class="lessonkit-feedback lessonkit-{e(self.status)}" role="status" '
+            f'<div class="lessonkit-feedback lessonkit-{e(self.status)} {NO_MATH}" role="status" '
             f'style="border-left:6px solid {colour};padding:0.4em 0.8em;margin:0.3em 0;'
             f'background:#f7f7f7;color:#111">',
             f"<strong>{e(self.label)}</strong> <code>{e(self.exercise_id)}</code>: {e(self.message)}",

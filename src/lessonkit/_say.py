@@ -11,7 +11,6 @@ and a corrected fact corrects every lesson. One field is about the data itself:
 
 from __future__ import annotations
 
-import html
 import numbers
 import re
 from dataclasses import dataclass
@@ -19,11 +18,14 @@ from dataclasses import dataclass
 from ._data import as_of, cite
 from ._dates import long_date
 from ._errors import LessonkitError
+from ._escape import html_text, markdown_text
 from ._facts import row
 
 FIELD = re.compile(r"\{([a-z_]+):([a-z0-9][a-z0-9-]*):([a-z_]+)(?:\|([a-z0-9]+))?\}")
 PACKAGE_FIELD = re.compile(r"\{package:([a-z_]+)(?:\|([a-z0-9]+))?\}")
 PACKAGE_VALUES = {"as_of": as_of}  # facts about the data package itself, by field name
+# A citation mark goes after the end of a quotation (punctuation, then closing quotation marks).
+QUOTE_END = re.compile("[.,;:!?\u2026]*[\"'\u2019\u201d\u00bb]+")
 FORMATS = ("date", "day", "year", "bn", "m", "int", "lower", "words")
 _DATE_FORMATS = {"date", "day", "year"}
 _NUMBER_FORMATS = {"bn", "m", "int"}
@@ -81,8 +83,9 @@ class Said:
     sources: tuple[str, ...]
 
     def _repr_markdown_(self) -> str:
-        notes = "  \n".join(f"<small>[{n}] {html.escape(cite(s))}</small>" for n, s in enumerate(self.sources, 1))
-        return f"{self.text}\n\n{notes}" if notes else self.text
+        notes = "  \n".join(f"<small>[{n}] {html_text(cite(s))}</small>" for n, s in enumerate(self.sources, 1))
+        text = markdown_text(self.text)
+        return f"{text}\n\n{notes}" if notes else text
 
     def __repr__(self) -> str:
         lines = [self.text] + [f"[{n}] {cite(s)}" for n, s in enumerate(self.sources, 1)]
@@ -126,7 +129,13 @@ def say(text: str) -> Said:
     for i, (m, value, source) in enumerate(fields):
         # the marker goes after the last of a run of fields from the same source
         run_ends = i + 1 == len(fields) or fields[i + 1][2] != source
-        out.append(text[last:m.start()] + value + (f" [{sources.index(source) + 1}]" if run_ends else ""))
-        last = m.end()
+        end = m.end()
+        if run_ends:  # "... for peace.” [1]", not "... for peace. [1]”" nor "... peace [1].”"
+            closing = QUOTE_END.match(text, end)
+            if closing and not (closing.end() < len(text) and text[closing.end()].isalnum()):  # not "Starmer's"
+                end = closing.end()
+        out.append(text[last:m.start()] + value + text[m.end():end]
+                   + (f" [{sources.index(source) + 1}]" if run_ends else ""))
+        last = end
     filled = "".join(out) + text[last:]
     return Said(filled, tuple(sources))

@@ -1,7 +1,7 @@
 """An IPython extension: Python's error, then one plain sentence on what to do.
 
-A lesson loads it in its first code cell with ``%load_ext lessonkit.error_tips``; importing
-lessonkit alone changes nothing. Today it explains ``NameError``, which students meet when
+A lesson loads it with ``%load_ext lessonkit`` (which also loads this) in its first code cell;
+importing lessonkit alone changes nothing. Today it explains ``NameError``, which students meet when
 they forget the quotes around a name (``host = Starmer``) or skip a cell above. Python's own
 message is kept; the sentence is added under it.
 """

@@ -7,6 +7,7 @@ breaking it is likely to be seen (verification) and to cost something (guarantee
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 MOVES = ("keep", "break")
@@ -75,6 +76,14 @@ class TruceGame:
                     found.append((a, b))
         return found
 
+    def at_threshold(self) -> bool:
+        """True when breaking pays exactly as well as keeping: gain = penalty x chance seen.
+
+        >>> TruceGame(gain=4, penalty=8, verification=0.5).at_threshold()
+        True
+        """
+        return math.isclose(self.gain, self.penalty * self.verification, abs_tol=1e-9)
+
     def verdict(self) -> str:
         """The outcome in one sentence."""
         eq = self.equilibria()
@@ -85,4 +94,11 @@ class TruceGame:
                     "breaking it, even though both would be better off keeping it.")
         if not eq:
             return "No stable outcome: each side keeps changing its mind."
+        if self.at_threshold():
+            expected = self.penalty * self.verification
+            return (f"A tie, so all four outcomes count as stable: the expected penalty for breaking the truce "
+                    f"({self.penalty:g} \u00d7 {self.verification:g} = {expected:g} points) exactly cancels "
+                    f"the gain from breaking it ({self.gain:g} points), so neither side gains or loses by "
+                    "changing its move. Raise the penalty or the chance a break is seen a little and the truce "
+                    "holds; lower either and it breaks down.")
         return "More than one stable outcome: " + "; ".join(f"A {a}s, B {b}s" for a, b in eq) + "."

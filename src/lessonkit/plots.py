@@ -17,6 +17,7 @@ from . import analysis
 from ._data import load, reliability_label
 from ._data import source as source_row
 from ._dates import long_date
+from .labels import label as label_of
 
 # Okabe & Ito (2008), safe for the common forms of colour blindness.
 PALETTE = {"orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73", "yellow": "#F0E442",
@@ -29,6 +30,14 @@ ATTENDANCE_COLOURS = {"attended": PALETTE["blue"], "absent": PALETTE["orange"],
 VERDICT_COLOURS = {"accurate": PALETTE["green"], "misleading": PALETTE["orange"],
                    "inaccurate": PALETTE["vermillion"], "unverifiable": PALETTE["grey"],
                    "opinion": PALETTE["purple"]}
+
+
+# A lesson's output area in JupyterLab at 1366x768 with the file browser open is about 900 px
+# wide; a wider figure is scaled down to fit. Every letter must still be at least
+# LEGIBLE_PX tall on screen there (tests/test_plots.py checks each figure the lessons draw).
+DISPLAY_WIDTH_PX = 900
+LEGIBLE_PX = 10.0
+DPI = 100
 
 
 @dataclass
@@ -46,6 +55,7 @@ class Chart:
     alt: str
     title: str
     source: str = ""
+    smallest_text_px: float = 0.0  # the smallest lettering on screen, at DISPLAY_WIDTH_PX (see _finish)
 
     def _repr_png_(self) -> bytes:
         return self.png
@@ -108,7 +118,7 @@ def _finish(fig, title: str, source: str, alt: str) -> Chart:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
 
         FigureCanvasAgg(fig)
-    fig.set_dpi(100)
+    fig.set_dpi(DPI)
     renderer = fig.canvas.get_renderer()
     boxes = [ax.get_tightbbox(renderer) for ax in fig.axes if ax.get_visible()]
     to_fig = fig.transFigure.inverted()
@@ -116,14 +126,27 @@ def _finish(fig, title: str, source: str, alt: str) -> Chart:
     bottom = min([b.transformed(to_fig).y0 for b in boxes] + [0.1])
     left = min([b.transformed(to_fig).x0 for b in boxes] + [0.0])
     texts = [fig.text(left, top + 0.02, title, fontsize=13, fontweight="bold", ha="left", va="bottom"),
-             fig.text(left, bottom - 0.02, f"Source: {source}", fontsize=8, color="#333333",
+             fig.text(left, bottom - 0.02, f"Source: {source}", fontsize=9.5, color="#333333",
                       ha="left", va="top")]
     extent = Bbox.union(boxes + [t.get_window_extent(renderer) for t in texts]).padded(8)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100, bbox_inches=extent.transformed(fig.dpi_scale_trans.inverted()),
+    fig.savefig(buf, format="png", dpi=DPI, bbox_inches=extent.transformed(fig.dpi_scale_trans.inverted()),
                 metadata={"Software": None})
+    smallest = smallest_text_px(fig, extent.width)
     _pyplot().close(fig)
-    return Chart(buf.getvalue(), alt, title, source)
+    return Chart(buf.getvalue(), alt, title, source, smallest)
+
+
+def smallest_text_px(fig, width_px: float) -> float:
+    """The height in screen pixels of the figure's smallest visible lettering, when a PNG of
+    ``width_px`` pixels is shown at most DISPLAY_WIDTH_PX wide (points x dpi/72 x the scaling)."""
+    from matplotlib.text import Text
+
+    scale = min(1.0, DISPLAY_WIDTH_PX / width_px)
+    shown = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()
+             and (t.axes is None or t.axes.get_visible())]
+    sizes = [t.get_fontsize() for t in shown]
+    return min(sizes, default=0.0) * DPI / 72 * scale
 
 
 def _day_month_axis(ax) -> None:
@@ -147,15 +170,15 @@ def timeline_chart(events=None) -> Chart:
     events = analysis.timeline() if events is None else events
     themes = sorted(events["theme"].unique())
     colours = list(PALETTE.values())
-    fig, ax = plt.subplots(figsize=(10, 0.32 * len(events) + 1.5))
+    fig, ax = plt.subplots(figsize=(6.6, 0.38 * len(events) + 1.5))
     for i, (_, e) in enumerate(events.iterrows()):
         c = colours[themes.index(e["theme"]) % len(colours)]
         ax.plot(e["date"], i, "o", color=c, markersize=7, zorder=3)
-        ax.annotate(f"{e['title']}  [{e['theme'].replace('_', ' ')}]", (e["date"], i),
-                    xytext=(8, 0), textcoords="offset points", va="center", fontsize=8, zorder=3,
+        ax.annotate(f"{e['title']}  [{label_of(e['theme'])}]", (e["date"], i),
+                    xytext=(8, 0), textcoords="offset points", va="center", fontsize=10, zorder=3,
                     bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5})
     ax.axvline(analysis.summit_date(), color=PALETTE["grey"], linestyle="--", linewidth=1, zorder=1)
-    ax.text(analysis.summit_date(), -1.2, "London summit", ha="center", fontsize=8)
+    ax.text(analysis.summit_date(), -1.2, "London summit", ha="center", fontsize=10)
     ax.set_yticks([])
     ax.set_ylim(len(events), -2)
     ax.set_xlim(events["date"].min() - pd.Timedelta(days=2), events["date"].max() + pd.Timedelta(days=20))
@@ -194,7 +217,7 @@ def attendance_map() -> Chart:
         text_colour = "white" if status == "attended" else "black"
         ax.text(x + 0.46, -y + 0.58, code.upper(), ha="center", va="center", fontsize=11,
                 fontweight="bold", color=text_colour)
-        ax.text(x + 0.46, -y + 0.28, mark, ha="center", va="center", fontsize=7, color=text_colour)
+        ax.text(x + 0.46, -y + 0.26, mark, ha="center", va="center", fontsize=8.5, color=text_colour)
     orgs = analysis.attendance("organisation")
     orgs = orgs[orgs["at_summit"] == "attended"]
     ax.text(0, -5.6, "Also at the table: " + ", ".join(orgs["name"]), fontsize=9)
@@ -224,7 +247,7 @@ def pledge_chart(frame, currency: str = "GBP", label: str = "pledge_id") -> Char
     values = rows[f"amount_{currency}"] / 1e9
     ax.barh(rows[label], values, color=[colours[kinds.index(k) % len(colours)] for k in rows["kind"]])
     for y, (v, k, r) in enumerate(zip(values, rows["kind"], rows["as_reported"])):
-        ax.text(v, y, f"  {v:,.2f}bn  {k.replace('_', ' ')}", va="center", fontsize=8)
+        ax.text(v, y, f"  {v:,.2f}bn  {label_of(k).lower()}", va="center", fontsize=9)
     ax.set_xlabel(f"Amount, billions of {currency} (converted at the data's dated rates where needed)")
     ax.set_ylabel("Figure (pledge id)")
     ax.spines[["right", "top"]].set_visible(False)
@@ -235,10 +258,13 @@ def pledge_chart(frame, currency: str = "GBP", label: str = "pledge_id") -> Char
 
 
 def position_chart(matrix=None) -> Chart:
-    """Actors × topics grid: colour for the stance and the stance written in each cell."""
+    """Actors × topics grid: colour for the stance and the stance written in each cell; the
+    topic names, wrapped, stand above and below the grid so a tall grid still shows them."""
+    import textwrap
+
     plt = _pyplot()
     matrix = analysis.position_matrix() if matrix is None else matrix
-    fig, ax = plt.subplots(figsize=(1.7 * len(matrix.columns) + 3, 0.45 * len(matrix) + 1.5))
+    fig, ax = plt.subplots(figsize=(1.0 * len(matrix.columns) + 1.6, 0.42 * len(matrix) + 1.6))
     for y, actor in enumerate(matrix.index):
         for x, topic in enumerate(matrix.columns):
             stance = matrix.loc[actor, topic]
@@ -246,14 +272,16 @@ def position_chart(matrix=None) -> Chart:
             stance = stance if filled else ""
             colour = STANCE_COLOURS.get(stance, "white") if filled else "white"
             ax.add_patch(_rectangle((x, y), 0.95, 0.9, color=colour, ec="#cccccc"))
-            ax.text(x + 0.47, y + 0.45, stance if filled else "–", ha="center", va="center", fontsize=8,
+            ax.text(x + 0.47, y + 0.45, stance if filled else "–", ha="center", va="center", fontsize=10,
                     color="white" if stance in ("supports", "opposes") else "black")
     ax.set_xlim(0, len(matrix.columns))
     ax.set_ylim(len(matrix), 0)
-    ax.set_xticks([x + 0.47 for x in range(len(matrix.columns))], matrix.columns, rotation=20, ha="right")
-    ax.set_yticks([y + 0.45 for y in range(len(matrix))], matrix.index)
-    ax.set_xlabel("Topic")
-    ax.set_ylabel("Actor")
+    topics = [textwrap.fill(str(t), 13) for t in matrix.columns]
+    ax.set_xticks([x + 0.47 for x in range(len(matrix.columns))], topics, fontsize=10.5)
+    ax.tick_params(axis="x", top=True, labeltop=True, bottom=True, labelbottom=True)
+    ax.set_yticks([y + 0.45 for y in range(len(matrix))], matrix.index, fontsize=10.5)
+    ax.set_xlabel("Topic", fontsize=11)
+    ax.set_ylabel("Actor", fontsize=11)
     ax.tick_params(length=0)
     ax.spines[:].set_visible(False)
     counts = matrix.stack().value_counts()
@@ -310,12 +338,12 @@ def announcement_chart(frame, currency: str = "GBP", log: bool = False, title: s
     rows = analysis.in_currency(frame[frame["amount"].notna()], currency)
     col = f"amount_{currency}"
     rows = rows.sort_values(col).reset_index(drop=True)
-    fig, ax = plt.subplots(figsize=(10, 0.62 * len(rows) + 1.9))
+    fig, ax = plt.subplots(figsize=(8, 0.62 * len(rows) + 1.9))
     ax.barh(range(len(rows)), rows[col], color=[KIND_COLOURS.get(k, PALETTE["grey"]) for k in rows["kind"]])
     for y, (v, k, c) in enumerate(zip(rows[col], rows["kind"], rows["currency"])):
         printed = "" if c == currency else f", printed in {c}"
-        ax.text(v, y, f"  {_money(v)} {currency}: {k.replace('_', ' ')}{printed}", va="center", fontsize=8.5)
-    ax.set_yticks(range(len(rows)), [textwrap.fill(t, 42) for t in rows["item"]], fontsize=8.5)
+        ax.text(v, y, f"  {_money(v)} {currency}: {label_of(k).lower()}{printed}", va="center", fontsize=9)
+    ax.set_yticks(range(len(rows)), [textwrap.fill(t, 36) for t in rows["item"]], fontsize=9)
     ax.set_ylabel("Announcement")
     if log:
         ax.set_xscale("log")
@@ -328,8 +356,8 @@ def announcement_chart(frame, currency: str = "GBP", log: bool = False, title: s
         ax.set_xlabel(f"Amount, billions of {currency} (converted at the data's dated rates where needed)")
     ax.spines[["right", "top"]].set_visible(False)
     kinds = [k for k in KIND_COLOURS if k in set(rows["kind"])]
-    ax.legend(handles=[Patch(color=KIND_COLOURS[k], label=k.replace("_", " ")) for k in kinds],
-              loc="lower left", bbox_to_anchor=(0, 1.0), ncol=len(kinds), frameon=False, fontsize=8.5)
+    ax.legend(handles=[Patch(color=KIND_COLOURS[k], label=label_of(k)) for k in kinds],
+              loc="lower left", bbox_to_anchor=(0, 1.0), ncol=min(len(kinds), 4), frameon=False, fontsize=9.5)
     _room_for_source_line(fig)
     alt = (f"Bar chart of {len(rows)} figures in {currency}{' on a logarithmic scale' if log else ''}, "
            "each labelled with its kind of money: " +
@@ -349,7 +377,7 @@ def versions_chart(report_group: str, currency: str = "GBP") -> Chart:
     found = analysis.versions(report_group)
     rows = analysis.in_currency(found[found["amount"].notna()], currency).iloc[::-1]
     col = f"amount_{currency}"
-    fig, ax = plt.subplots(figsize=(10, 0.55 * len(rows) + 1.9))
+    fig, ax = plt.subplots(figsize=(8, 0.6 * len(rows) + 1.9))
     values = rows[col] / 1e9
     outlets = ["Seed article" if s == "seed-article" else str(source_row(s)["publisher"]).split(",")[0]
                for s in rows["source_id"]]
@@ -359,15 +387,15 @@ def versions_chart(report_group: str, currency: str = "GBP") -> Chart:
             hatch=["//" if s == "seed-article" else "" for s in rows["source_id"]], edgecolor="white")
     for y, (v, printed) in enumerate(zip(values, rows["as_reported"])):
         short = printed if len(printed) <= 44 else printed[:42].rsplit(" ", 1)[0].rstrip(" …") + " …"
-        ax.text(v, y, f"  {v:,.2f}bn {currency}   printed: {short}", va="center", fontsize=8)
-    ax.set_yticks(range(len(rows)), [f"{o}\n({k})" for o, k in zip(outlets, kinds)], fontsize=8.5)
+        ax.text(v, y, f"  {v:,.2f}bn {currency}   printed: {short}", va="center", fontsize=9)
+    ax.set_yticks(range(len(rows)), [f"{o}\n({k})" for o, k in zip(outlets, kinds)], fontsize=9)
     ax.set_xlabel(f"Amount, billions of {currency} (converted at the data's dated rates)")
     ax.set_ylabel("Who reported it")
     ax.set_xlim(0, values.max() * 2.3)
     ax.spines[["right", "top"]].set_visible(False)
     printed_in = [c for c in CURRENCY_COLOURS if c in set(rows["currency"])]
     ax.legend(handles=[Patch(color=CURRENCY_COLOURS[c], label=f"printed in {c}") for c in printed_in],
-              loc="lower left", bbox_to_anchor=(0, 1.0), ncol=3, frameon=False, fontsize=8.5)
+              loc="lower left", bbox_to_anchor=(0, 1.0), ncol=3, frameon=False, fontsize=9.5)
     _room_for_source_line(fig)
     spread = f"{values.min():,.2f} to {values.max():,.2f}" if len(rows) else "none"
     alt = (f"Bar chart of {len(rows)} reported versions of one announcement, converted to billions of "
@@ -432,26 +460,29 @@ def stance_timeline_chart(topic: str, theme: str | None = None, actors: list[str
     order = list(dict.fromkeys(rows.sort_values(["date", "actor"])["actor"]))
     events = analysis.timeline(theme=theme) if theme else None
     n_events = 0 if events is None else len(events)
-    fig, ax = _figure(11, 0.55 * len(order) + 0.3 * n_events + 2.2)
-    for _, p in rows.iterrows():
+    fig, ax = _figure(8.2, 0.75 * len(order) + 2.0)
+    last_label = {}  # actor -> date of its last label, to put a close neighbour's label below the dot
+    for _, p in rows.sort_values("date").iterrows():
         y = order.index(p["actor"])
         ax.plot(p["date"], y, "o", color=STANCE_COLOURS[p["stance"]], markersize=11, markeredgecolor="black",
                 markeredgewidth=0.5)
-        ax.annotate(p["stance"], (p["date"], y), xytext=(0, 9), textcoords="offset points", ha="center",
-                    fontsize=8)
+        crowded = p["actor"] in last_label and (p["date"] - last_label[p["actor"]]).days < 5
+        ax.annotate(p["stance"], (p["date"], y), xytext=(0, -10 if crowded else 9), textcoords="offset points",
+                    ha="center", va="top" if crowded else "bottom", fontsize=9.5)
+        last_label[p["actor"]] = p["date"]
     key = []
     if events is not None:
         for n, (_, e) in enumerate(events.iterrows()):
             letter = chr(ord("A") + n)
             ax.axvline(e["date"], color=PALETTE["grey"], linestyle="--", linewidth=1, zorder=0)
-            ax.text(e["date"], -0.9, letter, ha="center", va="bottom", fontsize=9, fontweight="bold")
+            ax.text(e["date"], -0.9, letter, ha="center", va="bottom", fontsize=10, fontweight="bold")
             key.append(f"{letter}  {long_date(e['date'], year=False, short_month=True)}: {e['title']}")
     ax.axvline(analysis.summit_date(), color=PALETTE["black"], linestyle=":", linewidth=1, zorder=0)
-    ax.text(analysis.summit_date(), len(order) - 0.35, " London summit", fontsize=8, va="bottom")
-    ax.set_yticks(range(len(order)), order)
+    ax.text(analysis.summit_date(), len(order) - 0.35, " London summit", fontsize=9.5, va="bottom")
+    ax.set_yticks(range(len(order)), order, fontsize=10.5)
     ax.set_ylim(len(order) - 0.2, -1.2)
-    ax.set_ylabel("Actor")
-    ax.set_xlabel("Date of the statement (2025)")
+    ax.set_ylabel("Actor", fontsize=11)
+    ax.set_xlabel("Date of the statement (2025)", fontsize=11)
     import matplotlib.dates as mdates
 
     ax.xaxis.set_major_locator(mdates.WeekdayLocator(byweekday=mdates.MO))
@@ -459,15 +490,17 @@ def stance_timeline_chart(topic: str, theme: str | None = None, actors: list[str
     ax.spines[["right", "top"]].set_visible(False)
     from matplotlib.lines import Line2D
 
-    ax.legend(handles=[Line2D([], [], marker="o", linestyle="", color=c, markersize=9, label=s)
+    ax.tick_params(axis="x", labelsize=10)
+    ax.legend(handles=[Line2D([], [], marker="o", linestyle="", color=c, markersize=11, label=s)
                        for s, c in STANCE_COLOURS.items() if s in set(rows["stance"])],
-              loc="lower left", bbox_to_anchor=(0, 1.0), ncol=4, frameon=False, fontsize=9)
-    if key:
-        ax.text(1.02, 1.0, "Events (dashed lines)\n" + "\n".join(key), transform=ax.transAxes, fontsize=8.5,
-                va="top", ha="left", linespacing=1.6)
+              loc="lower left", bbox_to_anchor=(0, 1.0), ncol=4, frameon=False, fontsize=11)
+    if key:  # under the chart, not beside it: a wider figure would be shrunk to fit the screen
+        ax.annotate("Events (dashed lines)\n" + "\n".join(key), (0, 0), xycoords="axes fraction",
+                    xytext=(0, -50), textcoords="offset points", fontsize=10, va="top", ha="left",
+                    linespacing=1.5)
     _room_for_source_line(fig)
     topic_name = load("topics").set_index("topic_id").loc[topic, "name"]
-    alt = (f"Dot chart of {len(rows)} recorded positions on {topic_name.lower()} by {len(order)} actors, in date "
+    alt = (f"Dot chart of {len(rows)} recorded positions on the topic {topic_name} by {len(order)} actors, in date "
            f"order: " + "; ".join(f"{p['actor']} {p['stance']} on {long_date(p['date'], year=False)}" for _, p in
                                   rows.sort_values('date').iterrows()) + "."
            + (" Lettered lines mark events: " + "; ".join(key) + "." if key else ""))

@@ -7,14 +7,15 @@ explorer has a static fallback in :mod:`lessonkit.plots` or as a plain table.
 
 from __future__ import annotations
 
-import html
-
 import ipywidgets as w
 
 from . import analysis
 from ._data import cite, load, source_name
 from ._dates import long_date
+from ._escape import html_text
 from .game import TruceGame
+from .labels import label
+from .tables import table_html
 
 LAYOUT = w.Layout(width="auto")
 STYLE = {"description_width": "initial"}
@@ -31,30 +32,29 @@ def _or_none(value: str) -> str | None:
 
 
 def _e(x) -> str:
-    return "" if x is None or x != x else html.escape(str(x))
+    return html_text(x)
 
 
-def table_html(frame, columns: dict[str, str], caption: str = "", limit: int = 60) -> str:
-    """An accessible HTML table of some columns (header text from ``columns``)."""
-    head = "".join(f'<th scope="col" style="text-align:left">{_e(label)}</th>' for label in columns.values())
-    body = []
-    for _, row in frame.head(limit).iterrows():
-        cells = []
-        for col in columns:
-            v = row[col]
-            if hasattr(v, "strftime") and v == v:
-                v = long_date(v, short_month=True)
-            cells.append(f"<td>{_e(v)}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    more = f"<p>Showing {limit} of {len(frame)} rows.</p>" if len(frame) > limit else ""
-    cap = f"<caption style='text-align:left;font-weight:bold'>{_e(caption)}</caption>" if caption else ""
-    return (f'<table class="lessonkit-table" style="border-collapse:collapse">{cap}<thead><tr>{head}</tr>'
-            f'</thead><tbody>{"".join(body)}</tbody></table>{more}')
+class Explorer(w.VBox):
+    """An explorer's box. Where a widget cannot be drawn (an untrusted or kernel-less copy of an
+    executed lesson) it shows a short note naming it, never ``VBox(children=(HTML(...``."""
+
+    title = ""
+
+    def __repr__(self) -> str:
+        return f"{self.title}: an interactive explorer (run the lesson's cells in JupyterLab to use it)."
+
+    def _repr_mimebundle_(self, **kwargs):
+        data = super()._repr_mimebundle_(**kwargs)
+        data["text/html"] = (f'<p class="lessonkit-widget-note"><strong>{_e(self.title)}</strong>: an interactive '
+                             "explorer. Run the lesson's cells (or trust the notebook) to use it.</p>")
+        return data
 
 
 def _box(controls: list, out: w.HTML, title: str) -> w.VBox:
     header = w.HTML(f"<strong>{_e(title)}</strong>")
-    box = w.VBox([header, w.HBox(controls, layout=w.Layout(flex_flow="row wrap", align_items="center")), out])
+    box = Explorer([header, w.HBox(controls, layout=w.Layout(flex_flow="row wrap", align_items="center")), out])
+    box.title = title
     box.add_class("lessonkit-explorer")
     out.add_class("lessonkit-output")
     return box
@@ -102,7 +102,7 @@ def timeline_explorer() -> w.VBox:
     events = load("events")
     ids = sorted({a for v in events["actor_ids"].dropna() for a in v.split(";")})
     actor = w.Dropdown(options=[("everyone", ALL)] + _names(ids), description="Actor", style=STYLE)
-    theme = w.Dropdown(options=[("all themes", ALL)] + [(t.replace("_", " "), t) for t in
+    theme = w.Dropdown(options=[("all themes", ALL)] + [(label(t), t) for t in
                                                           sorted(events["theme"].unique())],
                        description="Theme", style=STYLE)
     period = w.ToggleButtons(options=[("all", ALL), ("before", "before"), ("on 2 March", "on"),
@@ -168,7 +168,7 @@ def pledge_explorer() -> w.VBox:
     rows = load("pledges")
     donor = w.Dropdown(options=[("all donors", ALL)] + _names(sorted(rows["donor_id"].unique())),
                        description="Donor", style=STYLE)
-    kind = w.Dropdown(options=[("all kinds", ALL)] + [(k.replace("_", " "), k) for k in
+    kind = w.Dropdown(options=[("all kinds", ALL)] + [(label(k), k) for k in
                                                         sorted(rows["kind"].unique())],
                       description="Kind of money", style=STYLE)
     currency = w.Dropdown(options=["GBP", "EUR", "USD"], value="GBP", description="Show in", style=STYLE)
@@ -254,9 +254,13 @@ def position_explorer() -> w.VBox:
 
 
 def quote_explorer() -> w.VBox:
-    """Pick a speaker: every recorded quote, with its topic, date and source."""
+    """Pick a speaker: every recorded quote of a person, with its topic, date and source.
+
+    Only people are speakers: a quote from a state's statement (the White House, say) stays
+    in the position explorer under that state."""
     rows = analysis.positions()
-    quoted = rows[rows["quote"].notna()]
+    people = load("actors").query("kind == 'person'")["actor_id"]
+    quoted = rows[rows["quote"].notna() & rows["quote_speaker_id"].isin(people)]
     speaker = w.Dropdown(options=_names(sorted(quoted["quote_speaker_id"].dropna().unique())),
                          description="Speaker", style=STYLE)
     out = w.HTML()
@@ -265,7 +269,7 @@ def quote_explorer() -> w.VBox:
         mine = quoted[quoted["quote_speaker_id"] == speaker.value]
         out.value = "".join(
             f"<blockquote style='margin:0.4em 0'>{_quote(p)}<br><small>{_e(p['speaker'])}, "
-            f"{long_date(p['date'])}, on {_e(p['topic'].lower())}. Source: {_e(cite(p['source_id']))}"
+            f"{long_date(p['date'])}. Topic: {_e(p['topic'])}. Source: {_e(cite(p['source_id']))}"
             f"</small></blockquote>" for _, p in mine.iterrows())
 
     speaker.observe(render, names="value")
@@ -273,36 +277,45 @@ def quote_explorer() -> w.VBox:
     return _box([speaker], out, "Quote explorer")
 
 
-def truce_game_explorer() -> w.VBox:
-    """Sliders for the truce game; the payoff table and the stable outcome follow."""
-    def slider(label, value, lo, hi, step=1.0):
-        return w.FloatSlider(value=value, min=lo, max=hi, step=step, description=label, style=STYLE,
-                             continuous_update=False, layout=w.Layout(width="420px"))
+TRUCE_STYLE = {"description_width": "19em"}  # one width, so the five inputs line up
+TRUCE_LAYOUT = w.Layout(width="28em")
+PAYOFF_CELL = "padding:0.3em 0.9em;border:1px solid #bbb;text-align:center"
 
-    gain = slider("Gain from breaking it", 4, 0, 10)
-    penalty = slider("Penalty from guarantors", 0, 0, 20)
-    verification = slider("Chance a break is seen", 0.5, 0, 1, 0.1)
-    peace = slider("Value of peace", 5, 0, 10)
-    war = slider("Cost of war", 3, 0, 10)
+
+def truce_game_explorer() -> w.VBox:
+    """Five labelled number inputs for the truce game; the payoff table and the stable outcome follow.
+
+    Number inputs rather than sliders: each one's label is tied to it, so screen readers name it
+    (a slider's handle has no accessible name in ipywidgets), and arrow keys still step it."""
+    def number(label, value, lo, hi, step=1.0):
+        return w.BoundedFloatText(value=value, min=lo, max=hi, step=step, description=f"{label} ({lo:g} to {hi:g})",
+                                  description_allow_html=False, tooltip=f"{label}, from {lo:g} to {hi:g}",
+                                  style=TRUCE_STYLE, layout=TRUCE_LAYOUT)
+
+    gain = number("Gain from breaking it", 4, 0, 10)
+    penalty = number("Penalty from guarantors", 0, 0, 20)
+    verification = number("Chance a break is seen", 0.5, 0, 1, 0.1)
+    peace = number("Value of peace", 5, 0, 10)
+    war = number("Cost of war", 3, 0, 10)
     out = w.HTML()
 
     def render(_=None):
         game = TruceGame(peace.value, gain.value, war.value, penalty.value, verification.value)
         table = game.table()
-        rows = "".join(f"<tr><th scope='row'>A {a}s</th>" + "".join(f"<td>{_e(table.loc[a, b])}</td>"
-                                                                      for b in table.columns) + "</tr>"
-                       for a in table.index)
+        rows = "".join(f"<tr><th scope='row' style='{PAYOFF_CELL}'>A {a}s</th>"
+                       + "".join(f"<td style='{PAYOFF_CELL}'>{_e(table.loc[a, b])}</td>" for b in table.columns)
+                       + "</tr>" for a in table.index)
         stable = ", ".join(f"A {a}s / B {b}s" for a, b in game.equilibria()) or "none"
-        out.value = (f"<table style='border-collapse:collapse'><thead><tr><th></th><th scope='col'>B keeps</th>"
-                     f"<th scope='col'>B breaks</th></tr></thead><tbody>{rows}</tbody></table>"
+        out.value = (f"<table style='border-collapse:collapse;margin:0.4em 0'><thead><tr>"
+                     f"<td style='{PAYOFF_CELL}'></td><th scope='col' style='{PAYOFF_CELL}'>B keeps</th>"
+                     f"<th scope='col' style='{PAYOFF_CELL}'>B breaks</th></tr></thead><tbody>{rows}</tbody></table>"
                      f"<p>Points shown as (A, B). <strong>Stable outcome:</strong> {_e(stable)}.</p>"
                      f"<p class='lessonkit-verdict'>{_e(game.verdict())}</p>")
 
     for control in (gain, penalty, verification, peace, war):
         control.observe(render, names="value")
     render()
-    box = _box([w.VBox([gain, penalty, verification, peace, war])], out, "The truce game (a model, not data)")
-    return box
+    return _box([w.VBox([gain, penalty, verification, peace, war])], out, "The truce game (a model, not data)")
 
 
 def claim_stepper() -> w.VBox:
@@ -382,7 +395,7 @@ def role_card_html(actor_id: str) -> str:
                   "view; if you use it, attribute it and do not read the insult aloud as your own words.</p>"
                   for _, p in linked.drop_duplicates("actor_id").iterrows() if p["actor_id"] in QUOTED_INSULTS]
         parts.append("<ul>")
-        parts += [f"<li>{_e(p['actor'])} on {_e(p['topic'].lower())}, "
+        parts += [f"<li>{_e(p['actor'])}, topic {_e(p['topic'])}, "
                   f"{long_date(p['date'], year=False, short_month=True)}: {_e(p['summary'])} "
                   f"<small>[{_e(source_name(p['source_id']))}]</small></li>" for _, p in linked.iterrows()]
         parts.append("</ul>")
@@ -416,3 +429,21 @@ def role_card_explorer(actor_id: str = "gbr") -> w.VBox:
     pick.observe(render, names="value")
     render()
     return _box([pick], out, "Role card")
+
+
+# The titles of ipywidgets' unselected tabs are pale grey on grey (axe: colour contrast, serious).
+TAB_STYLE = ("<style>.lessonkit-tabs .lm-TabBar-tab, .lessonkit-tabs .lm-TabBar-tabLabel "
+             "{ color: var(--jp-ui-font-color0, #111) !important; opacity: 1 !important; }"
+             ".lessonkit-tabs .lm-TabBar-tab.lm-mod-current { font-weight: bold; }</style>")
+
+
+def tabbed(pages: dict[str, list[w.Widget] | w.Widget]) -> w.VBox:
+    """Explorers on tabs, one tab per title, so a long one (the timeline) pushes no other down.
+
+    A tab holding several explorers stacks them."""
+    children = [w.VBox(list(p)) if isinstance(p, (list, tuple)) else p for p in pages.values()]
+    tab = w.Tab(children=children)
+    tab.titles = tuple(pages)
+    tab.add_class("lessonkit-tabs")
+    return w.VBox([w.HTML(TAB_STYLE), tab])
+

@@ -43,7 +43,7 @@ ACTIONS = {
     "quote_explorer": tab_then("Alt+ArrowDown", "ArrowDown", "Enter", target="select"),
     "role_card_explorer": tab_then("Alt+ArrowDown", "ArrowDown", "Enter", target="select"),
     "currency_converter": type_text("2.5", target="input", submit=True),
-    "truce_game_explorer": tab_then("ArrowRight", "ArrowRight", target=".noUi-handle"),
+    "truce_game_explorer": type_text("6", target="input", submit=True),
     "claim_stepper": click("button:has-text('Next')"),
 }
 CALL = re.compile(r"widgets\.(\w+)\(")
@@ -69,3 +69,18 @@ def test_every_explorer_in_the_lesson_renders_and_responds(lab, lesson_notebook,
     print(report)
     assert lab.widget_errors() == []
     record_property("widget_ms", {t.name: round(t.ms) for t in report.timings})
+
+
+def test_truce_game_inputs_have_names_and_pass_axe(lab):
+    """Each of the five inputs is named by its label (a slider's handle was not: axe, serious)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    lab.open("05-the-ceasefire-question.ipynb")
+    lab.run_all()
+    box = lab.page.locator(".lessonkit-explorer", has_text="The truce game").first
+    box.scroll_into_view_if_needed()
+    box.evaluate("e => e.setAttribute('id', 'truce-game-under-test')")
+    labels = box.locator("input").evaluate_all("inputs => inputs.map(i => i.labels[0] ? i.labels[0].textContent : '')")
+    assert len(labels) == 5 and all(labels), labels
+    found = Axe().run(lab.page, context="#truce-game-under-test").response["violations"]
+    assert [(v["id"], v["impact"]) for v in found] == []

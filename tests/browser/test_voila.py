@@ -30,14 +30,16 @@ pytestmark = pytest.mark.browser
 
 APP = REPO / "apps" / "explorers.md"
 START_TIMEOUT = 90  # seconds
-# The explorers of the app, in page order, with what a person does and what must follow.
+TEMPLATES = REPO / "apps"  # JUPYTER_PATH entry holding voila/templates/lessonkit (landmarks)
+TITLE = "The London summit: explorers"
+# The explorers of the app, in page order, with their tab, what a person does and what must follow.
 CHECKS = [
-    ("Timeline explorer", ACTIONS["timeline_explorer"], r"^\d+ events?"),
-    ("Pledge explorer", ACTIONS["pledge_explorer"], r"^\d+ figures?"),
-    ("Currency converter", type_text("2.5", target="input", submit=True), r"2\.500bn GBP ="),
-    ("Positions by topic", ACTIONS["position_explorer"], r"\?"),
-    ("Claim checker", click("button:has-text('Next')"), r"^Claim 2 of \d+"),
-    ("Claim checker", click("button:has-text('Show the evidence')"), r"Verdict: \w+"),
+    ("What happened, and when", "Timeline explorer", ACTIONS["timeline_explorer"], r"^\d+ events?"),
+    ("Following the money", "Pledge explorer", ACTIONS["pledge_explorer"], r"^\d+ figures?"),
+    ("Following the money", "Currency converter", type_text("2.5", target="input", submit=True), r"2\.500bn GBP ="),
+    ("Where they stand", "Positions by topic", ACTIONS["position_explorer"], r"\?"),
+    ("Checking the claims", "Claim checker", click("button:has-text('Next')"), r"^Claim 2 of \d+"),
+    ("Checking the claims", "Claim checker", click("button:has-text('Show the evidence')"), r"Verdict: \w+"),
 ]
 
 
@@ -81,13 +83,14 @@ def voila(tmp_path_factory):
         "JUPYTER_DATA_DIR": str(state / "data"), "JUPYTER_PLATFORM_DIRS": "1",
         "LESSONKIT_RECORD_DIR": str(state / "records"), "PYTHONNOUSERSITE": "1",
         "PATH": str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", ""),
+        "JUPYTER_PATH": str(TEMPLATES),
     })
     last = ""
     for attempt in range(3):
         port = _free_port()
         log = state / f"voila-{attempt}.log"
         cmd = [sys.executable, "-m", "voila", str(notebook), "--no-browser", f"--port={port}",
-               "--Voila.ip=127.0.0.1", "--Voila.port_retries=0", "--strip_sources=True",
+               "--Voila.ip=127.0.0.1", "--Voila.port_retries=0", "--strip_sources=True", "--template=lessonkit",
                "--VoilaConfiguration.extension_denylist=['jupyterlab-jupytext']"]
         with open(log, "wb") as out:
             process = subprocess.Popen(cmd, cwd=notebook.parent, env=env, stdout=out,
@@ -166,15 +169,15 @@ def test_app_source_has_the_lessons_header_and_the_four_explorers():
     expected = {k: v for k, v in yaml.safe_load(lesson).items() if k != "lessonkit"}
     assert header == expected
     source = APP.read_text()
-    calls = re.findall(r"widgets\.(\w+)\(\)", source)
-    assert calls == ["timeline_explorer", "pledge_explorer", "currency_converter", "position_explorer",
+    calls = re.findall(r"widgets\.(\w+)\(", source)
+    assert calls == ["tabbed", "timeline_explorer", "pledge_explorer", "currency_converter", "position_explorer",
                      "claim_stepper"]
     assert ":tags: [solution]" not in source and "### BEGIN SOLUTION" not in source
 
 
 def test_app_shows_no_code_and_renders_every_explorer(app, record_property):
     titles = app.locator(".lessonkit-explorer > .widget-html:first-child").all_text_contents()
-    assert [t.strip() for t in titles] == list(dict.fromkeys(title for title, _, _ in CHECKS))
+    assert [t.strip() for t in titles] == list(dict.fromkeys(title for _, title, _, _ in CHECKS))
     text = app.evaluate("() => document.body.innerText")
     assert "from lessonkit import" not in text and "widgets.timeline_explorer()" not in text, "code is shown"
     assert app.locator(".jp-InputArea-editor, .cm-editor, .jp-InputPrompt").count() == 0
@@ -189,8 +192,36 @@ def test_app_shows_no_code_and_renders_every_explorer(app, record_property):
 
 def test_every_explorer_in_the_app_responds(app, record_property):
     report = Report()
-    for title, action, expect in CHECKS:
+    for tab, title, action, expect in CHECKS:
+        app.get_by_role("tab", name=tab).click()
         timing = respond(app, explorer(app, title), action, expect)
         report.timings.append(Timing(f"{title}: {timing.name}", timing.ms, timing.before, timing.after))
     print(report)
     record_property("voila_widget_ms", {t.name: round(t.ms) for t in report.timings})
+
+
+def test_app_has_a_title_tabs_and_its_content_in_a_main_landmark(app):
+    assert app.title() == TITLE
+    tabs = [t.strip() for t in app.get_by_role("tab").all_text_contents()]
+    assert tabs == list(dict.fromkeys(tab for tab, _, _, _ in CHECKS))
+    # only the first tab's explorer is on screen, so the timeline pushes nothing down
+    assert explorer(app, "Timeline explorer").is_visible() and not explorer(app, "Claim checker").is_visible()
+    app.get_by_role("tab", name="Checking the claims").click()
+    assert explorer(app, "Claim checker").is_visible() and not explorer(app, "Timeline explorer").is_visible()
+    main = app.locator("main")
+    assert main.count() == 1 and main.locator(".lessonkit-explorer").count() == 5
+    assert main.get_attribute("aria-label") == TITLE
+
+
+def test_app_has_no_content_outside_landmarks_and_no_serious_axe_finding(app, record_property):
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(app).response
+    found = {(v["impact"], v["id"]): len(v["nodes"]) for v in results["violations"]}
+    print(f"\naxe on the app: {found or 'no violations'}")
+    record_property("axe", {f"{impact}/{rule}": n for (impact, rule), n in found.items()})
+    assert not any(rule == "region" for _, rule in found), found
+    serious = [f"{v['id']} ({v['impact']}): {n['html'][:160]} {n.get('failureSummary', '')[:300]}" for v in results["violations"]
+               if v["impact"] in ("serious", "critical") for n in v["nodes"]]
+    assert serious == []
+

@@ -52,11 +52,6 @@ EXERCISES = [
              hints=("Find each event_id in the timeline explorer or in the events table and note its date.",
                     "Sort the rows of the events table for these ids by their date column."),
              order=_by_date),
-    Matching("context.cause", "For each later event, which earlier event was it a response to?",
-             hints=("Read each later event's summary: it names what it reacts to.",
-                    "'London pledges' points to the summit; 'planning would accelerate' to the video call; "
-                    "'the ceasefire idea' to the talks where Ukraine accepted a ceasefire proposal."),
-             pairs=_causes),
     Numeric("context.days", "How many days passed between the Oval Office clash and the Jeddah talks?",
             hints=("Look up the date of both events.",
                    "Subtract the earlier date from the later one; in pandas, (later - earlier).days."),
@@ -68,6 +63,11 @@ EXERCISES = [
           hints=("analysis.timeline takes actor= and period= arguments.",
                  "analysis.timeline(actor=\"usa\", period=\"after\") gives the rows; len() counts them."),
           answer=_us_after),
+    Matching("context.cause", "For each later event, which earlier event was it a response to?",
+             hints=("Read each later event's summary: it names what it reacts to.",
+                    "'London pledges' points to the summit; 'planning would accelerate' to the video call; "
+                    "'the ceasefire idea' to the talks where Ukraine accepted a ceasefire proposal."),
+             pairs=_causes),
     Choice("context.sequence", "The day after the summit, Trump paused US military aid to Ukraine. "
                                "What does the timeline alone tell you?",
            options={"a": "that the summit caused the pause",

@@ -29,6 +29,15 @@ EXERCISES = [
          hints=("Read the sentence printed by the cell with say() at the top of the lesson.",
                 "His surname is enough; spelling counts, capitals do not."),
          accepted=_host_names),
+    Numeric("start.tables", "How many tables does the data package hold?",
+            hints=("Run table_names() in a cell: it lists the tables.",
+                   "len(...) counts the items in a list."),
+            answer=lambda: len(table_names()), tolerance=0),
+    Value("start.before", "Using analysis.timeline, count the events in the timeline that happened "
+                          "before the summit.",
+          hints=("analysis.timeline(period=\"before\") gives a table of those events only.",
+                 "len(table) is its number of rows."),
+          answer=_events_before),
     Choice("start.record", "Where is your learning record saved?",
            options={"a": "lessonkit sends it over the internet to your teacher",
                     "b": "in a file named lessonkit-record- plus the lesson key, in the notebook's folder, "
@@ -41,13 +50,4 @@ EXERCISES = [
                          "b": "Hand in the notebook or that file when your teacher asks.",
                          "c": "Every check adds your answer to a file, so your work is kept."},
            answer_hash="6fc533d90b1119eae8bc63607fe594f6dd365734739bbdfbf59a51fe2de03254"),
-    Numeric("start.tables", "How many tables does the data package hold?",
-            hints=("Run table_names() in a cell: it lists the tables.",
-                   "len(...) counts the items in a list."),
-            answer=lambda: len(table_names()), tolerance=0),
-    Value("start.before", "Using analysis.timeline, count the events in the timeline that happened "
-                          "before the summit.",
-          hints=("analysis.timeline(period=\"before\") gives a table of those events only.",
-                 "len(table) is its number of rows."),
-          answer=_events_before),
 ]

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import nbformat
 
+from .._errors import LessonkitError
 from .._record import write_atomic
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -116,6 +117,16 @@ def export(sources: list[Path], out: Path, editions: Path | None = None) -> list
         return export_editions(Path(tmp), out)
 
 
+def page_title(nb) -> str:
+    """The text of a notebook's first level-one heading, or a LessonkitError if it has none."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    raise LessonkitError("the app's notebook has no '# ' heading to use as its page title")
+
+
 def build_app(source: Path | str = "apps/explorers.md", target: Path | str | None = None) -> Path:
     """Write the app view's notebook (``apps/explorers.ipynb``) from its MyST source, unexecuted
     (Voilà runs it)."""
@@ -125,6 +136,7 @@ def build_app(source: Path | str = "apps/explorers.md", target: Path | str | Non
     target = Path(target) if target is not None else source.with_suffix(".ipynb")
     nb = jupytext.read(str(source))
     nb.metadata.pop("jupytext", None)
+    nb.metadata["title"] = page_title(nb)  # the browser tab's title (else Voilà shows the file name)
     for index, cell in enumerate(nb.cells, start=1):  # stable ids: the build is reproducible
         cell["id"] = f"explorers-{index:03d}"
     nb.nbformat, nb.nbformat_minor = 4, 5

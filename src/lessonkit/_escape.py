@@ -1,0 +1,44 @@
+"""Text made safe for the Markdown and HTML a student sees.
+
+JupyterLab, Voilà and the HTML export typeset anything between two ``$`` signs as
+mathematics, so "$50 billion ... $119.8 billion" would turn into italic formula text.
+Every student-facing Markdown or HTML output escapes its text with one of these.
+"""
+
+from __future__ import annotations
+
+import html
+
+NO_MATH = "tex2jax_ignore mathjax_ignore"  # classes MathJax 2 and 3 leave untypeset
+
+
+def markdown_text(text: str) -> str:
+    r"""Text for Markdown output: each ``$`` written ``\$`` so it is never typeset.
+
+    >>> markdown_text("$50 billion and $119.8 billion")
+    '\\$50 billion and \\$119.8 billion'
+    """
+    return text.replace("\\$", "$").replace("$", "\\$")
+
+
+def html_text(value) -> str:
+    """A value as HTML text: markup escaped, ``$`` as an entity, empty for None or NaN.
+
+    >>> html_text("<b>$5</b>")
+    '&lt;b&gt;&#36;5&lt;/b&gt;'
+    >>> html_text(float("nan"))
+    ''
+    """
+    try:
+        missing = value is None or bool(value != value)
+    except TypeError:  # pandas' NA has no truth value
+        missing = True
+    if missing:
+        return ""
+    return html.escape(str(value)).replace("$", "&#36;")
+
+
+def no_math(fragment: str, tag: str = "div") -> str:
+    """An HTML fragment wrapped so MathJax leaves it alone (an entity alone is not enough:
+    MathJax reads the decoded text)."""
+    return f'<{tag} class="{NO_MATH}">{fragment}</{tag}>'
