@@ -240,6 +240,15 @@ def test_editable_checkout_under_tmp_finds_its_lessons_and_data():
         shutil.rmtree(base, ignore_errors=True)
 
 
+def _install_as_the_wheel_does(site: Path) -> None:
+    """Copy the package into a site-packages folder with its data and lessons in _package_data."""
+    shutil.copytree(REPO / "src" / "lessonkit", site / "lessonkit",
+                    ignore=shutil.ignore_patterns("__pycache__", "_package_data"))
+    shutil.copytree(REPO / "data", site / "lessonkit" / "_package_data")
+    shutil.copytree(REPO / "notebooks", site / "lessonkit" / "_package_data" / "notebooks",
+                    ignore=shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints"))
+
+
 @needs_bwrap
 @pytest.mark.slow
 def test_installed_package_reads_its_packaged_data():
@@ -248,11 +257,7 @@ def test_installed_package_reads_its_packaged_data():
     try:
         python = _fake_venv(base / "venv", [_deps()])
         (site,) = (base / "venv").glob("lib/python*/site-packages")
-        shutil.copytree(REPO / "src" / "lessonkit", site / "lessonkit",
-                        ignore=shutil.ignore_patterns("__pycache__", "_package_data"))
-        shutil.copytree(REPO / "data", site / "lessonkit" / "_package_data")
-        shutil.copytree(REPO / "notebooks", site / "lessonkit" / "_package_data" / "notebooks",
-                        ignore=shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints"))
+        _install_as_the_wheel_does(site)
         found = _grade_in(python, base, {})
         _assert_layout_works_and_hides(found, {})
         assert found["lessonkit"].startswith(str(site / "lessonkit"))
@@ -270,11 +275,7 @@ def test_user_install_in_the_home_is_found_and_the_rest_of_the_home_hidden():
         python = Path(getattr(sys, "_base_executable", sys.executable))
         tag = f"python{sys.version_info.major}.{sys.version_info.minor}"
         user_site = home / ".local" / "lib" / tag / "site-packages"
-        shutil.copytree(REPO / "src" / "lessonkit", user_site / "lessonkit",
-                        ignore=shutil.ignore_patterns("__pycache__", "_package_data"))
-        shutil.copytree(REPO / "data", user_site / "lessonkit" / "_package_data")
-        shutil.copytree(REPO / "notebooks", user_site / "lessonkit" / "_package_data" / "notebooks",
-                        ignore=shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints"))
+        _install_as_the_wheel_does(user_site)
         (user_site / "deps.pth").write_text(f"{_deps()}\n", encoding="utf-8")
         secrets = {"notes": home / "secret.txt"}
         secrets["notes"].write_text("teacher's secret\n", encoding="utf-8")
