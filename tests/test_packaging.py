@@ -274,7 +274,7 @@ def test_the_wheel_alone_builds_exports_and_makes_the_app_from_an_empty_folder(t
         names = z.namelist()
         meta = z.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
     packaged = sorted(n.split("/")[-1] for n in names if n.startswith("lessonkit/_package_data/notebooks/"))
-    assert packaged == sorted([p.name for p in (REPO / "notebooks").glob("[0-9][0-9]-*.md")] + ["lessons.toml"])
+    assert packaged == sorted([p.name for p in (REPO / "notebooks").glob("*.md")] + ["lessons.toml"])  # lessons, glossary
     assert "lessonkit/_package_data/apps/explorers.md" in names
     assert "lessonkit/_package_data/datapackage.json" in names
     assert not [n for n in names if n.endswith(".ipynb")], "built notebooks must not be packaged"
