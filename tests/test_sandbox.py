@@ -583,3 +583,14 @@ def test_a_hidden_folder_inside_what_python_needs_is_covered(tmp_path):
                                         1024, [inside, "/srv/elsewhere"]))
     assert f"--tmpfs {inside} --remount-ro {inside}" in argv
     assert "/srv/elsewhere" not in argv  # outside the allow-list: it does not exist inside anyway
+
+
+def test_a_notebook_runs_where_an_event_loop_is_already_running():
+    """As in a teacher's notebook, or a test session that drives a browser."""
+    import asyncio
+
+    async def inside_a_loop():
+        return probe("found = {'ran': True}")
+
+    found, notes = asyncio.run(inside_a_loop())
+    assert found == {"ran": True}, notes

@@ -70,17 +70,43 @@ def test_several_sources_are_cited_in_order_each_with_its_class():
 # --- the explorers -------------------------------------------------------------------
 
 
+def cells(markup: str) -> list[str]:
+    """The text of every table cell (th and td) in some HTML, entities decoded."""
+    from html.parser import HTMLParser
+
+    found: list[str] = []
+
+    class Cells(HTMLParser):
+        inside = False
+
+        def handle_starttag(self, tag, attrs):
+            if tag in ("td", "th"):
+                self.inside = True
+                found.append("")
+
+        def handle_endtag(self, tag):
+            if tag in ("td", "th"):
+                self.inside = False
+
+        def handle_data(self, data):
+            if self.inside:
+                found[-1] += data
+
+    Cells().feed(markup)
+    return found
+
+
 def test_timeline_explorer_names_each_event_source_with_its_class():
-    out = widgets.timeline_explorer().children[-1].value
+    out = cells(widgets.timeline_explorer().children[-1].value)
     for source_id in analysis.timeline()["source_id"].head(60):
-        assert f"<td>{html.escape(cite(source_id, links=False))}</td>" in out
+        assert cite(source_id, links=False) in out
 
 
 def test_pledge_explorer_names_each_source_with_its_class():
-    out = widgets.pledge_explorer().children[-1].value
-    assert '<th scope="col" style="text-align:left">Source</th>' in out
+    out = cells(widgets.pledge_explorer().children[-1].value)
+    assert "Source" in out
     for source_id in analysis.pledges()["source_id"].head(60):
-        assert f"<td>{html.escape(source_name(source_id))}</td>" in out
+        assert source_name(source_id) in out
 
 
 def test_position_explorer_names_each_source_with_its_class():
@@ -89,7 +115,7 @@ def test_position_explorer_names_each_source_with_its_class():
     for topic_id in [o[1] for o in topic.options]:
         topic.value = topic_id
         for source_id in analysis.positions(topic=topic_id)["source_id"]:
-            assert f"<td>{html.escape(source_name(source_id))}</td>" in box.children[-1].value
+            assert source_name(source_id) in cells(box.children[-1].value)
 
 
 @pytest.mark.parametrize("actor_id", analysis.ROLE_ACTORS)

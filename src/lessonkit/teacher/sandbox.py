@@ -641,6 +641,19 @@ async def _run_once(nb, lesson: str, sandbox: Sandbox, limits: Limits, hide: lis
     return out
 
 
+def _run_to_end(make_coroutine):
+    """Run a coroutine to its end from synchronous code, also where this thread already runs
+    an event loop (a notebook, or a test session driving a browser): then in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(make_coroutine())
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(lambda: asyncio.run(make_coroutine())).result()
+
+
 def run_notebook(nb: dict, lesson: str, sandbox: Sandbox, limits: Limits, hide: list[str] = (),
                  parent: Path | None = None) -> RunOutcome:
     """Run a notebook (as a dict) in a fresh, limited kernel; retry once if it cannot start.
@@ -655,7 +668,7 @@ def run_notebook(nb: dict, lesson: str, sandbox: Sandbox, limits: Limits, hide: 
         root = Path(tempfile.mkdtemp(prefix="lkg-", dir=parent))
         try:
             node = nbformat.from_dict(json.loads(json.dumps(nb)))
-            outcome = asyncio.run(_run_once(node, lesson, sandbox, limits, list(hide), root))
+            outcome = _run_to_end(lambda: _run_once(node, lesson, sandbox, limits, list(hide), root))
         finally:
             shutil.rmtree(root, ignore_errors=True)
         if outcome.started:
