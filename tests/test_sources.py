@@ -22,9 +22,16 @@ _spec = importlib.util.spec_from_file_location("source_report", ROOT / "tools" /
 report = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(report)
 
-# Rows whose sources are being replaced by the fixes of issue 9, section 2 (France's position on
-# frozen assets; claim c30 on Medvedev's words). Remove an entry once its row cites a strong source.
+# Rows whose only weak sources are still being replaced. Remove an entry once its row cites a
+# strong source (the test below fails when an entry is no longer needed).
 PENDING: set[tuple[str, str]] = set()
+# Rows that lead with a weak source although a stronger one is listed, and why: the citation a
+# student sees (say() cites a row's main source) must be where the row's quote was read.
+LEADS_WITH_WEAK = {
+    ("positions", "fra-ceasefire-20250303"): "Barrot's words were read in CGTN's Reuters-based text only",
+}
+WEAK = {"state_media", "partisan", "aggregator"}
+STRENGTH = ["official", "editorial", "outlet", "state_media", "partisan", "aggregator", "seed"]
 
 
 def sources(data: Path = DATA) -> dict[str, dict]:
@@ -152,3 +159,19 @@ def test_a_broken_source_row_is_named(changes, problem):
     row = dict(sources()["aljazeera-20250302-leaders-gather"], **changes)
     found = report.source_problems({"aljazeera-20250302-leaders-gather": row})
     assert any(problem in p and p.startswith("aljazeera-20250302-leaders-gather: ") for p in found), found
+
+
+def test_a_row_leads_with_its_strongest_source():
+    """say() and the widgets cite a row's main source: it must not be a weak one when the row
+    lists a stronger one (state media, a partisan site or an aggregator would then be what a
+    student sees for a fact that a wire or an official text supports)."""
+    classes = {sid: r["reliability"] for sid, r in sources().items()}
+    leading_weak = set()
+    for table in ("actors", "topics", "events", "pledges", "exchange_rates", "positions", "claims"):
+        for row in report.read(DATA, table):
+            main = row["source_id"]
+            others = [s for s in (row["also_source_ids"] or "").split(";") if s]
+            if main and classes[main] in WEAK and any(
+                    STRENGTH.index(classes[s]) < STRENGTH.index(classes[main]) for s in others):
+                leading_weak.add((table, next(iter(row.values()))))
+    assert leading_weak == set(LEADS_WITH_WEAK), "lead with the strongest source, or say why not"
