@@ -470,8 +470,6 @@ def test_rows_sort_and_unique_names_are_stable():
 
 def test_a_broken_answer_key_is_one_clear_line(tmp_path, capsys):
     """A teacher's key module that fails to import stops the run with one line, no traceback."""
-    import os
-
     from lessonkit.teacher.cli import main as cli
 
     keys = tmp_path / "keys"

@@ -181,3 +181,18 @@ def test_only_answers_from_the_exercise_cell_count_and_no_more_than_its_calls():
     assert any("answers to sample.year came from other cells" in n for n in notes)
     assert any("unchanged exercise cell of sample.venue" in n for n in notes)
     assert any("cell of sample.kind recorded more answers than it has check() calls" in n for n in notes)
+
+
+def test_scoring_reads_a_claimed_status_only_in_a_plain_form():
+    """A claim of "correct" is flagged when the key rejects the answer; a status of any other
+    shape (a dict, a list, a number other than 0 or 1) is ignored, never raised on."""
+    key = grading.Key("sample")
+    eid = next(iter(key.exercises))
+    wrong = {"$type": "repr", "value": "not an answer anyone expects"}
+    for status, flagged in [("Correct", True), (True, True), (1, True), ({"a": [1]}, False),
+                            ([1, 2], False), (10**40, False), (None, False)]:
+        scored = grading.score_attempts(key, [{"exercise": eid, "answer": wrong, "status": status},
+                                              {"exercise": ["list", "id"], "answer": 1}])
+        assert scored["scores"][eid] == 0
+        assert any("claims" in p for p in scored["problems"]) is flagged, status
+        assert any("ignored" in p for p in scored["problems"])

@@ -459,7 +459,6 @@ def stance_timeline_chart(topic: str, theme: str | None = None, actors: list[str
         rows = rows[rows["actor_id"].isin(actors)]
     order = list(dict.fromkeys(rows.sort_values(["date", "actor"])["actor"]))
     events = analysis.timeline(theme=theme) if theme else None
-    n_events = 0 if events is None else len(events)
     fig, ax = _figure(8.2, 0.75 * len(order) + 2.0)
     last_label = {}  # actor -> date of its last label, to put a close neighbour's label below the dot
     for _, p in rows.sort_values("date").iterrows():

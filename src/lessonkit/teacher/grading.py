@@ -188,26 +188,13 @@ class Key:
         return result
 
 
-def safe_attempts(attempts: Any) -> list:
-    """attempts with every exercise id that is not a short string replaced by \"\" (so it is
-    counted as not in lessonkit's form instead of raising on a list or dict id)."""
-    out = []
-    for attempt in attempts if isinstance(attempts, list) else []:
-        if isinstance(attempt, dict):
-            eid = attempt.get("exercise")
-            if not isinstance(eid, str) or len(eid) > 200:
-                attempt = {**attempt, "exercise": ""}
-            if not isinstance(attempt.get("status", ""), (str, int, float, bool, type(None))):
-                attempt = {**attempt, "status": ""}
-        out.append(attempt)
-    return out
-
-
 def score_attempts(key: Key, attempts: Any) -> dict:
     """Scores, verdicts and problems for a list of attempts, re-checked with the key.
 
     The last answered attempt at each exercise counts (see :mod:`lessonkit.teacher.attempts`).
     ``answers`` holds a fingerprint of each counted answer, to spot identical submissions.
+    Attempts not in lessonkit's form (an id that is not a known exercise's string, no answer)
+    are counted as ignored, never raised on; a claimed status is read only if it is text, a boolean, 0 or 1.
     """
     from .._feedback import CORRECT, NOT_ATTEMPTED
     from .attempts import answer_digest, counted_attempt
@@ -234,7 +221,9 @@ def score_attempts(key: Key, attempts: Any) -> dict:
         scores[eid] = int(status == CORRECT)
         if status != NOT_ATTEMPTED:
             answers[eid] = answer_digest(counted["answer"])
-        claimed = str(counted.get("status", "")).strip().lower()
+        claimed = counted.get("status")
+        claimed = (claimed.strip().lower()[:20] if isinstance(claimed, str)
+                   else str(claimed).lower() if isinstance(claimed, bool) or claimed in (0, 1) else "")
         if claimed in CLAIMS_PASSED and status != CORRECT:
             overclaimed.append(eid)
     if overclaimed:
@@ -266,7 +255,7 @@ def grade_record(key: Key, data: bytes | None, why: str) -> dict:
     if lesson != key.lesson:
         result = _ungraded(f"a record of lesson {lesson!r}, not {key.lesson!r}")
     else:
-        result = {"graded": True, **score_attempts(key, safe_attempts(record["attempts"])), "cacheable": True}
+        result = {"graded": True, **score_attempts(key, record["attempts"]), "cacheable": True}
     student = record.get("student")
     if isinstance(student, str) and student.strip():
         result["student"] = student[:1000]
@@ -301,7 +290,7 @@ def static_notes(nb: dict, lesson: str, exercise_ids: list[str]) -> list[str]:
         notes.append(f"no cell checks {', '.join(missing)} (exercise cell deleted?)")
     doubled = [f"{e} ({calls[e]} cells)" for e in exercise_ids if calls.get(e, 0) > 1]
     if doubled:
-        notes.append(f"exercise checked in more than one cell: {', '.join(doubled)}; the last answer checked counts")
+        notes.append(f"exercise checked in more than one cell: {', '.join(doubled)}; the last answered attempt counts")
     if redefined:
         notes.append("the notebook redefines check() or reaches into lessonkit's internals; "
                      "only answers recorded by the exercises' own cells were checked, with the key")

@@ -335,7 +335,7 @@ def _kernel_env(work: Path, record_dir: Path | None = None) -> dict[str, str]:
     env = {k: os.environ[k] for k in _ENV_PASSED if k in os.environ}
     env["PATH"] = os.pathsep.join([os.path.dirname(sys.executable), "/usr/local/bin", "/usr/bin", "/bin"])
     env.update({
-        "LESSONKIT_RECORD_DIR": str(record_dir or work), "LESSONKIT_STUDENT": "", "LESSONKIT_GRADING": "1",
+        "LESSONKIT_RECORD_DIR": str(record_dir or work), "LESSONKIT_STUDENT": "", GRADING_ENV: "1",
         "HOME": str(work), "IPYTHONDIR": str(work / ".ipython"), "MPLCONFIGDIR": str(work / ".matplotlib"),
         "TMPDIR": "/tmp" if os.name == "posix" else str(work),
         "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1",
