@@ -536,12 +536,25 @@ def _system_python() -> str | None:
     return None
 
 
+def _open_to_others(path: Path) -> bool:
+    """Whether a user other than the owner may read path: every folder on the way is o+x."""
+    import stat
+
+    path = path.resolve()
+    return all(p.stat().st_mode & stat.S_IXOTH for p in [path, *path.parents]) \
+        and bool(path.stat().st_mode & stat.S_IROTH)
+
+
 @needs_bwrap
 @pytest.mark.slow
 @pytest.mark.skipif(os.name != "posix" or os.geteuid() != 0 or not shutil.which("setpriv") or not _system_python(),
                     reason="needs root (to become another user), setpriv and a system Python of this version")
 def test_as_an_ordinary_user_the_sandbox_runs_and_caps_processes():
     """A teacher who is not root: unprivileged bubblewrap, no cgroups, RLIMIT_NPROC in its namespace."""
+    for needed in (REPO / "src", _deps()):
+        if not _open_to_others(needed):
+            pytest.skip(f"{needed} is not readable by another user (a parent folder is private, as "
+                        "mktemp -d makes it), so an ordinary user cannot run this checkout's code")
     base = Path(tempfile.mkdtemp(prefix="lessonkit-user-", dir="/var/tmp"))
     try:
         os.chmod(base, 0o755)
