@@ -2,7 +2,7 @@
 
 The student sees the label, the level, the prompt and the options; the teacher sees the same
 and a note with the answer, the hints in order and, for a written task, the rubric. The cell
-carries ``metadata.lessonkit.exercise`` (label, kind, level) and the tag ``exercise``, which
+carries ``metadata.lessonkit`` (``exercise``: the label, ``kind``, ``level``) and the tag ``exercise``, which
 the site build and the graders read.
 """
 
@@ -87,8 +87,7 @@ def render_cell(cell: nbformat.NotebookNode, specs: dict[str, _keys.ExerciseSpec
     out += lines[last:]
     cell.source = "\n".join(out).strip("\n")
     first = found[0]
-    cell.metadata.setdefault("lessonkit", {})["exercise"] = {
-        "label": first.label, "kind": first.kind, "level": first.level}
+    cell.metadata.setdefault("lessonkit", {}).update(exercise=first.label, kind=first.kind, level=first.level)
     tags = cell.metadata.setdefault("tags", [])
     if EXERCISE_TAG not in tags:
         tags.append(EXERCISE_TAG)
