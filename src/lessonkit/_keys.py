@@ -73,14 +73,17 @@ class ExerciseFormatError(LessonkitError):
     """A malformed ``{exercise}`` block: the message names the lesson file, the exercise and the line."""
 
 
-class _NoDates(yaml.SafeLoader):
-    """YAML without implicit dates, so ``2025-03-02`` stays the text it looks like."""
+class _Plain(yaml.SafeLoader):
+    """YAML as a teacher expects it: ``2025-03-02`` stays text (no implicit dates), and only
+    true/false are booleans (an option reading ``yes``, ``no`` or ``on`` stays text)."""
 
 
-_NoDates.yaml_implicit_resolvers = {
-    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+_Plain.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")]
     for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+_Plain.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                             list("tTfF"))
 
 
 @dataclass(frozen=True)
@@ -169,7 +172,7 @@ def _split_options(inner: list[str], source: str, line: int) -> tuple[dict[str, 
         text = "\n".join(re.sub(r"^:([\w-]+):", r"\1:", x) for x in inner[:k])
         rest, offset = inner[k:], k
     try:
-        options = yaml.load(text, Loader=_NoDates) if text.strip() else {}
+        options = yaml.load(text, Loader=_Plain) if text.strip() else {}
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         at = line + 2 + mark.line if mark is not None else line
