@@ -80,11 +80,22 @@ def test_every_exercise_gets_a_solution_cell_and_a_one_point_test(path):
             eid = cell.source.split("autograde_test(")[1].split(",")[0].strip("'\"")
             answer_cell = next(c for c in reversed(edition.cells[:index]) if c not in tests)
             assert eid in checked_ids(answer_cell.source)
+            answer = cell.source.split("autograde_test(")[1].split(", ", 1)[1].rsplit(")", 1)[0]
+            assert f"check({eid!r}, {answer})".replace("'", '"') in answer_cell.source.replace("'", '"'), \
+                "the test passes the answer that the exercise's cell passes to check()"
     assert not any(markup.INSTRUCTOR_TAG in markup.tags(c) for c in edition.cells)
     assert all(line not in _text(edition) for line in _instructor_lines(nb))
     assert edition.metadata["lessonkit"]["edition"] == "nbgrader"
     assert all(not c.get("outputs") for c in edition.cells if c.cell_type == "code")
     assert nb == before, "the lesson itself is not changed"
+
+
+def test_two_builds_write_the_same_bytes(tmp_path):
+    for out in ("a", "b"):
+        assert cli(["build", str(SAMPLE), "--edition", "nbgrader", "--out", str(tmp_path / out)]) == 0
+    assert [p.name for p in (tmp_path / "a" / "nbgrader").iterdir()] == ["sample.ipynb"]
+    assert (tmp_path / "a" / "nbgrader" / "sample.ipynb").read_bytes() == \
+        (tmp_path / "b" / "nbgrader" / "sample.ipynb").read_bytes()
 
 
 def test_autograde_test_passes_only_a_right_answer_and_records_nothing(tmp_path, monkeypatch):
