@@ -111,7 +111,8 @@ def _stub_then_solution(source: str, regions: list[markup.Region]) -> str:
     out, i = [], 0
     for region in regions:
         out += lines[i:region.begin - 1]
-        indent = lines[region.begin - 1][:len(lines[region.begin - 1]) - len(lines[region.begin - 1].lstrip())]
+        begin = lines[region.begin - 1]
+        indent = begin[:len(begin) - len(begin.lstrip())]
         out += [indent + line for line in markup.stub(region) if line != markup.STUB_COMMENT]
         out += lines[region.begin - 1:region.end]
         i = region.end
