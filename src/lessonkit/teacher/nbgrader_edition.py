@@ -160,6 +160,8 @@ def _steps() -> list[editions.Step]:
             steps.append(editions.mark_edition(EDITION))
         else:
             steps.append(step)
+    if mark_for_nbgrader not in steps:  # the student edition no longer stubs solutions in one step
+        raise RuntimeError("the nbgrader edition needs editions.stub_solutions in editions.STUDENT_STEPS")
     return steps
 
 
