@@ -98,7 +98,9 @@ def parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="make the teacher and student editions (.ipynb) of lessons")
     b.add_argument("lessons", nargs="*", help="lesson .md files (default: notebooks/NN-*.md, else the installed lessons)")
     b.add_argument("--out", default="editions", help="output folder (default: editions)")
-    b.add_argument("--edition", choices=["teacher", "student", "both"], default="both")
+    b.add_argument("--edition", choices=["teacher", "student", "both", "nbgrader"], default="both",
+                   help="both (default) is teacher and student; nbgrader writes OUT/nbgrader, the source "
+                        "notebooks of nbgrader assignments")
     b.add_argument("--no-execute", action="store_true", help="do not execute the teacher edition")
     b.add_argument("--replace", action="store_true",
                    help="replace notebooks changed since they were built, after copying each into backups/ "

@@ -313,6 +313,9 @@ def build_editions(sources: list[Path], out: Path, editions: tuple[str, ...] = (
                 execute(teacher, cwd=src.parent)
                 number_widgets(teacher, lesson)
             written.append(place(teacher, out / "teacher" / name, replace))
+        if "nbgrader" in editions:  # source notebooks for nbgrader (see nbgrader_edition)
+            from .nbgrader_edition import make_nbgrader_edition
+            written.append(place(make_nbgrader_edition(nb, lesson), out / "nbgrader" / name, replace))
     for edition in editions:
         written += [Placed(copy_glossary(folder, out / edition)) for folder in {src.parent for src, *_ in lessons}
                     if (folder / GLOSSARY).is_file()]
