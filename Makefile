@@ -17,7 +17,7 @@ REPLACE_FLAG := $(if $(REPLACE),--replace,)
 # JupyterLab refuses to run as root unless told; a school laptop never needs this.
 AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lesson teacher test venv editions app export bench clean
+.PHONY: lesson teacher test venv editions app export site bench clean
 
 $(VENV)/.created:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "lessonkit needs Python 3.11 or newer; found " + sys.version.split()[0])'
@@ -57,6 +57,11 @@ app: $(STAMP)
 # Printable copies: HTML pages of both editions of every lesson (teacher executed) in exports/.
 export: $(STAMP)
 	$(BIN)/lessonkit export --out exports
+
+# A static website of the student edition (no solutions, no instructor notes) in build/site:
+# the folder to publish. Never publish notebooks/ (the sources) or the teacher edition.
+site: $(STAMP)
+	$(BIN)/lessonkit site --out build/site
 
 # The test suite: build both editions of every lesson (the teacher edition is executed), then
 # run the unit, data, edition, browser and Binder tests, and strict nbval over the built

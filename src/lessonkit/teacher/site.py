@@ -31,8 +31,8 @@ from . import markup
 from .export import _label_corner_cells, _replace_widgets
 
 MARK = ".lessonkit-site"  # written into a finished site; only such a folder is ever replaced
-# A prompt cell of the student edition: "**Exercise money.euros.** ..." (the full stop is optional).
-PROMPT = re.compile(r"\A\s*\*\*Exercise\s+([a-z][a-z0-9_]*\.[a-z0-9][a-z0-9_-]*)\.?\*\*\s*")
+# An exercise prompt: a paragraph opening "**Exercise money.euros.** ..." (the full stop is optional).
+PROMPT = re.compile(r"(?m)(?:\A|(?<=\n\n))[ \t]*\*\*Exercise\s+([a-z][a-z0-9_]*\.[a-z0-9][a-z0-9_-]*)\.?\*\*\s*")
 GLOSSARY_LINK = re.compile(r"\]\((glossary\.md)#([^)\s]+)\)")
 
 
@@ -125,11 +125,9 @@ def _read(path: Path) -> nbformat.NotebookNode:
 
 
 def exercise_label(cell: nbformat.NotebookNode) -> str | None:
-    """The exercise id of a prompt cell: from ``metadata.lessonkit.exercise``, else from its
-    ``**Exercise <id>.**`` prefix; None for any other cell.
+    """The exercise id a markdown cell's metadata gives (``metadata.lessonkit.exercise``), else
+    None; prompts without it are found by their ``**Exercise <id>.**`` paragraph instead.
 
-    >>> exercise_label(nbformat.v4.new_markdown_cell("**Exercise money.euros.** How much?"))
-    'money.euros'
     >>> exercise_label(nbformat.v4.new_markdown_cell("Text", metadata={"lessonkit": {"exercise": "a.b"}}))
     'a.b'
     """
@@ -138,14 +136,24 @@ def exercise_label(cell: nbformat.NotebookNode) -> str | None:
     meta = cell.get("metadata", {}).get("lessonkit", {})
     if isinstance(meta, dict) and isinstance(meta.get("exercise"), str) and meta["exercise"]:
         return meta["exercise"]
-    m = PROMPT.match(cell.source)
-    return m.group(1) if m else None
+    return None
 
 
-def as_exercise_block(cell: nbformat.NotebookNode, label: str) -> str:
-    """The prompt cell's text inside an ``{exercise}`` directive titled and labelled with its id.
+def _block(label: str, body: str) -> str:
+    runs = [len(r) for r in re.findall(r"`{3,}", body)]
+    fence = "`" * max([3] + [n + 1 for n in runs])
+    return f"{fence}{{exercise}} {label}\n:label: {label}\n:nonumber:\n\n{body.strip()}\n{fence}"
 
-    >>> print(as_exercise_block(nbformat.v4.new_markdown_cell("**Exercise a.b.** Why?"), "a.b"))
+
+def as_exercise_blocks(source: str, label: str | None = None) -> str:
+    """A markdown cell with each exercise prompt inside an ``{exercise}`` directive titled and
+    labelled with its id. A prompt is a paragraph opening with ``**Exercise <id>.**``; it runs to
+    the next prompt or the end of the cell. With ``label`` (from the cell's metadata) the whole
+    cell is the prompt.
+
+    >>> print(as_exercise_blocks("Intro.\\n\\n**Exercise a.b.** Why?"))
+    Intro.
+    <BLANKLINE>
     ```{exercise} a.b
     :label: a.b
     :nonumber:
@@ -153,10 +161,16 @@ def as_exercise_block(cell: nbformat.NotebookNode, label: str) -> str:
     Why?
     ```
     """
-    body = PROMPT.sub("", cell.source, count=1) if PROMPT.match(cell.source) else cell.source
-    runs = [len(r) for r in re.findall(r"`{3,}", body)]
-    fence = "`" * max([3] + [n + 1 for n in runs])
-    return f"{fence}{{exercise}} {label}\n:label: {label}\n:nonumber:\n\n{body.strip()}\n{fence}"
+    if label is not None:
+        m = PROMPT.match(source)
+        return _block(label, source[m.end():] if m and m.group(1) == label else source)
+    starts = list(PROMPT.finditer(source))
+    if not starts:
+        return source
+    parts = [source[:starts[0].start()].rstrip()]
+    for m, nxt in zip(starts, starts[1:] + [None]):
+        parts.append(_block(m.group(1), source[m.end():nxt.start() if nxt else len(source)]))
+    return "\n\n".join(p for p in parts if p)
 
 
 def _glossary_anchor(match: re.Match) -> str:
@@ -173,9 +187,7 @@ def site_page(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     _label_corner_cells(nb)
     for cell in nb.cells:
         if cell.cell_type == "markdown":
-            label = exercise_label(cell)
-            if label:
-                cell.source = as_exercise_block(cell, label)
+            cell.source = as_exercise_blocks(cell.source, exercise_label(cell))
             cell.source = GLOSSARY_LINK.sub(_glossary_anchor, cell.source)
     return nb
 
