@@ -37,6 +37,14 @@ $(STAMP): pyproject.toml $(VENV)/.created
 
 venv: $(STAMP)
 
+# The JupyterHub test's proxy (configurable-http-proxy, from npm) goes into .venv/node; without
+# npm the test is skipped (and fails in CI, where .ci/run installs npm).
+HUB_PROXY := $(VENV)/node/node_modules/.bin/configurable-http-proxy
+$(HUB_PROXY): | $(VENV)/.created
+	@if command -v npm >/dev/null 2>&1; then \
+		npm install --prefix $(VENV)/node --no-save --no-package-lock --no-audit --no-fund --loglevel=error configurable-http-proxy@4; \
+	else echo "npm not found: the JupyterHub test (tests/browser/test_hub.py) will be skipped"; fi
+
 editions: $(STAMP)
 	$(BIN)/lessonkit build --out editions
 
@@ -67,7 +75,7 @@ site: $(STAMP)
 # run the unit, data, edition, browser and Binder tests, and strict nbval over the built
 # notebooks (the teacher edition's outputs must come out the same; student cells only run).
 # tools/run_tests.py does it, so that Windows runs the same command without make.
-test: $(STAMP)
+test: $(STAMP) $(HUB_PROXY)
 	$(BIN)/python tools/run_tests.py $(PYTEST_ARGS)
 
 # Speed figures against same-run baselines; writes benchmarks/RESULTS.md (about 30 minutes).

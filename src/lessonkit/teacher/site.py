@@ -313,7 +313,7 @@ def build_site(out: Path, lessons: list[Path] | None = None, notebooks: Path | N
         if not folder.is_dir():
             raise SiteError(f"{folder} is not a folder of student notebooks")
         files = sorted(p for p in folder.iterdir() if p.suffix in (".ipynb", ".md") and p.name != "glossary.md"
-                       and not p.name.startswith("."))
+                       and not p.name.startswith(".") and ".new" not in p.stem)  # not NAME.new.ipynb
         if not files:
             raise SiteError(f"{folder} holds no notebooks")
         refuse_solutions(files)
