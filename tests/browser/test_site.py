@@ -150,11 +150,18 @@ def test_a_lesson_page_shows_exercise_blocks_static_explorers_and_passes_axe(sit
         if item == "note":
             assert "static" in items[i + 1:i + 2], f"explorer {items[:i + 1].count('note')} has no static version after it"
     alts = page.locator("main img").evaluate_all("imgs => imgs.map(i => (i.getAttribute('alt') || '').trim())")
-    assert all(len(a) > 20 for a in alts), f"figures without alt text: {alts}"
+    assert alts and all(len(a) > 20 for a in alts), f"no figure, or figures without alt text: {alts}"
+    assert page.evaluate("() => Array.from(document.querySelectorAll('main img')).every(i => i.naturalWidth > 0)")
+    # A table's one-word headings stay whole (the site's stylesheet undoes letter-by-letter wrapping).
+    broken = page.evaluate("""() => Array.from(document.querySelectorAll('main .lessonkit-table th'))
+        .filter(th => th.textContent.trim() && !/\\s/.test(th.textContent.trim()))
+        .filter(th => { const r = document.createRange(); r.selectNodeContents(th);
+                        return new Set(Array.from(r.getClientRects()).map(x => Math.round(x.top))).size > 1; })
+        .map(th => th.textContent.trim())""")
+    assert broken == [], f"table headings broken across lines: {broken}"
     text = page.evaluate("() => document.querySelector('main').innerText")
     assert "VBox(children" not in text and "Not attempted yet" in text
-    # Our content is the article; the theme's own navigation is checked by its makers.
-    results = Axe().run(page, context="main").response
+    results = Axe().run(page).response  # the whole page: our content and the theme around it
     by_rule = collections.Counter((v["impact"], v["id"]) for v in results["violations"] for _ in v["nodes"])
     print(f"\naxe site/{name}: " + (", ".join(f"{i}/{r}: {n}" for (i, r), n in sorted(by_rule.items()))
                                     or "no violations"))

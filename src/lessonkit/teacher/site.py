@@ -222,10 +222,20 @@ sphinx:
     mathjax_path: no-mathjax.js
     html_show_copyright: false
     myst_heading_anchors: 3
+    html_css_files: [lessonkit-site.css]
     html_theme_options:
       use_download_button: false
     html_last_updated_fmt: null
     nb_render_markdown_format: myst
+"""
+
+
+# The article column is narrower than JupyterLab's: lessonkit's tables may break lines at any
+# letter there (overflow-wrap: anywhere), which squeezes columns to one letter. On the site they
+# break between words and scroll sideways when they must.
+CSS = """\
+.lessonkit-table-wrap { overflow-x: auto; }
+.lessonkit-table td, .lessonkit-table th { overflow-wrap: normal !important; word-break: normal !important; }
 """
 
 
@@ -275,6 +285,8 @@ def build_book(notebooks: list[Path], extra_pages: list[Path], out: Path, execut
             names.append(path.stem)
         names += [p.stem for p in extra_pages]
         (book / "_config.yml").write_text(CONFIG, encoding="utf-8")
+        (book / "_static").mkdir()
+        (book / "_static" / "lessonkit-site.css").write_text(CSS, encoding="utf-8")
         (book / "_toc.yml").write_text(_toc(names), encoding="utf-8")
         done = subprocess.run([*command, "build", str(book), "--builder", "html", "--quiet"],
                               capture_output=True, text=True, cwd=tmp)
