@@ -178,6 +178,21 @@ def _glossary_anchor(match: re.Match) -> str:
     return f"]({match.group(1)}#{match.group(2).lower()})"
 
 
+TABLE_WRAP = '<div class="lessonkit-table-wrap '
+
+
+def _focusable_tables(nb: nbformat.NotebookNode) -> None:
+    """A table wider than the page scrolls inside its wrapper; a keyboard user can scroll it
+    only if the wrapper takes focus (axe: scrollable-region-focusable)."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            html = output.get("data", {}).get("text/html")
+            if isinstance(html, list):
+                html = "".join(html)
+            if isinstance(html, str) and TABLE_WRAP in html:
+                output["data"]["text/html"] = html.replace(TABLE_WRAP, '<div tabindex="0" class="lessonkit-table-wrap ')
+
+
 def site_page(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """A run student notebook made into a page: exercise blocks, widgets as notes, no widget state."""
     nb = copy.deepcopy(nb)
@@ -185,6 +200,7 @@ def site_page(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     nb.metadata.pop("jupytext", None)
     _replace_widgets(nb)
     _label_corner_cells(nb)
+    _focusable_tables(nb)
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             cell.source = as_exercise_blocks(cell.source, exercise_label(cell))
@@ -232,9 +248,8 @@ sphinx:
 
 # The article column is narrower than JupyterLab's: lessonkit's tables may break lines at any
 # letter there (overflow-wrap: anywhere), which squeezes columns to one letter. On the site they
-# break between words and scroll sideways when they must.
+# break between words, and a wide table scrolls sideways in its wrapper (see _focusable_tables).
 CSS = """\
-.lessonkit-table-wrap { overflow-x: auto; }
 .lessonkit-table td, .lessonkit-table th { overflow-wrap: normal !important; word-break: normal !important; }
 """
 
