@@ -239,6 +239,17 @@ def test_an_existing_folder_that_is_not_a_site_is_never_replaced(tmp_path, capsy
     assert (precious / "essay.txt").read_text(encoding="utf-8") == "mine"
 
 
+@pytest.mark.parametrize("make, problem", [
+    (lambda tmp: tmp / "nowhere", "is not a folder of student notebooks"),
+    (lambda tmp: tmp, "holds no notebooks"),
+])
+def test_a_folder_without_notebooks_is_one_clear_line(tmp_path, capsys, make, problem):
+    assert cli(["site", "--notebooks", str(make(tmp_path)), "--out", str(tmp_path / "site")]) == 2
+    err = capsys.readouterr().err
+    assert problem in err and "Traceback" not in err and len(err.splitlines()) == 1
+    assert not (tmp_path / "site").exists()
+
+
 def test_a_prompt_marked_by_metadata_becomes_an_exercise_block():
     from lessonkit.teacher.site import site_page
 

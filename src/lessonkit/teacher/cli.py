@@ -66,7 +66,11 @@ def _site(args: argparse.Namespace) -> int:
     if not sources and not args.notebooks:
         print("lessonkit site: no lessons given, none found in notebooks/ and none installed", file=sys.stderr)
         return 2
-    out = build_site(Path(args.out), lessons=sources, notebooks=Path(args.notebooks) if args.notebooks else None)
+    try:
+        out = build_site(Path(args.out), lessons=sources, notebooks=Path(args.notebooks) if args.notebooks else None)
+    except OSError as e:
+        print(f"lessonkit site: could not write the site in {args.out}: {e}", file=sys.stderr)
+        return 2
     print(f"{out}  (the student edition as a website: publish this folder; start page index.html)")
     return 0
 

@@ -271,7 +271,7 @@ def _jupyter_book() -> list[str]:
     return [sys.executable, "-c", "from jupyter_book.cli.main import main; main()"]
 
 
-def build_book(notebooks: list[Path], extra_pages: list[Path], out: Path, execute: bool = True) -> Path:
+def build_book(notebooks: list[Path], extra_pages: list[Path], out: Path) -> Path:
     """Write the site of these student notebooks into out (replacing an earlier site only).
 
     Raises SiteError if a notebook holds solutions, if the tools are missing, if out is a
@@ -291,11 +291,10 @@ def build_book(notebooks: list[Path], extra_pages: list[Path], out: Path, execut
         names = []
         for path in notebooks:
             nb = _read(path)
-            if execute:
-                try:
-                    run_notebook(nb, cwd=book)
-                except Exception as e:
-                    raise SiteError(f"{path}: running the student notebook failed: {str(e)[-800:]}") from None
+            try:
+                run_notebook(nb, cwd=book)
+            except Exception as e:
+                raise SiteError(f"{path}: running the student notebook failed: {str(e)[-800:]}") from None
             nbformat.write(site_page(nb), book / path.name)
             names.append(path.stem)
         names += [p.stem for p in extra_pages]
@@ -329,8 +328,7 @@ def build_book(notebooks: list[Path], extra_pages: list[Path], out: Path, execut
     return out
 
 
-def build_site(out: Path, lessons: list[Path] | None = None, notebooks: Path | None = None,
-               execute: bool = True) -> Path:
+def build_site(out: Path, lessons: list[Path] | None = None, notebooks: Path | None = None) -> Path:
     """Build the site from lesson sources (their student edition is built first) or from a
     folder of student notebooks; every notebook is checked for solutions before anything runs."""
     from .editions import build
@@ -348,7 +346,7 @@ def build_site(out: Path, lessons: list[Path] | None = None, notebooks: Path | N
             raise SiteError(f"{folder} holds .md files that are not the student edition: "
                             "build it with lessonkit build --edition student")
         extra = [folder / "glossary.md"] if (folder / "glossary.md").is_file() else []
-        return build_book(files, extra, out, execute)
+        return build_book(files, extra, out)
     sources = {}
     for path in lessons or []:
         nb = _read(Path(path))
@@ -358,4 +356,4 @@ def build_site(out: Path, lessons: list[Path] | None = None, notebooks: Path | N
         files = [p for p in written if p.suffix == ".ipynb"]
         refuse_solutions(files, sources)
         extra = [p for p in written if p.name == "glossary.md"]
-        return build_book(files, extra, out, execute)
+        return build_book(files, extra, out)
