@@ -7,7 +7,8 @@ own), configurable-http-proxy from npm (installed by ``make test`` and ``.ci/run
 ``.venv/node``) and nbgitpuller from this environment. Two students, each in a browser of
 their own, open the README's nbgitpuller link, log in, and land in lesson 0, where they run
 every cell, answer one exercise (one right, one wrong) and save. Each learning record
-carries the hub user's name. The teacher then collects the notebooks and records from the
+carries the hub user's name. The teacher then commits an update; the first student clicks
+the link again and gets it, with their answer kept. The teacher then collects the notebooks and records from the
 homes as the README says and runs ``lessonkit grade``: each student has one row, under the
 right name, with the right mark. The hub is stopped at the end, pass or fail.
 """
@@ -202,39 +203,55 @@ def _answer_line() -> str:
     return lines[0]
 
 
-def _student_session(browser, hub: Hub, link: str, name: str, answer: str) -> list[str]:
-    """One student: open the link, log in, run lesson 0, answer, save. Returns the answer's output."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    context.set_default_timeout(60_000)
-    page = context.new_page()
-    try:
-        page.goto(link, wait_until="domcontentloaded")
-        page.fill("#username_input", name)
-        page.fill("#password_input", hub.password)
-        page.click("#login_submit")
-        page.wait_for_url(re.compile(rf"/user/{name}/lab"), timeout=90_000)
-        lab = Lab(page, server=None)
-        page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell", timeout=60_000)
-        page.evaluate("async () => { await window.jupyterapp.restored; }")
-        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-        lab.wait_for_kernel()
-        assert lab.current_path() == f"{REPO_NAME}/00-start-here.ipynb"
-        lab.run_all()
-        index = next(i for i, c in enumerate(lab.cells()) if f'check("{EXERCISE}"' in c["source"])
-        lab.edit_line(index, "host = ...", f"host = {answer}")
-        lab.run_cell_with_shift_enter(index)
-        shown = lab.output_texts(index)
-        page.evaluate("async () => await window.jupyterapp.commands.execute('docmanager:save')")
-        page.wait_for_function("() => !window.jupyterapp.shell.currentWidget.context.model.dirty")
-        return shown
-    except Exception:
-        out = REPO / "test-output" / "browser" / f"hub-{name}"
-        out.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(out / "screenshot.png"), full_page=True)
-        (out / "hub.log").write_text(hub.log_tail(400), encoding="utf-8")
-        raise
-    finally:
-        context.close()
+class Student:
+    """One student in a browser context of their own (their own cookies)."""
+
+    def __init__(self, browser, hub: Hub, link: str, name: str):
+        self.hub, self.link, self.name = hub, link, name
+        self.context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        self.context.set_default_timeout(60_000)
+        self.page = self.context.new_page()
+
+    def log_in(self) -> None:
+        """Open the link and log in; the hub then starts the student's server and nbgitpuller
+        pulls, while the test goes on (so two students' servers start at the same time)."""
+        self.page.goto(self.link, wait_until="domcontentloaded")
+        self.page.fill("#username_input", self.name)
+        self.page.fill("#password_input", self.hub.password)
+        self.page.click("#login_submit")
+
+    def answer(self, answer: str, update=None) -> list[str]:
+        """In lesson 0: run every cell, answer the exercise, save; return the answer's output.
+
+        With ``update`` (the teacher's next commit), the student then clicks the link again, as
+        on the next day."""
+        page, lab = self.page, Lab(self.page, server=None)
+        try:
+            page.wait_for_url(re.compile(rf"/user/{self.name}/lab"), timeout=90_000)
+            page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell", timeout=60_000)
+            page.evaluate("async () => { await window.jupyterapp.restored; }")
+            page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+            lab.wait_for_kernel()
+            assert lab.current_path() == f"{REPO_NAME}/00-start-here.ipynb"
+            lab.run_all()
+            index = next(i for i, c in enumerate(lab.cells()) if f'check("{EXERCISE}"' in c["source"])
+            lab.edit_line(index, "host = ...", f"host = {answer}")
+            lab.run_cell_with_shift_enter(index)
+            shown = lab.output_texts(index)
+            page.evaluate("async () => await window.jupyterapp.commands.execute('docmanager:save')")
+            page.wait_for_function("() => !window.jupyterapp.shell.currentWidget.context.model.dirty")
+            if update is not None:
+                update()
+                page.goto(self.link, wait_until="domcontentloaded")
+                page.wait_for_url(re.compile(rf"/user/{self.name}/lab"), timeout=90_000)
+                page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+            return shown
+        except Exception:
+            out = REPO / "test-output" / "browser" / f"hub-{self.name}"
+            out.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(out / "screenshot.png"), full_page=True)
+            (out / "hub.log").write_text(self.hub.log_tail(400), encoding="utf-8")
+            raise
 
 
 def test_two_students_follow_the_link_and_the_teacher_grades_them_by_their_hub_names(hub, browser, tmp_path):
@@ -242,17 +259,34 @@ def test_two_students_follow_the_link_and_the_teacher_grades_them_by_their_hub_n
     link = _readme_link(hub.url, repo)
     right = _answer_line().split("=", 1)[1].strip()
     answers = {"student1": right, "student2": WRONG}
+    note = "\nA line the teacher added on the second day.\n"
+
+    def second_day() -> None:
+        with open(repo / "glossary.md", "a", encoding="utf-8") as f:
+            f.write(note)
+        _git("commit", "-q", "-am", "Second day", cwd=repo)
+
     start = time.monotonic()
+    students = [Student(browser, hub, link, name) for name in STUDENTS]
+    try:
+        for student in students:
+            student.log_in()
+        shown = {s.name: " ".join(s.answer(answers[s.name], update=second_day if s.name == "student1" else None))
+                 for s in students}
+    finally:
+        for student in students:
+            student.context.close()
+    print(f"both students answered after {time.monotonic() - start:.1f} s")
     for name in STUDENTS:
-        shown = " ".join(_student_session(browser, hub, link, name, answers[name]))
-        print(f"{name}: link to saved answer after {time.monotonic() - start:.1f} s")
-        assert ("Correct" in shown) == (name == "student1"), shown
+        assert ("Correct" in shown[name]) == (name == "student1"), shown
         folder = hub.homes / name / REPO_NAME
         record = json.loads((folder / "lessonkit-record-start.json").read_text(encoding="utf-8"))
         assert record["student"] == name
         assert [a for a in record["attempts"] if a.get("exercise") == EXERCISE], record["attempts"]
         saved = json.loads((folder / "00-start-here.ipynb").read_text(encoding="utf-8"))
-        assert any(f"host = {answers[name]}" in "".join(c["source"]) for c in saved["cells"])
+        assert any(f"host = {answers[name]}" in "".join(c["source"]) for c in saved["cells"])  # kept
+    # student1 clicked the link again after the teacher's update: it arrived, the answer stayed.
+    assert (hub.homes / "student1" / REPO_NAME / "glossary.md").read_text(encoding="utf-8").endswith(note)
 
     # The teacher collects each home's notebooks and records (the README's loop) and grades them.
     collected = tmp_path / "collected"
