@@ -99,7 +99,10 @@ def test_no_solution_and_no_instructor_note_appears_anywhere_in_the_site(site):
     assert checked > 30 and len(notes) >= len(LESSONS), (checked, len(notes))
     assert [s for s in notes if s in everything] == []
     assert "BEGIN SOLUTION" not in everything and "Instructor note" not in everything
-    assert "no-mathjax.js" not in everything, "a page asks for MathJax, which is not there offline"
+    pages = [p for p in files if p.suffix == ".html"]
+    assert len(pages) > len(LESSONS)
+    assert [p.name for p in pages if "no-mathjax.js" in p.read_text(encoding="utf-8")] == [], \
+        "a page asks for MathJax, which is not there offline"
 
 
 @pytest.fixture
@@ -248,6 +251,19 @@ def test_a_folder_without_notebooks_is_one_clear_line(tmp_path, capsys, make, pr
     err = capsys.readouterr().err
     assert problem in err and "Traceback" not in err and len(err.splitlines()) == 1
     assert not (tmp_path / "site").exists()
+
+
+def test_one_lesson_from_its_source_replaces_an_earlier_site(tmp_path, capsys):
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / ".lessonkit-site").write_text("an earlier site\n", encoding="utf-8")
+    (out / "old-page.html").write_text("<p>old</p>", encoding="utf-8")
+    assert cli(["site", str(REPO / "notebooks" / "00-start-here.md"), "--out", str(out)]) == 0
+    assert sorted(p.name for p in out.glob("*.html")) == ["00-start-here.html", "genindex.html", "glossary.html",
+                                                         "index.html", "search.html"]
+    page = (out / "00-start-here.html").read_text(encoding="utf-8")
+    assert page.count('class="exercise admonition"') == 4 and "BEGIN SOLUTION" not in page
+    assert str(out) in capsys.readouterr().out
 
 
 def test_a_prompt_marked_by_metadata_becomes_an_exercise_block():

@@ -255,6 +255,10 @@ CSS = """\
 
 
 def _toc(pages: list[str]) -> str:
+    """The table of contents: the first page is the start page, the others its chapters (a
+    site of one page is an article, since a book needs chapters)."""
+    if len(pages) == 1:
+        return f"format: jb-article\nroot: {pages[0]}\n"
     lines = ["format: jb-book", f"root: {pages[0]}", "chapters:"]
     lines += [f"- file: {page}" for page in pages[1:]]
     return "\n".join(lines) + "\n"
@@ -307,7 +311,7 @@ def build_book(notebooks: list[Path], extra_pages: list[Path], out: Path) -> Pat
         html = book / "_build" / "html"
         warnings = [line for line in (done.stdout + done.stderr).splitlines() if "WARNING" in line]
         for line in warnings:  # Sphinx's own words, e.g. a link that leads nowhere
-            print(line.replace(str(book), "<site>"), file=sys.stderr)
+            print(re.sub(r"\x1b\[[0-9;]*m", "", line).replace(str(book), "<site>"), file=sys.stderr)
         if done.returncode or not (html / "index.html").is_file():
             raise SiteError("Jupyter Book failed; the end of its log:\n" + (done.stdout + done.stderr)[-3000:])
         for leftover in (".buildinfo", "_sources", ".doctrees"):  # the sources would repeat every page
