@@ -35,7 +35,7 @@ $(STAMP): pyproject.toml $(VENV)/.created
 	$(BIN)/python -m lessonkit settings
 	touch $(STUDENT_STAMP) $@
 
-venv: $(STAMP)
+venv: $(STAMP) $(HUB_PROXY)
 
 # The JupyterHub test's proxy (configurable-http-proxy, from npm) goes into .venv/node; without
 # npm the test is skipped (and fails in CI, where .ci/run installs npm).
