@@ -10,6 +10,7 @@ BIN := $(VENV)/bin
 # full one (teacher tools and test tools as well: the extras `teacher` and `test`).
 STUDENT_STAMP := $(VENV)/.lessonkit-student-installed
 STAMP := $(VENV)/.lessonkit-installed
+HUB_PROXY := $(VENV)/node/node_modules/.bin/configurable-http-proxy
 PORT ?= 8888
 # A lesson you changed is never overwritten: the new version arrives beside it as NAME.new.ipynb.
 # `make lesson REPLACE=1` replaces it instead, after a copy in editions/student/backups/.
@@ -39,7 +40,6 @@ venv: $(STAMP) $(HUB_PROXY)
 
 # The JupyterHub test's proxy (configurable-http-proxy, from npm) goes into .venv/node; without
 # npm the test is skipped (and fails in CI, where .ci/run installs npm).
-HUB_PROXY := $(VENV)/node/node_modules/.bin/configurable-http-proxy
 $(HUB_PROXY): | $(VENV)/.created
 	@if command -v npm >/dev/null 2>&1; then \
 		npm install --prefix $(VENV)/node --no-save --no-package-lock --no-audit --no-fund --loglevel=error configurable-http-proxy@4; \
