@@ -17,6 +17,7 @@ import html
 import json
 import os
 import re
+import sys
 from pathlib import Path
 
 import nbformat
@@ -264,6 +265,15 @@ def test_one_lesson_from_its_source_replaces_an_earlier_site(tmp_path, capsys):
     page = (out / "00-start-here.html").read_text(encoding="utf-8")
     assert page.count('class="exercise admonition"') == 4 and "BEGIN SOLUTION" not in page
     assert str(out) in capsys.readouterr().out
+
+
+def test_without_the_site_extra_the_command_says_what_to_install(tmp_path, capsys, monkeypatch):
+    build([REPO / "notebooks" / "00-start-here.md"], tmp_path / "editions", editions=("student",))
+    monkeypatch.setitem(sys.modules, "jupyter_book", None)  # as if Jupyter Book were not installed
+    assert cli(["site", "--notebooks", str(tmp_path / "editions" / "student"), "--out", str(tmp_path / "site")]) == 2
+    err = capsys.readouterr().err
+    assert 'pip install "lessonkit[site]"' in err and "Traceback" not in err
+    assert not (tmp_path / "site").exists()
 
 
 def test_a_prompt_marked_by_metadata_becomes_an_exercise_block():
