@@ -103,7 +103,7 @@ c.LocalProcessSpawner.interrupt_timeout = 3  # a student's server stops at once 
 c.LocalProcessSpawner.term_timeout = 3
 c.JupyterHub.services = [{{"name": "teacher-test", "api_token": {token!r}}}]
 c.JupyterHub.load_roles = [{{"name": "teacher-test", "services": ["teacher-test"],
-                            "scopes": ["admin:users", "admin:servers", "list:users"]}}]
+                            "scopes": ["admin:users", "admin:servers", "admin:server_state", "list:users"]}}]
 """
 
 
@@ -154,20 +154,39 @@ class Hub:
     def log_tail(self, n: int = 60) -> str:
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-n:])
 
+    def server_pids(self) -> list[int]:
+        """The process ids of the students' servers, as the spawner keeps them."""
+        pids = []
+        for name in STUDENTS:
+            status, user = self.api(f"/users/{name}?include_stopped_servers=0")
+            if status == 200 and isinstance(user, dict):
+                for server in (user.get("servers") or {}).values():
+                    pid = (server.get("state") or {}).get("pid")
+                    if isinstance(pid, int) and pid > 0:
+                        pids.append(pid)
+        return pids
+
     def stop(self) -> None:
-        """Stop every student's server through the API, then the hub (SIGTERM, then SIGKILL)."""
-        if self.process.poll() is None:
-            for name in STUDENTS:
-                try:
-                    self.api(f"/users/{name}/server", method="DELETE")
-                except (urllib.error.URLError, OSError):
-                    pass
-            self.process.send_signal(signal.SIGTERM)
+        """Stop the hub (SIGTERM: it stops the students' servers and the proxy, then SIGKILL if
+        it lingers), then any student server it left running."""
+        if self.process.poll() is not None:
+            return
+        try:
+            servers = self.server_pids()
+        except (urllib.error.URLError, OSError):
+            servers = []
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+        for pid in servers:  # only if that process is still a student's server
             try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+                if b"jupyterhub-singleuser" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                    os.kill(pid, signal.SIGKILL)
+            except (OSError, ProcessLookupError):
+                pass
 
 
 @pytest.fixture(scope="module")
