@@ -296,6 +296,7 @@ def test_two_students_follow_the_link_and_the_teacher_grades_them_by_their_hub_n
         for student in students:
             student.context.close()
     print(f"both students answered after {time.monotonic() - start:.1f} s")
+    assert len(hub.server_pids()) == 2, "each student has a server of their own (and the test can stop it)"
     for name in STUDENTS:
         assert ("Correct" in shown[name]) == (name == "student1"), shown
         folder = hub.homes / name / REPO_NAME
