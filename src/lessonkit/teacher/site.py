@@ -33,6 +33,7 @@ from .export import _label_corner_cells, _replace_widgets
 MARK = ".lessonkit-site"  # written into a finished site; only such a folder is ever replaced
 # An exercise prompt: a paragraph opening "**Exercise money.euros.** ..." (the full stop is optional).
 PROMPT = re.compile(r"(?m)(?:\A|(?<=\n\n))[ \t]*\*\*Exercise\s+([a-z][a-z0-9_]*\.[a-z0-9][a-z0-9_-]*)\.?\*\*\s*")
+NEW_VERSION = re.compile(r"\.new(-\d+)?$")  # NAME.new.ipynb: a build's new version beside a changed lesson
 GLOSSARY_LINK = re.compile(r"\]\((glossary\.md)#([^)\s]+)\)")
 
 
@@ -342,7 +343,7 @@ def build_site(out: Path, lessons: list[Path] | None = None, notebooks: Path | N
         if not folder.is_dir():
             raise SiteError(f"{folder} is not a folder of student notebooks")
         files = sorted(p for p in folder.iterdir() if p.suffix in (".ipynb", ".md") and p.name != "glossary.md"
-                       and not p.name.startswith(".") and ".new" not in p.stem)  # not NAME.new.ipynb
+                       and not p.name.startswith(".") and not NEW_VERSION.search(p.stem))
         if not files:
             raise SiteError(f"{folder} holds no notebooks")
         refuse_solutions(files)
