@@ -243,9 +243,16 @@ def test_an_existing_folder_that_is_not_a_site_is_never_replaced(tmp_path, capsy
     assert (precious / "essay.txt").read_text(encoding="utf-8") == "mine"
 
 
+def _broken(tmp: Path) -> Path:
+    (tmp / "in").mkdir()
+    (tmp / "in" / "00-start-here.ipynb").write_text('{"cells": [', encoding="utf-8")
+    return tmp / "in"
+
+
 @pytest.mark.parametrize("make, problem", [
     (lambda tmp: tmp / "nowhere", "is not a folder of student notebooks"),
     (lambda tmp: tmp, "holds no notebooks"),
+    (_broken, "00-start-here.ipynb: not a readable notebook"),
 ])
 def test_a_folder_without_notebooks_is_one_clear_line(tmp_path, capsys, make, problem):
     assert cli(["site", "--notebooks", str(make(tmp_path)), "--out", str(tmp_path / "site")]) == 2

@@ -41,6 +41,12 @@ class SiteError(LessonkitError):
     """The site cannot be built: a notebook still holds solutions, or a tool is missing."""
 
 
+def _meta(nb: nbformat.NotebookNode) -> dict:
+    """The notebook's ``lessonkit`` metadata ({} when missing or not a mapping)."""
+    meta = nb.metadata.get("lessonkit")
+    return meta if isinstance(meta, dict) else {}
+
+
 # --------------------------------------------------------------------------- what may be published
 
 
@@ -58,7 +64,7 @@ def solution_leaks(nb: nbformat.NotebookNode, name: str, source_lines: set[str] 
     []
     """
     problems = []
-    if nb.metadata.get("lessonkit", {}).get("edition") == "teacher":
+    if _meta(nb).get("edition") == "teacher":
         problems.append(f"{name}: this is the teacher edition (metadata lessonkit.edition), with solutions "
                         "and instructor notes")
     for index, cell in enumerate(nb.cells, start=1):
@@ -83,7 +89,7 @@ def _source_solution_lines(nb: nbformat.NotebookNode, sources: dict[str, Path]) 
     left out, so that only the answers themselves count."""
     from .editions import STUDENT_STEPS, make_edition, read_lesson
 
-    lesson = nb.metadata.get("lessonkit", {}).get("lesson")
+    lesson = _meta(nb).get("lesson")
     source = sources.get(str(lesson))
     if source is None:
         from .exercise_cells import find_source
@@ -355,7 +361,7 @@ def build_site(out: Path, lessons: list[Path] | None = None, notebooks: Path | N
     sources = {}
     for path in lessons or []:
         nb = _read(Path(path))
-        sources[str(nb.metadata.get("lessonkit", {}).get("lesson"))] = Path(path)
+        sources[str(_meta(nb).get("lesson"))] = Path(path)
     with tempfile.TemporaryDirectory(prefix="lessonkit-site-edition-") as tmp:
         written = build(list(lessons or []), Path(tmp), editions=("student",))
         files = [p for p in written if p.suffix == ".ipynb"]
