@@ -10,6 +10,7 @@ BIN := $(VENV)/bin
 # full one (teacher tools and test tools as well: the extras `teacher` and `test`).
 STUDENT_STAMP := $(VENV)/.lessonkit-student-installed
 STAMP := $(VENV)/.lessonkit-installed
+HUB_PROXY := $(VENV)/node/node_modules/.bin/configurable-http-proxy
 PORT ?= 8888
 # A lesson you changed is never overwritten: the new version arrives beside it as NAME.new.ipynb.
 # `make lesson REPLACE=1` replaces it instead, after a copy in editions/student/backups/.
@@ -17,7 +18,7 @@ REPLACE_FLAG := $(if $(REPLACE),--replace,)
 # JupyterLab refuses to run as root unless told; a school laptop never needs this.
 AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lesson teacher test check venv editions app export bench clean
+.PHONY: lesson teacher test check venv editions app export site bench clean
 
 $(VENV)/.created:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "lessonkit needs Python 3.11 or newer; found " + sys.version.split()[0])'
@@ -35,7 +36,14 @@ $(STAMP): pyproject.toml $(VENV)/.created
 	$(BIN)/python -m lessonkit settings
 	touch $(STUDENT_STAMP) $@
 
-venv: $(STAMP)
+venv: $(STAMP) $(HUB_PROXY)
+
+# The JupyterHub test's proxy (configurable-http-proxy, from npm) goes into .venv/node; without
+# npm the test is skipped (and fails in CI, where .ci/run installs npm).
+$(HUB_PROXY): | $(VENV)/.created
+	@if command -v npm >/dev/null 2>&1; then \
+		npm install --prefix $(VENV)/node --no-save --no-package-lock --no-audit --no-fund --loglevel=error configurable-http-proxy@4; \
+	else echo "npm not found: the JupyterHub test (tests/browser/test_hub.py) will be skipped"; fi
 
 editions: $(STAMP)
 	$(BIN)/lessonkit build --out editions
@@ -58,11 +66,16 @@ app: $(STAMP)
 export: $(STAMP)
 	$(BIN)/lessonkit export --out exports
 
+# A static website of the student edition (no solutions, no instructor notes) in build/site:
+# the folder to publish. Never publish notebooks/ (the sources) or the teacher edition.
+site: $(STAMP)
+	$(BIN)/lessonkit site --out build/site
+
 # The test suite: build both editions of every lesson (the teacher edition is executed), then
 # run the unit, data, edition, browser and Binder tests, and strict nbval over the built
 # notebooks (the teacher edition's outputs must come out the same; student cells only run).
 # tools/run_tests.py does it, so that Windows runs the same command without make.
-test: $(STAMP)
+test: $(STAMP) $(HUB_PROXY)
 	$(BIN)/python tools/run_tests.py $(PYTEST_ARGS)
 
 # The quick loop while changing code (under a minute): lint, types, and the unit tests and

@@ -52,6 +52,22 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _site(args: argparse.Namespace) -> int:
+    from .site import build_site
+
+    sources = [] if args.notebooks else [Path(p) for p in args.lessons] or default_lessons()
+    if not sources and not args.notebooks:
+        print("lessonkit site: no lessons given, none found in notebooks/ and none installed", file=sys.stderr)
+        return 2
+    try:
+        out = build_site(Path(args.out), lessons=sources, notebooks=Path(args.notebooks) if args.notebooks else None)
+    except OSError as e:
+        print(f"lessonkit site: could not write the site in {args.out}: {e}", file=sys.stderr)
+        return 2
+    print(f"{out}  (the student edition as a website: publish this folder; start page index.html)")
+    return 0
+
+
 def _app(args: argparse.Namespace) -> int:
     from .export import build_app
 
@@ -114,6 +130,12 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--out", default="exports", help="output folder (default: exports)")
     e.add_argument("--editions", help="export this folder written by 'lessonkit build' instead of building")
     e.set_defaults(func=_export)
+    w = sub.add_parser("site", help="build a static website of the student edition (no solutions), offline")
+    w.add_argument("lessons", nargs="*", help="lesson .md files (default: notebooks/NN-*.md, else the installed lessons)")
+    w.add_argument("--out", default=str(Path("build", "site")), help="output folder (default: build/site)")
+    w.add_argument("--notebooks", help="a folder of student-edition notebooks to publish instead of building "
+                                       "them; refused if any holds a solution or an instructor note")
+    w.set_defaults(func=_site)
     a = sub.add_parser("app", help="build the app view's notebook (apps/explorers.ipynb) for Voila")
     a.add_argument("source", nargs="?",
                    help="default: apps/explorers.md if there is one here, else the installed app view")
