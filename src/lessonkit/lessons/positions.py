@@ -1,0 +1,172 @@
+"""Lesson 4, Where they stand: stances that changed, quotes to attribute, and the answers of
+its exercises, computed from the positions table (a corrected row corrects the exercise)."""
+
+from __future__ import annotations
+
+from .. import analysis
+from .._data import load, source_name
+from .._facts import row
+
+TROOPS = "european-troops"
+# Five quotes to attribute, labelled A, B, C... in this order (exercise positions.speakers).
+SPEAKER_QUOTES = ("gbr-european-troops-20250227", "ita-european-troops-20250304", "rus-european-troops-20250306",
+                  "usa-us-role-20250226", "pol-us-role-20250217")
+WHO_SAID = "ukr-ceasefire-20250302"
+# Four US voices on European troops, to put in date order (exercise positions.us_order).
+US_VOICES = ("witkoff-european-troops-20250324", "usa-european-troops-20250224", "vance-european-troops-20250303",
+             "usa-european-troops-20250212")
+# The actors whose positions are Russia's and the United States' reactions.
+RUSSIAN = ("rus", "medvedev", "kosachev", "slutsky")
+AMERICAN = ("usa", "vance", "witkoff")
+
+
+def changed_positions(topic: str | None = None):
+    """Actors whose recorded stance on a topic changed over time: one row per actor and
+    topic, with the stances in date order (``history``) and the first and last dates.
+
+    >>> c = changed_positions("ceasefire").set_index("actor")
+    >>> c.loc["United Kingdom", "history"]
+    'conditional → undecided → supports'
+    """
+    import pandas as pd
+
+    rows = analysis.positions(topic=topic)
+    out = []
+    for (actor, name), group in rows.groupby(["actor", "topic"], sort=False):
+        group = group.sort_values(["date", "position_id"])
+        stances = list(group["stance"])
+        if len(set(stances)) > 1:
+            out.append({"actor": actor, "topic": name, "history": " → ".join(stances),
+                        "first": group["date"].iloc[0], "last": group["date"].iloc[-1]})
+    return pd.DataFrame(out, columns=["actor", "topic", "history", "first", "last"]) \
+        .sort_values(["topic", "actor"]).reset_index(drop=True)
+
+
+def attendee_stances(topic: str = TROOPS) -> dict[str, list[str]]:
+    """For the states and organisations at the summit: stance → names, latest stance on a topic.
+
+    >>> sorted(attendee_stances())[:2]
+    ['conditional', 'opposes']
+    """
+    actors = load("actors")
+    present = set(actors.loc[actors["at_summit"] == "attended", "name"])
+    return {stance: [n for n in names if n in present]
+            for stance, names in analysis.disagreements(topic).items() if set(names) & present}
+
+
+def troop_split() -> str:
+    """How the summit's states and organisations split on European troops, in one sentence
+    of counts (no names: exercise positions.allies asks for them)."""
+    stances = attendee_stances()
+    total = sum(len(v) for v in stances.values())
+    parts = ", ".join(f"{len(v)} {stance}" for stance, v in stances.items())
+    return (f"Of the {total} states and organisations at the summit with a position on European troops "
+            f"in the data, {len(stances.get('supports', []))} said 'supports' ({parts}).")
+
+
+def split_option() -> str:
+    """The letter of the prediction positions.split that the data bears out: (a) all of them
+    support, (b) more than half, (c) half or fewer but at least one, (d) none.
+
+    >>> split_option() in {"a", "b", "c", "d"}
+    True
+    """
+    stances = attendee_stances()
+    total = sum(len(v) for v in stances.values())
+    support = len(stances.get("supports", []))
+    if support == total:
+        return "a"
+    if support > total / 2:
+        return "b"
+    return "c" if support else "d"
+
+
+def split_reveal() -> str:
+    """What the data says about positions.split, beside the guess the student saved."""
+    from .._exercises import get_exercise, prediction
+
+    options = get_exercise("positions.split").options
+    right = split_option()
+    text = f"{troop_split()} That is option ({right}): {options[right]}."
+    guess = prediction("positions.split")
+    if guess is None:
+        return text + " You saved no guess: make one in the cell above before you read on, next time."
+    guess = str(guess).strip().lower()
+    if guess == right:
+        return text + f" Your guess, ({guess}), was right."
+    return text + f" You guessed ({guess}): {options.get(guess, guess)}. What made you expect that?"
+
+
+def attended_not_supporting() -> list[str]:
+    """Actors at the summit whose latest stance on European troops is anything but 'supports', sorted."""
+    return sorted(n for stance, names in attendee_stances().items() if stance != "supports" for n in names)
+
+
+def speaker_name(position_id: str) -> str:
+    """The name of whoever said a position's quote."""
+    return row("actors", row("positions", position_id)["quote_speaker_id"])["name"]
+
+
+def quote_labels() -> dict[str, str]:
+    """Label (A, B, ...) → position id of each quote to attribute."""
+    return {chr(ord("A") + i): p for i, p in enumerate(SPEAKER_QUOTES)}
+
+
+def quotes_to_match() -> str:
+    """The quotes of exercise positions.speakers, labelled, and their speakers in alphabetical order."""
+    lines = [f"{label}: “{row('positions', p)['quote']}”" for label, p in quote_labels().items()]
+    speakers = sorted(speaker_name(p) for p in SPEAKER_QUOTES)
+    return "\n".join(lines) + "\n\nSpeakers: " + "; ".join(speakers)
+
+
+def speakers() -> dict[str, str]:
+    """The answer to positions.speakers: label → speaker's name."""
+    return {label: speaker_name(p) for label, p in quote_labels().items()}
+
+
+def who_said() -> list[str]:
+    """The answers accepted for positions.who: the speaker's full name and surname."""
+    name = speaker_name(WHO_SAID)
+    return [name, name.split()[-1]]
+
+
+def us_voices() -> str:
+    """The speakers of exercise positions.us_order, in the order of US_VOICES (not by date)."""
+    return "; ".join(speaker_name(p) for p in US_VOICES)
+
+
+def us_voices_in_order() -> list[str]:
+    """The answer to positions.us_order: the speakers of US_VOICES, earliest statement first."""
+    rows = load("positions").set_index("position_id").loc[list(US_VOICES)].sort_values("date")
+    return [speaker_name(p) for p in rows.index]
+
+
+def reactions(actor_ids: tuple[str, ...]):
+    """One short row per recorded position of these actors: who spoke, when, on what, the
+    stance and the source. A table to read after the exercises, not before."""
+    rows = analysis.positions()
+    rows = rows[rows["actor_id"].isin(actor_ids)]
+    return rows.assign(speaker=rows["speaker"].fillna(rows["actor"]),
+                       source=[source_name(s) for s in rows["source_id"]])[
+        ["date", "speaker", "topic", "stance", "source"]].reset_index(drop=True)
+
+
+def quotes(speaker: str | None = None, topic: str | None = None):
+    """The quotes of one speaker (a name, as printed) or on one topic id, with date and source.
+
+    The static view of the quote explorer: a few rows at a time, never all of them.
+
+    >>> len(quotes("Keir Starmer")) > 0
+    True
+    """
+    from .._errors import LessonkitError
+
+    rows = analysis.positions(topic=topic)
+    rows = rows[rows["quote"].notna()]
+    if speaker is not None:
+        known = sorted(set(rows["speaker"].dropna()))
+        if speaker not in known:
+            raise LessonkitError(f"no quote by {speaker!r} in the data; speakers: {', '.join(known)}")
+        rows = rows[rows["speaker"] == speaker]
+    return rows.assign(source=[source_name(s) for s in rows["source_id"]])[
+        ["date", "speaker", "topic", "quote", "quote_english", "source"]].reset_index(drop=True)
