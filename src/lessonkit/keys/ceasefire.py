@@ -8,8 +8,7 @@ are salted hashes (``lessonkit hash ID ANSWER``).
 from .._checkers import Choice, Matching, MultiChoice, Numeric, Ordering, Value
 from .._data import load
 from .._facts import row, value
-from ..analysis import smallest_stable_penalty
-from ..game import TruceGame
+from ..game import TruceGame, smallest_stable_penalty
 
 # How the exercise names each proposal -> the positions row that records who made it.
 PROPOSALS = {

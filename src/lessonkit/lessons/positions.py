@@ -56,45 +56,19 @@ def attendee_stances(topic: str = TROOPS) -> dict[str, list[str]]:
 
 def troop_split() -> str:
     """How the summit's states and organisations split on European troops, in one sentence
-    of counts (no names: exercise positions.allies asks for them)."""
-    stances = attendee_stances()
-    total = sum(len(v) for v in stances.values())
-    parts = ", ".join(f"{len(v)} {stance}" for stance, v in stances.items())
-    return (f"Of the {total} states and organisations at the summit with a position on European troops "
-            f"in the data, {len(stances.get('supports', []))} said 'supports' ({parts}).")
+    of counts (no names: exercise positions.allies asks for them).
 
-
-def split_option() -> str:
-    """The letter of the prediction positions.split that the data bears out: (a) all of them
-    support, (b) more than half, (c) half or fewer but at least one, (d) none.
-
-    >>> split_option() in {"a", "b", "c", "d"}
+    >>> "said 'supports'" in troop_split()
     True
     """
     stances = attendee_stances()
     total = sum(len(v) for v in stances.values())
     support = len(stances.get("supports", []))
-    if support == total:
-        return "a"
-    if support > total / 2:
-        return "b"
-    return "c" if support else "d"
-
-
-def split_reveal() -> str:
-    """What the data says about positions.split, beside the guess the student saved."""
-    from .._exercises import get_exercise, prediction
-
-    options = get_exercise("positions.split").options
-    right = split_option()
-    text = f"{troop_split()} That is option ({right}): {options[right]}."
-    guess = prediction("positions.split")
-    if guess is None:
-        return text + " You saved no guess: make one in the cell above before you read on, next time."
-    guess = str(guess).strip().lower()
-    if guess == right:
-        return text + f" Your guess, ({guess}), was right."
-    return text + f" You guessed ({guess}): {options.get(guess, guess)}. What made you expect that?"
+    share = ("all of them" if support == total else "more than half" if 2 * support > total
+             else "exactly half" if 2 * support == total else "fewer than half" if support else "none of them")
+    parts = ", ".join(f"{len(v)} {stance}" for stance, v in stances.items())
+    return (f"The data: of the {total} states and organisations at the summit with a position on European "
+            f"troops, {support} said 'supports': {share} ({parts}).")
 
 
 def attended_not_supporting() -> list[str]:
