@@ -1,1 +1,0 @@
-"""Code that one lesson alone uses: one module per lesson, named by its key in ``notebooks/lessons.toml``."""
