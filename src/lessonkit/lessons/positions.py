@@ -104,6 +104,15 @@ def who_said() -> list[str]:
     return [name, name.split()[-1]]
 
 
+def quote_sources():
+    """The reveal of positions.speakers: each label with its speaker, date and source."""
+    import pandas as pd
+
+    rows = [row("positions", p) for p in SPEAKER_QUOTES]
+    return pd.DataFrame({"quote": list(quote_labels()), "speaker": [speaker_name(p) for p in SPEAKER_QUOTES],
+                         "date": [r["date"] for r in rows], "source": [source_name(r["source_id"]) for r in rows]})
+
+
 def us_voices() -> str:
     """The speakers of exercise positions.us_order, in the order of US_VOICES (not by date)."""
     return "; ".join(speaker_name(p) for p in US_VOICES)
@@ -115,10 +124,10 @@ def us_voices_in_order() -> list[str]:
     return [speaker_name(p) for p in rows.index]
 
 
-def reactions(actor_ids: tuple[str, ...]):
-    """One short row per recorded position of these actors: who spoke, when, on what, the
-    stance and the source. A table to read after the exercises, not before."""
-    rows = analysis.positions()
+def reactions(actor_ids: tuple[str, ...], topic: str | None = None):
+    """One short row per recorded position of these actors (on one topic id, if given): who
+    spoke, when, on what, the stance and the source. A table to read after the exercises."""
+    rows = analysis.positions(topic=topic)
     rows = rows[rows["actor_id"].isin(actor_ids)]
     return rows.assign(speaker=rows["speaker"].fillna(rows["actor"]),
                        source=[source_name(s) for s in rows["source_id"]])[
