@@ -1,7 +1,7 @@
 """Lesson 5's code (its answers, the stance time line, the truce game chart), and lesson 7's
 announcements and role cards."""
 
-from lessonkit import analysis, plots
+from lessonkit import analysis
 from lessonkit.game import TruceGame
 
 
@@ -50,9 +50,11 @@ def test_role_card_refuses_a_person():
 
 
 def test_new_figures_render_with_alt_text():
-    chart = plots.stance_timeline_chart("ceasefire", theme="ceasefire")
+    from lessonkit.lessons import ceasefire
+
+    chart = ceasefire.stance_timeline_chart("ceasefire", theme="ceasefire")
     assert chart.png.startswith(b"\x89PNG") and "Russia" in chart.alt
-    games = plots.truce_games_chart({"none": TruceGame(), "strong": TruceGame(penalty=10, verification=0.9)})
+    games = ceasefire.truce_games_chart({"none": TruceGame(), "strong": TruceGame(penalty=10, verification=0.9)})
     assert "truce holds" in games.alt and "breaks down" in games.alt
 
 

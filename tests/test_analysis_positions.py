@@ -68,8 +68,8 @@ def test_who_said_accepts_the_full_name_and_the_surname():
 
 
 def test_us_voices_are_printed_out_of_date_order():
-    in_order = positions.us_voices_in_order()
-    assert positions.us_voices().split("; ") != in_order and sorted(positions.us_voices().split("; ")) == sorted(in_order)
+    in_order, shown = positions.us_voices_in_order(), positions.us_voices().split("; ")
+    assert shown != in_order and sorted(shown) == sorted(in_order)
 
 
 def test_reactions_hold_only_the_actors_asked_for():
