@@ -151,5 +151,6 @@ def quotes(speaker: str | None = None, topic: str | None = None):
         if speaker not in known:
             raise LessonkitError(f"no quote by {speaker!r} in the data; speakers: {', '.join(known)}")
         rows = rows[rows["speaker"] == speaker]
-    return rows.assign(source=[source_name(s) for s in rows["source_id"]])[
-        ["date", "speaker", "topic", "quote", "quote_english", "source"]].reset_index(drop=True)
+    rows = rows.assign(source=[source_name(s) for s in rows["source_id"]])
+    return rows[["date", "speaker", "topic", "quote", "quote_english", "source"]] \
+        .rename(columns={"quote_english": "in English"}).reset_index(drop=True)
