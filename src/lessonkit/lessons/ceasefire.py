@@ -24,7 +24,6 @@ ORDER_EVENTS = ("trump-putin-call-march", "partial-truce-proposal", "black-sea-t
 PENALTY_GAME = {"gain": 6, "verification": 0.75}
 CHANCES = (0, 0.25, 0.5, 0.75, 1)
 HOLD_GAME = {"gain": 4, "penalty": 10}
-PUTIN_REPLY = "rus-ceasefire-20250313"
 
 
 def proposers() -> dict[str, str]:
