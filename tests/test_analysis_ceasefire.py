@@ -1,14 +1,33 @@
-"""Lesson 5 and 7 helpers: the stance time line, announcements and role cards."""
+"""Lesson 5's code (its answers, the stance time line, the truce game chart), and lesson 7's
+announcements and role cards."""
 
-from lessonkit import analysis, plots
+from lessonkit import analysis
 from lessonkit.game import TruceGame
 
 
 def test_ceasefire_answers_come_from_the_data():
-    from lessonkit.keys import ceasefire
+    from lessonkit import load
+    from lessonkit.lessons import ceasefire
 
-    assert ceasefire._proposers()["the one-month partial truce"] == "France"
-    assert ceasefire._events_by_date()[0] == "partial-truce-proposal"
+    assert ceasefire.proposers()["the one-month partial truce"] == "France"
+    assert set(ceasefire.proposers()) == set(ceasefire.PROPOSALS)
+    order = ceasefire.events_by_date()
+    assert order[0] == "partial-truce-proposal" and sorted(order) == sorted(ceasefire.ORDER_EVENTS)
+    assert list(ceasefire.ORDER_EVENTS) != order  # the exercise shows them out of order
+    dates = load("events").set_index("event_id").loc[order, "date"]
+    assert dates.is_monotonic_increasing
+
+
+def test_truce_exercise_answers_follow_the_game():
+    from lessonkit.lessons import ceasefire
+
+    penalty = ceasefire.smallest_penalty()
+    game = ceasefire.PENALTY_GAME
+    assert ("keep", "keep") in TruceGame(penalty=penalty, **game).equilibria()
+    assert ("keep", "keep") not in TruceGame(penalty=penalty - 0.5, **game).equilibria()
+    assert penalty not in {ceasefire.gain_alone(), ceasefire.gain_times_chance()}  # the traps are wrong answers
+    holds = ceasefire.chances_that_hold()
+    assert holds and holds != list(ceasefire.CHANCES) and set(holds) <= set(ceasefire.CHANCES)
 
 
 def test_announcements_count_each_announcement_once_with_its_middle_version():
@@ -31,9 +50,11 @@ def test_role_card_refuses_a_person():
 
 
 def test_new_figures_render_with_alt_text():
-    chart = plots.stance_timeline_chart("ceasefire", theme="ceasefire")
+    from lessonkit.lessons import ceasefire
+
+    chart = ceasefire.stance_timeline_chart("ceasefire", theme="ceasefire")
     assert chart.png.startswith(b"\x89PNG") and "Russia" in chart.alt
-    games = plots.truce_games_chart({"none": TruceGame(), "strong": TruceGame(penalty=10, verification=0.9)})
+    games = ceasefire.truce_games_chart({"none": TruceGame(), "strong": TruceGame(penalty=10, verification=0.9)})
     assert "truce holds" in games.alt and "breaks down" in games.alt
 
 

@@ -2,8 +2,7 @@
 
 import pytest
 
-from lessonkit import analysis
-from lessonkit.game import TruceGame
+from lessonkit.game import TruceGame, smallest_stable_penalty
 
 
 def test_without_guarantees_the_truce_breaks_down():
@@ -16,12 +15,12 @@ def test_strong_verified_guarantees_make_the_truce_hold():
 
 def test_the_threshold_is_gain_over_chance_seen():
     for gain, chance in ((4, 0.5), (6, 0.75), (2, 1.0)):
-        assert analysis.smallest_stable_penalty(gain=gain, verification=chance) == gain / chance
+        assert smallest_stable_penalty(gain=gain, verification=chance) == gain / chance
 
 
 def test_a_break_never_seen_cannot_be_deterred():
     with pytest.raises(Exception, match="verification 0"):
-        analysis.smallest_stable_penalty(gain=4, verification=0)
+        smallest_stable_penalty(gain=4, verification=0)
 
 
 def test_unknown_moves_are_refused():

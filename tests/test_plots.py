@@ -7,6 +7,7 @@ import pytest
 
 from lessonkit import analysis, plots
 from lessonkit.game import TruceGame
+from lessonkit.lessons import ceasefire
 
 FIGURES = {
     "timeline": lambda: plots.timeline_chart(),
@@ -14,7 +15,7 @@ FIGURES = {
     "pledges": lambda: plots.pledge_chart(analysis.pledges(donor="gbr")),
     "positions": lambda: plots.position_chart(),
     "verdicts": lambda: plots.verdict_chart(),
-    "game": lambda: plots.game_chart(TruceGame()),
+    "game": lambda: ceasefire.truce_games_chart({"Your settings": TruceGame()}),
 }
 
 
@@ -105,12 +106,12 @@ def _lesson_figures():
         "position_chart (lesson 4)": lambda: plots.position_chart(analysis.position_matrix(
             ["gbr", "fra", "deu", "ita", "pol", "ukr", "can", "tur", "eu-commission", "nato", "hun", "usa", "rus"])),
         "position_chart (lesson 7)": lambda: plots.position_chart(analysis.position_matrix(list(analysis.ROLE_ACTORS))),
-        "stance_timeline_chart": lambda: plots.stance_timeline_chart("ceasefire", theme="ceasefire"),
-        "truce_games_chart": lambda: plots.truce_games_chart(
+        "stance_timeline_chart": lambda: ceasefire.stance_timeline_chart("ceasefire", theme="ceasefire"),
+        "truce_games_chart": lambda: ceasefire.truce_games_chart(
             {"No guarantees": TruceGame(penalty=0, verification=0.5),
              "Strong, verified guarantees": TruceGame(penalty=10, verification=0.9)}),
         "verdict_chart": lambda: plots.verdict_chart(),
-        "game_chart": lambda: plots.game_chart(TruceGame()),
+        "truce_games_chart (one game)": lambda: ceasefire.truce_games_chart({"Your settings": TruceGame()}),
     }
 
 
@@ -122,7 +123,9 @@ def test_every_kind_of_figure_the_lessons_draw_is_measured():
     from pathlib import Path
 
     lessons = Path(__file__).resolve().parents[1] / "notebooks"
-    drawn = {m for f in lessons.glob("*.md") for m in re.findall(r"plots\.(\w+)\(", f.read_text())}
+    # figures of the package (plots.x) and of a lesson's own module (lesson.x_chart)
+    drawn = {m for f in lessons.glob("*.md") for m in re.findall(r"(?:plots\.|lesson\.)(\w+_chart|\w+_map)\(",
+                                                                  f.read_text())}
     measured = {name.split(" ")[0] for name in LESSON_FIGURES}
     assert drawn and drawn <= measured, f"lessons draw figures the legibility test does not: {drawn - measured}"
 

@@ -232,58 +232,7 @@ def per_announcement(frame, currency: str = "GBP"):
     return rows.loc[picked].drop(columns="_order").sort_values(["announced", "pledge_id"]).reset_index(drop=True)
 
 
-def changed_positions(topic: str | None = None):
-    """Actors whose recorded stance on a topic changed over time: one row per actor and
-    topic, with the stances in date order (``history``) and the first and last dates.
-
-    >>> c = changed_positions("ceasefire").set_index("actor")
-    >>> c.loc["United Kingdom", "history"]
-    'conditional → undecided → supports'
-    """
-    rows = positions(topic=topic)
-    out = []
-    for (actor, name), group in rows.groupby(["actor", "topic"], sort=False):
-        group = group.sort_values(["date", "position_id"])
-        stances = list(group["stance"])
-        if len(set(stances)) > 1:
-            out.append({"actor": actor, "topic": name, "history": " → ".join(stances),
-                        "first": group["date"].iloc[0], "last": group["date"].iloc[-1]})
-    import pandas as pd
-
-    return pd.DataFrame(out, columns=["actor", "topic", "history", "first", "last"]) \
-        .sort_values(["topic", "actor"]).reset_index(drop=True)
-
-
-# --- Lessons 5 and 7 (ceasefire, capstone): truce thresholds, announcements, role cards ---
-
-def smallest_stable_penalty(gain: float, verification: float, peace: float = 5, war_cost: float = 3,
-                            step: float = 0.5, limit: float = 1000) -> float:
-    """The smallest penalty (on a grid of ``step`` points) at which both sides keeping the
-    truce is a stable outcome of :class:`lessonkit.game.TruceGame`.
-
-    >>> smallest_stable_penalty(gain=6, verification=0.75)
-    8.0
-    >>> smallest_stable_penalty(gain=4, verification=0)
-    Traceback (most recent call last):
-    ...
-    lessonkit._errors.LessonkitError: with verification 0 no penalty up to 1000 makes keeping the truce stable
-
-    Raises LessonkitError when no penalty up to ``limit`` does it (for example when a
-    break is never seen).
-    """
-    from .game import TruceGame
-
-    if step <= 0:
-        raise LessonkitError(f"step must be a positive number of points, not {step!r}")
-    n = 0
-    while n * step <= limit:
-        game = TruceGame(peace=peace, gain=gain, war_cost=war_cost, penalty=n * step, verification=verification)
-        if ("keep", "keep") in game.equilibria():
-            return float(n * step)
-        n += 1
-    raise LessonkitError(f"with verification {verification:g} no penalty up to {limit:g} makes keeping "
-                         "the truce stable")
-
+# --- Lesson 7 (capstone): announcements, role cards ---
 
 def announcements(donor: str | None = None, recipient: str | None = None, currency: str = "GBP",
                   include_seed: bool = False):

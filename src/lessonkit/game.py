@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from ._errors import LessonkitError
+
 MOVES = ("keep", "break")
 
 
@@ -102,3 +104,30 @@ class TruceGame:
                     "changing its move. Raise the penalty or the chance a break is seen a little and the truce "
                     "holds; lower either and it breaks down.")
         return "More than one stable outcome: " + "; ".join(f"A {a}s, B {b}s" for a, b in eq) + "."
+
+
+def smallest_stable_penalty(gain: float, verification: float, peace: float = 5, war_cost: float = 3,
+                            step: float = 0.5, limit: float = 1000) -> float:
+    """The smallest penalty (on a grid of ``step`` points) at which both sides keeping the
+    truce is a stable outcome of :class:`lessonkit.game.TruceGame`.
+
+    >>> smallest_stable_penalty(gain=6, verification=0.75)
+    8.0
+    >>> smallest_stable_penalty(gain=4, verification=0)
+    Traceback (most recent call last):
+    ...
+    lessonkit._errors.LessonkitError: with verification 0 no penalty up to 1000 makes keeping the truce stable
+
+    Raises LessonkitError when no penalty up to ``limit`` does it (for example when a
+    break is never seen).
+    """
+    if step <= 0:
+        raise LessonkitError(f"step must be a positive number of points, not {step!r}")
+    n = 0
+    while n * step <= limit:
+        game = TruceGame(peace=peace, gain=gain, war_cost=war_cost, penalty=n * step, verification=verification)
+        if ("keep", "keep") in game.equilibria():
+            return float(n * step)
+        n += 1
+    raise LessonkitError(f"with verification {verification:g} no penalty up to {limit:g} makes keeping "
+                         "the truce stable")
