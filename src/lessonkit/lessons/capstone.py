@@ -72,6 +72,36 @@ def troop_stances() -> dict[str, str]:
     return {names[a]: str(matrix.loc[names[a], TROOPS_TOPIC]) for a in TROOP_ACTORS}
 
 
+GUESS_STANCES = {"a": "supports", "b": "conditional", "c": "undecided", "d": "opposes", "e": None}
+
+
+def troop_stance_counts() -> dict[str, int]:
+    """How many of the actors students can play hold each latest stance on European troops.
+
+    The key "no recorded position" counts the actors with no stated position on the topic.
+    """
+    from ..analysis import ROLE_ACTORS
+
+    column = position_matrix(list(ROLE_ACTORS))[TROOPS_TOPIC]
+    counts = {stance: int((column == stance).sum()) for stance in GUESS_STANCES.values() if stance}
+    counts["no recorded position"] = int(column.isna().sum())
+    return counts
+
+
+def compare_troops_guess(guess: object) -> None:
+    """Print a student's guess for capstone.guess beside the counts of the data."""
+    counts = troop_stance_counts()
+    data = "The data: " + ", ".join(f"{stance} {n}" for stance, n in counts.items() if n) + "."
+    if guess not in GUESS_STANCES:
+        print(f"You made no guess (run the prediction cell above first). {data}")
+        return
+    picked = GUESS_STANCES[guess] or "no recorded position"
+    top, total = max(counts.values()), sum(counts.values())
+    verdict = (f"That is the most common: {counts[picked]} of the {total} actors." if counts[picked] == top
+               else f"{counts[picked]} of the {total} actors hold it; it is not the most common.")
+    print(f"Your guess: ({guess}) {picked}. {verdict} {data}")
+
+
 # ---------------------------------------------------------------------------------------------
 # The memo's evidence check.
 

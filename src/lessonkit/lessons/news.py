@@ -44,9 +44,61 @@ def inaccurate_ids() -> list[str]:
     return list(claims.loc[claims["verdict"] == "inaccurate", "claim_id"])
 
 
+# Other wordings of the same office that news.medvedev accepts beside the data's own.
+OFFICE_WORDS = ("head", "chairman", "chair", "chairperson")
+COUNCIL_WORDS = ("Russia's Security Council", "Russias Security Council", "the Russian Security Council",
+                 "the Kremlin Security Council", "the Security Council", "the Security Council of Russia",
+                 "the Security Council of the Russian Federation")
+
+
 def medvedev_office() -> list[str]:
-    """news.medvedev: the office Medvedev held at the time (the part of his role before the ';')."""
-    return [value("actors", "medvedev", "role").split(";")[0].strip()]
+    """news.medvedev: the office Medvedev held at the time (his role before the ';'), and other wordings.
+
+    >>> medvedev_office()[0]
+    "Deputy head of Russia's Security Council"
+    """
+    office = value("actors", "medvedev", "role").split(";")[0].strip()
+    return [office, *(f"deputy {o} of {c}" for o in OFFICE_WORDS for c in COUNCIL_WORDS)]
+
+
+# The guess of news.guess, by letter: the largest share of wrong claims each option allows.
+GUESS_SHARES = {"a": 0.10, "b": 0.25, "c": 0.50, "d": 1.0}
+
+
+def wrong_share_letter() -> str:
+    """The option of news.guess that the data's verdicts fall in (a: under 10%, b: under 25%...).
+
+    >>> wrong_share_letter() in GUESS_SHARES
+    True
+    """
+    share = wrong_count() / len(load("claims"))
+    return next(letter for letter, most in GUESS_SHARES.items() if share < most or most == 1.0)
+
+
+def _options(label: str) -> dict[str, str]:
+    from .._keys import key_for
+
+    return dict(getattr(key_for("news")[label], "options", {}))
+
+
+def show_options(label: str) -> None:
+    """Print the excerpts behind an exercise's options ("claim c17" becomes the article's words)."""
+    excerpts = load("claims").set_index("claim_id")["seed_excerpt"]
+    for letter, text in _options(label).items():
+        claim_id = text.removeprefix("claim ").strip()
+        print(f"({letter}) {excerpts[claim_id]}")
+
+
+def compare_guess(guess: object) -> None:
+    """Print a student's guess for news.guess beside the option the data falls in."""
+    options = _options("news.guess")
+    actual = wrong_share_letter()
+    data = f"The checkers' verdicts put the article in ({actual}): {options[actual]}."
+    if guess not in options:
+        print(f"You made no guess (run the prediction cell above first). {data}")
+        return
+    same = "Your guess matches." if guess == actual else "Count the inaccurate and misleading bars to see how far off it was."
+    print(f"Your guess: ({guess}) {options[guess]}. {data} {same}")
 
 
 def sources_of(claim) -> list[str]:
