@@ -204,6 +204,9 @@ class MemoCheck:
             lines += [f"  - {p}" for p in s.problems]
         return "\n".join(lines)
 
+    def __repr__(self) -> str:
+        return str(self)
+
     def _repr_html_(self) -> str:
         colour = "#009E73" if self.ok else "#D55E00"
         parts = [f'<p style="border-left:4px solid {colour};padding-left:0.5em"><strong>'
