@@ -151,3 +151,29 @@ def test_check_and_grade_follow_a_teachers_edit_after_a_rebuild(tmp_path):
     with open(grades / "gradebook.csv", newline="", encoding="utf-8") as f:
         (row,) = list(csv.DictReader(f))
     assert row["sample.kind"] == "1" and row["sample.venue"] == "0"
+
+
+def test_the_lesson_template_builds_and_its_reference_solutions_pass(tmp_path):
+    """docs/lesson-template.md is what a teacher copies to write a lesson: it must build."""
+    from lessonkit.teacher.editions import build
+
+    build([REPO / "docs" / "lesson-template.md"], tmp_path)
+    teacher = json.loads((tmp_path / "teacher" / "lesson-template.ipynb").read_text())
+    outputs = [o for c in teacher["cells"] if c["cell_type"] == "code" for o in c["outputs"]]
+    assert not [o for o in outputs if o["output_type"] == "error"]
+    checks = [json.dumps(o) for c in teacher["cells"] if "check(" in "".join(c["source"]) for o in c["outputs"]]
+    assert len(checks) == 3 and all("Correct" in t or "Answer recorded" in t for t in checks)
+    student = (tmp_path / "student" / "lesson-template.ipynb").read_text()
+    assert "BEGIN SOLUTION" not in student and "Not quite: the notes" not in student
+
+
+def test_build_without_lessons_named_reads_lessons_toml_and_names_a_missing_lesson(tmp_path):
+    from lessonkit._paths import default_lessons
+
+    assert [p.name for p in default_lessons(REPO / "notebooks")][:2] == ["00-start-here.md",
+                                                                          "01-the-weekend-in-context.md"]
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "notebooks" / "lessons.toml").write_text('[[lesson]]\nfile = "00-gone.md"\n')
+    run = subprocess.run([sys.executable, "-m", "lessonkit", "build", "--no-execute"], cwd=tmp_path,
+                         capture_output=True, text=True)
+    assert run.returncode == 2 and "00-gone.md" in run.stderr and "Traceback" not in run.stderr

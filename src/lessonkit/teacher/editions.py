@@ -157,7 +157,7 @@ def execute(nb: nbformat.NotebookNode, cwd: Path, timeout: int = 120) -> nbforma
     from nbclient import NotebookClient
 
     with tempfile.TemporaryDirectory(prefix="lessonkit-build-") as records:
-        keys = os.pathsep.join(p for p in (str(cwd), os.environ.get(_keys.KEYS_ENV, "")) if p)
+        keys = os.pathsep.join(p for p in (str(Path(cwd).resolve()), os.environ.get(_keys.KEYS_ENV, "")) if p)
         old = {name: os.environ.get(name) for name in ("LESSONKIT_RECORD_DIR", _keys.KEYS_ENV)}
         os.environ.update({"LESSONKIT_RECORD_DIR": records, _keys.KEYS_ENV: keys})
         try:
