@@ -82,10 +82,10 @@ def _options(label: str) -> dict[str, str]:
 
 
 def show_options(label: str) -> None:
-    """Print the excerpts behind an exercise's options ("claim c17" becomes the article's words)."""
+    """Print the excerpts behind an exercise's options ("claim `c17`" becomes the article's words)."""
     excerpts = load("claims").set_index("claim_id")["seed_excerpt"]
     for letter, text in _options(label).items():
-        claim_id = text.removeprefix("claim ").strip()
+        claim_id = text.removeprefix("claim ").strip("` ")
         print(f"({letter}) {excerpts[claim_id]}")
 
 
