@@ -54,7 +54,8 @@ def test_medvedev_office_accepts_common_wordings():
     for answer in ("Deputy chairman of Russia's Security Council", "deputy head of the security council"):
         assert check("news.medvedev", answer).status == "correct"
     assert check("news.medvedev", "former president").status == "incorrect"
-    assert check("news.medvedev", "Deputy chairman of the Security Council of the Russian Federation").status == "correct"
+    long_form = "Deputy chairman of the Security Council of the Russian Federation"
+    assert check("news.medvedev", long_form).status == "correct"
 
 
 def test_lesson_6_lists_as_errors_only_wrong_claims_without_a_recorded_doubt():
@@ -63,7 +64,8 @@ def test_lesson_6_lists_as_errors_only_wrong_claims_without_a_recorded_doubt():
     from pathlib import Path
 
     lesson = Path(__file__).parents[1] / "notebooks" / "06-reading-the-news-critically.md"
-    listed = re.search(r'errors = claims\[claims\["claim_id"\]\.isin\(\[([^\]]*)\]\)\]', lesson.read_text(encoding="utf-8"))
+    text = lesson.read_text(encoding="utf-8")
+    listed = re.search(r'errors = claims\[claims\["claim_id"\]\.isin\(\[([^\]]*)\]\)\]', text)
     ids = re.findall(r'"(c\d+)"', listed.group(1))
     claims = load("claims").set_index("claim_id").loc[ids]
     assert set(claims["verdict"]) <= {"inaccurate", "misleading"}

@@ -194,7 +194,8 @@ class MemoCheck:
                     "cites a row: write your memo's claims, each with the row id it rests on in square brackets.")
         n, bad = len(self.claims), len(self.lacking)
         if not bad:
-            return f"Every claim has its evidence: {n} sentence{'s' if n != 1 else ''} checked, each citing the right kind of row."
+            return (f"Every claim has its evidence: {n} sentence{'s' if n != 1 else ''} checked, each citing the "
+                    "right kind of row.")
         return f"{bad} of {n} sentences that make a claim lack evidence. Fix them and check again."
 
     def __str__(self) -> str:
@@ -209,14 +210,17 @@ class MemoCheck:
 
     def _repr_html_(self) -> str:
         colour = "#009E73" if self.ok else "#D55E00"
-        parts = [f'<p style="border-left:4px solid {colour};padding-left:0.5em"><strong>'
-                 f"{'Evidence check passed' if self.ok else 'Evidence check'}:</strong> {html_text(self.headline())}</p>"]
+        title = "Evidence check passed" if self.ok else "Evidence check"
+        parts = [f'<p style="border-left:4px solid {colour};padding-left:0.5em"><strong>{title}:</strong> '
+                 f"{html_text(self.headline())}</p>"]
         if self.lacking:
             items = []
             for s in self.lacking:
                 problems = "".join(f"<li>{html_text(p)}</li>" for p in s.problems)
-                items.append(f"<li><strong>Sentence {s.number}:</strong> <q>{html_text(s.text)}</q><ul>{problems}</ul></li>")
-            parts.append(f"<ol class=\"lessonkit-memo-problems\" style=\"list-style:none;padding-left:0\">{''.join(items)}</ol>")
+                items.append(f"<li><strong>Sentence {s.number}:</strong> <q>{html_text(s.text)}</q>"
+                             f"<ul>{problems}</ul></li>")
+            parts.append('<ol class="lessonkit-memo-problems" style="list-style:none;padding-left:0">'
+                         f"{''.join(items)}</ol>")
         return no_math("".join(parts))
 
 
@@ -355,10 +359,14 @@ def _check_sentence(number: int, text: str, index: dict[str, tuple[str, dict]]) 
 def check_memo(text: Any) -> MemoCheck:
     """Check that every claim of a memo cites a row of the right kind, sentence by sentence.
 
-    >>> print(check_memo("The UK hosted the summit [london-summit]. It supports a coalition."))
+    >>> result = check_memo("The UK hosted the summit [london-summit]. It supports a coalition.")
+    >>> print(result.headline())
     1 of 2 sentences that make a claim lack evidence. Fix them and check again.
-    Sentence 2: It supports a coalition.
-      - it has a stance (supports, opposes, wants, rejects, backs, calls for, insists, refuses, ready to…) but cites no row: add the id of a positions row in square brackets, like [gbr-security-guarantees-20250302].
+    >>> [(s.number, s.text) for s in result.lacking]
+    [(2, 'It supports a coalition.')]
+    >>> result.lacking[0].problems[0].endswith("add the id of a positions row in square brackets, like "
+    ...                                        "[gbr-security-guarantees-20250302].")
+    True
 
     Never raises: a memo that is not text gets a message saying what to write.
     """

@@ -97,7 +97,8 @@ def compare_guess(guess: object) -> None:
     if guess not in options:
         print(f"You made no guess (run the prediction cell above first). {data}")
         return
-    same = "Your guess matches." if guess == actual else "Count the inaccurate and misleading bars to see how far off it was."
+    same = ("Your guess matches." if guess == actual
+            else "Count the inaccurate and misleading bars to see how far off it was.")
     print(f"Your guess: ({guess}) {options[guess]}. {data} {same}")
 
 
