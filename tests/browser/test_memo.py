@@ -47,3 +47,22 @@ def test_the_memo_checker_names_the_sentence_that_lacks_evidence(lab, jupyter_se
     memos = [a for a in record["attempts"] if a.get("exercise") == "capstone.memo"]
     assert memos and memos[-1]["status"] == "recorded"
     assert "Russia opposes European troops." in json.dumps(memos[-1]["answer"])
+
+
+def test_the_memo_checker_has_named_controls_and_passes_axe(lab):
+    """The text area is named by its label, and axe finds nothing in the checker and its findings."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    lab.open(LESSON)
+    lab.run_all()
+    box = lab.page.locator(".lessonkit-explorer", has_text="Memo evidence check").first
+    box.scroll_into_view_if_needed()
+    box.evaluate("e => e.setAttribute('id', 'memo-checker-under-test')")
+    box.locator("textarea").first.click()
+    lab.page.keyboard.type("Russia opposes European troops [london-sumit].", delay=5)
+    box.locator("button", has_text="Check my evidence").click()
+    box.locator(".lessonkit-output", has_text="lack evidence").wait_for(timeout=15_000)
+    label = box.locator("textarea").evaluate("t => t.labels.length ? t.labels[0].textContent : ''")
+    assert label == "Your memo"
+    found = Axe().run(lab.page, context="#memo-checker-under-test").response["violations"]
+    assert [(v["id"], v["impact"]) for v in found] == []
