@@ -16,7 +16,7 @@ from typing import Any
 
 from .._data import load
 from .._dates import long_date
-from .._escape import html_text, no_math
+from .._escape import html_text, markdown_text, no_math
 from ..analysis import announcements, position_matrix
 from ..labels import label
 
@@ -138,6 +138,36 @@ RULES = (
          re.compile(rf"\b({_MONTHS}|(19|20)\d\d)\b"),
          ("events", "positions", "pledges", "exchange_rates")),
 )
+def _table_words(tables: tuple[str, ...]) -> str:
+    names = [t.replace("_", " ") for t in tables]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+class EvidenceRules:
+    """The rules of :data:`RULES` as a list a student reads (Markdown in a notebook, text elsewhere)."""
+
+    def lines(self) -> list[str]:
+        return [f"a sentence with {r.shown_by} needs a row of the {_table_words(r.tables)} table" for r in RULES]
+
+    def __repr__(self) -> str:
+        return "\n".join(f"- {line}" for line in self.lines())
+
+    def _repr_markdown_(self) -> str:
+        return markdown_text(repr(self))
+
+
+def evidence_rules() -> EvidenceRules:
+    """The kinds of claim the memo check knows, and the rows each needs.
+
+    >>> print(evidence_rules())  # doctest: +ELLIPSIS
+    - a sentence with an amount or money word (...) needs a row of the pledges table
+    - a sentence with a stance (...) needs a row of the positions table
+    - a sentence with words in quotation marks needs a row of the positions table
+    - a sentence with a date (a month's name or a year) needs a row of the events, positions, pledges or ...
+    """
+    return EvidenceRules()
+
+
 _CITATION = re.compile(r"\[([^\[\]\n]*)\](?!\()")  # [id] or [id1; id2], but not a Markdown link [text](url)
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "e.g", "i.e", "u.s", "u.k", "no", "vs", "etc"}
 _END = re.compile(r"[.!?]+[\"'”’)]*\s+")
@@ -316,11 +346,6 @@ def sentences(text: str) -> list[str]:
         if block[start:].strip():
             out.append(block[start:].strip())
     return out
-
-
-def _table_words(tables: tuple[str, ...]) -> str:
-    names = [f"{t.replace('_', ' ')}" for t in tables]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 
 def _example(table: str) -> str:
