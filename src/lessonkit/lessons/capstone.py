@@ -396,7 +396,8 @@ def check_memo(text: Any) -> MemoCheck:
     Never raises: a memo that is not text gets a message saying what to write.
     """
     if text is ... or text is None or (isinstance(text, str) and not text.strip()):
-        return MemoCheck((), "Not attempted yet: write your memo between the triple quotes, then run the cell.")
+        return MemoCheck((), 'Not attempted yet: write your memo as text in triple quotes in place of the ..., '
+                             'like memo = """Our position ...""", then run the cell.')
     if not isinstance(text, str):
         return MemoCheck((), f"A memo is text: write it between triple quotes (\"\"\" ... \"\"\"), not as a "
                              f"{type(text).__name__}.")
