@@ -422,9 +422,11 @@ def memo_checker(text: str = ""):
     out = w.HTML()
 
     def run(_=None):
+        if not area.value.strip():
+            out.value = "<p>Write your memo in the box above, then press the button.</p>"
+            return
         result = check_memo(area.value)
-        saved = check("capstone.memo", area.value) if not result.message else None
-        out.value = result._repr_html_() + (saved._repr_html_() if saved is not None else "")
+        out.value = result._repr_html_() + check("capstone.memo", area.value)._repr_html_()
 
     button.on_click(run)
     box = Explorer([w.HTML("<strong>Memo evidence check</strong>"), area, button, out])
