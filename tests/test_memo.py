@@ -70,6 +70,13 @@ def test_a_date_accepts_any_row_that_carries_a_date_but_not_an_actor_row():
     assert "needs a events, positions, pledges or exchange rates row" in problems[1][0]
 
 
+def test_a_number_needs_a_row_and_a_list_number_does_not():
+    problems = lacking("The deal covers more than 5,000 air defence missiles.")
+    assert "a number but cites no row" in problems[1][0]
+    assert check_memo("The deal covers more than 5,000 air defence missiles [uk-lmm-ef-pm-remarks].").ok
+    assert check_memo("1. We ask partners to act together.\n2. We ask them to reply.").lacking == ()
+
+
 def test_an_unknown_id_is_reported_with_the_closest_real_id():
     problems = lacking("The UK hosted the summit in March 2025 [london-sumit].")
     assert problems[1][0] == "[london-sumit] is not a row id in the data; did you mean [london-summit]?"
@@ -141,3 +148,12 @@ def test_the_widget_checks_and_records_the_memo(tmp_path, monkeypatch):
     area.value = "  "
     button.click()
     assert out.value == "<p>Write your memo in the box above, then press the button.</p>"
+
+
+def test_the_evidence_exercise_agrees_with_the_checker():
+    """capstone.evidence asks which sentence cites the wrong kind of row: the checker finds that one only."""
+    from lessonkit._exercises import get_exercise
+
+    exercise = get_exercise("capstone.evidence")
+    failing = [letter for letter, sentence in exercise.options.items() if not check_memo(sentence).ok]
+    assert failing == [exercise.expected()]

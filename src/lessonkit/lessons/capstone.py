@@ -137,6 +137,9 @@ RULES = (
     Rule("date", "a date (a month's name or a year)",
          re.compile(rf"\b({_MONTHS}|(19|20)\d\d)\b"),
          ("events", "positions", "pledges", "exchange_rates")),
+    Rule("number", "a number",
+         re.compile(r"\d"),
+         ("pledges", "positions", "events", "exchange_rates", "actors", "claims")),
 )
 def _table_words(tables: tuple[str, ...]) -> str:
     names = [t.replace("_", " ") for t in tables]
@@ -164,6 +167,7 @@ def evidence_rules() -> EvidenceRules:
     - a sentence with a stance (...) needs a row of the positions table
     - a sentence with words in quotation marks needs a row of the positions table
     - a sentence with a date (a month's name or a year) needs a row of the events, positions, pledges or ...
+    - a sentence with a number needs a row of the pledges, positions, events, exchange rates, actors or ...
     """
     return EvidenceRules()
 
@@ -339,7 +343,8 @@ def sentences(text: str) -> list[str]:
         for m in _END.finditer(block):
             words = block[start:m.start()].split()
             nxt = block[m.end():m.end() + 1]
-            if words and (words[-1].lower().rstrip(".") in _ABBREVIATIONS or nxt.islower()):
+            list_number = len(words) == 1 and re.fullmatch(r"\d+[.)]?", words[0])
+            if words and (words[-1].lower().rstrip(".") in _ABBREVIATIONS or nxt.islower() or list_number):
                 continue
             out.append(block[start:m.end()].strip())
             start = m.end()
@@ -353,7 +358,7 @@ def _example(table: str) -> str:
 
 
 def _check_sentence(number: int, text: str, index: dict[str, tuple[str, dict]]) -> SentenceCheck:
-    words = _CITATION.sub(" ", text)
+    words = _BLOCK.sub("", _CITATION.sub(" ", text))  # neither ids nor list numbers are claims
     needs = () if words.rstrip().endswith("?") else tuple(r.name for r in RULES if r.pattern.search(words))
     cited = citations(text)
     problems = []
