@@ -141,6 +141,8 @@ RULES = (
          re.compile(r"\d"),
          ("pledges", "positions", "events", "exchange_rates", "actors", "claims")),
 )
+
+
 def _table_words(tables: tuple[str, ...]) -> str:
     names = [t.replace("_", " ") for t in tables]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
