@@ -8,25 +8,54 @@ def test_verdict_counts_add_up_to_the_claims():
 
 
 def test_the_verdict_exercise_follows_the_data(monkeypatch):
-    from lessonkit.keys import news
+    from lessonkit.lessons import news
 
-    assert news._verdict_label() == "c"  # c34 is marked misleading in the data
+    assert news.verdict_letter() == "c"  # c34 is marked misleading in the data
+    assert check("news.verdict", "c").status == "correct"
     monkeypatch.setattr(news, "VERDICT_CLAIM", "c32")  # an inaccurate claim
-    assert news._verdict_label() == "b"
+    assert news.verdict_letter() == "b"
+    assert check("news.verdict", "b").status == "correct"
+    assert check("news.verdict", "c").status == "incorrect"
 
 
 def test_the_wrong_count_includes_both_verdicts():
-    from lessonkit.keys import news
+    from lessonkit.lessons import news
 
     claims = load("claims")
-    assert news._wrong_count() == len(analysis.claims("inaccurate")) + len(analysis.claims("misleading"))
-    assert news._wrong_count() < len(claims)
+    assert news.wrong_count() == len(analysis.claims("inaccurate")) + len(analysis.claims("misleading"))
+    assert news.wrong_count() < len(claims)
+    only_misleading = check("news.wrong", news.misleading_count())
+    assert only_misleading.status == "incorrect" and "add the inaccurate" in str(only_misleading)
+
+
+def test_the_guess_is_compared_with_the_share_of_wrong_claims(capsys):
+    from lessonkit.lessons import news
+
+    share = news.wrong_count() / len(load("claims"))
+    letter = news.wrong_share_letter()
+    assert share < news.GUESS_SHARES[letter]
+    assert all(share >= most for most in list(news.GUESS_SHARES.values())[:list(news.GUESS_SHARES).index(letter)])
+    news.compare_guess(letter)
+    assert "Your guess matches" in capsys.readouterr().out
+    news.compare_guess(None)
+    assert "You made no guess" in capsys.readouterr().out
+
+
+def test_the_opinion_options_print_the_excerpts_they_name(capsys):
+    from lessonkit.lessons import news
+
+    news.show_options("news.opinion")
+    lines = capsys.readouterr().out.splitlines()
+    excerpts = load("claims").set_index("claim_id")["seed_excerpt"]
+    assert lines[0] == f"(a) {excerpts['c17']}" and len(lines) == 5
 
 
 def test_medvedev_office_accepts_common_wordings():
     for answer in ("Deputy chairman of Russia's Security Council", "deputy head of the security council"):
         assert check("news.medvedev", answer).status == "correct"
     assert check("news.medvedev", "former president").status == "incorrect"
+    long_form = "Deputy chairman of the Security Council of the Russian Federation"
+    assert check("news.medvedev", long_form).status == "correct"
 
 
 def test_lesson_6_lists_as_errors_only_wrong_claims_without_a_recorded_doubt():
@@ -35,7 +64,8 @@ def test_lesson_6_lists_as_errors_only_wrong_claims_without_a_recorded_doubt():
     from pathlib import Path
 
     lesson = Path(__file__).parents[1] / "notebooks" / "06-reading-the-news-critically.md"
-    listed = re.search(r'errors = claims\[claims\["claim_id"\]\.isin\(\[([^\]]*)\]\)\]', lesson.read_text(encoding="utf-8"))
+    text = lesson.read_text(encoding="utf-8")
+    listed = re.search(r'errors = claims\[claims\["claim_id"\]\.isin\(\[([^\]]*)\]\)\]', text)
     ids = re.findall(r'"(c\d+)"', listed.group(1))
     claims = load("claims").set_index("claim_id").loc[ids]
     assert set(claims["verdict"]) <= {"inaccurate", "misleading"}

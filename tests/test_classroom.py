@@ -99,10 +99,12 @@ def test_lesson_6_reads_sources_laterally_and_invites_a_challenge():
     code = "\n".join(c.source for c in section if c.cell_type == "code")
     prose = "\n".join(c.source for c in section if c.cell_type == "markdown").replace("\n", " ")
     assert 'load("claims")' in "\n".join(c.source for c in cells) and "reliability_label" in code and "cite(" in code
-    assert "check(" not in code, "no new checked exercise: a guided cell and a written prompt"
     for phrase in ("read laterally", "Challenge the data", "which rule of the rubric", "find a source"):
         assert phrase.lower() in prose.lower(), phrase
-    assert any(c.cell_type == "markdown" and "write" in c.source and len(c.source) < 80 for c in section)
+    # the challenge is a written answer: recorded for the teacher with a rubric, never scored
+    assert re.findall(r'check\("([a-z_.]+)"', code) == ["news.challenge"]
+    challenge = get_exercise("news.challenge")
+    assert type(challenge).__name__ == "Written" and challenge.rubric and challenge.self_check
 
 
 def test_the_worked_example_counts_every_source_a_verdict_rests_on():

@@ -12,7 +12,7 @@ import numbers
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, ClassVar
 
 from ._feedback import CORRECT, INCORRECT, INVALID, NOT_ATTEMPTED, RECORDED, Verdict
 
@@ -190,14 +190,15 @@ class Exercise:
     hints: tuple[str, ...] = ()
     expects: str = "an answer"
     level: str = ""  # recall, apply, analyse or evaluate: what the exercise asks the student to do
+    max_text: ClassVar[int] = MAX_TEXT  # the longest text answer checked (a kind may allow more)
 
     def evaluate(self, answer: Any) -> Verdict:
         """Check one answer; bad input becomes an INVALID verdict, never an exception."""
         if _is_placeholder(answer):
             return Verdict(NOT_ATTEMPTED, f"replace the ... with your answer ({self.expects}) and run the cell again.")
-        if isinstance(answer, str) and len(answer) > MAX_TEXT:
+        if isinstance(answer, str) and len(answer) > self.max_text:
             return Verdict(INVALID, f"that text is {len(answer):,} characters long; expected {self.expects}, "
-                                    f"in at most {MAX_TEXT:,} characters.")
+                                    f"in at most {self.max_text:,} characters.")
         try:
             return self._evaluate(answer)
         except Exception as e:  # a checker must never hand a student a traceback
@@ -594,6 +595,7 @@ class Written(Exercise):
     answer is saved, as questions to ask of their own text.
     """
 
+    max_text: ClassVar[int] = 6_000  # a memo of about a page (a learning record keeps 10,000)
     rubric: tuple[str, ...] = ()
     self_check: tuple[str, ...] = ()
     min_words: int = 10

@@ -1,0 +1,443 @@
+"""Lesson 7, the capstone: the answers its exercises compute, and the memo's evidence check.
+
+A memo cites its evidence as row ids in square brackets: "The UK was ready to send troops
+[gbr-european-troops-20250227]." :func:`check_memo` finds every sentence, decides from its
+words what kind of claim it makes (the rules in :data:`RULES`, which students can read), and
+says which sentence lacks evidence, cites an id that does not exist, or cites the wrong kind
+of row.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from .._data import load
+from .._dates import long_date
+from .._escape import html_text, markdown_text, no_math
+from ..analysis import announcements, position_matrix
+from ..labels import label
+
+# ---------------------------------------------------------------------------------------------
+# The answers of the capstone's exercises, computed from the data.
+
+ROWS_ACTOR = "ita"
+# The UK's new money for Ukraine on the summit weekend: only the export finance. The loan signed on
+# 1 March had been announced in October 2024 (Lesson 3), so signing it was not new money.
+NEW_GROUPS = ("uk-lmm-export-finance-2025-03-02",)
+LOAN_SIGNED = "uk-era-loan-signed-2025-03-01"
+INSTALMENTS = "uk-era-loan-instalments"
+TROOP_ACTORS = ("gbr", "ita", "deu", "rus", "tur")
+TROOPS_TOPIC = "European troops in Ukraine"
+
+
+def italy_rows():
+    """capstone.rows: Italy's rows of the positions table (position_id, topic_id, stance)."""
+    positions = load("positions")
+    return positions[positions["actor_id"] == ROWS_ACTOR][["position_id", "topic_id", "stance"]]
+
+
+def _uk(groups: tuple[str, ...]) -> float:
+    uk = announcements("gbr", recipient="ukr").set_index("report_group")
+    return float(uk.loc[list(groups), "amount_GBP"].sum() / 1e9)
+
+
+def uk_new_money() -> float:
+    """capstone.uk_total: the UK's new money for Ukraine on the summit weekend, in billions of GBP."""
+    return _uk(NEW_GROUPS)
+
+
+def uk_with_signed_loan() -> float:
+    """A trap: the new money plus the loan signed on 1 March (announced in October 2024)."""
+    return _uk(NEW_GROUPS + (LOAN_SIGNED,))
+
+
+def uk_with_instalment() -> float:
+    """A trap: the new money plus one instalment of the October 2024 loan."""
+    return _uk(NEW_GROUPS + (INSTALMENTS,))
+
+
+def uk_pm_rounded() -> float:
+    """A trap: the Prime Minister's rounded figures for the loan and the export finance, added."""
+    pledges = load("pledges").set_index("pledge_id")
+    return float((pledges.loc["uk-era-loan-pm-gbp", "amount"] + pledges.loc["uk-lmm-ef-pm-remarks", "amount"]) / 1e9)
+
+
+def troop_stances() -> dict[str, str]:
+    """capstone.troops: five actors' latest recorded stance on European troops in Ukraine."""
+    names = load("actors").set_index("actor_id")["name"]
+    matrix = position_matrix(list(TROOP_ACTORS))
+    return {names[a]: str(matrix.loc[names[a], TROOPS_TOPIC]) for a in TROOP_ACTORS}
+
+
+GUESS_STANCES = {"a": "supports", "b": "conditional", "c": "undecided", "d": "opposes", "e": None}
+
+
+def troop_stance_counts() -> dict[str, int]:
+    """How many of the actors students can play hold each latest stance on European troops.
+
+    The key "no recorded position" counts the actors with no stated position on the topic.
+    """
+    from ..analysis import ROLE_ACTORS
+
+    column = position_matrix(list(ROLE_ACTORS))[TROOPS_TOPIC]
+    counts = {stance: int((column == stance).sum()) for stance in GUESS_STANCES.values() if stance}
+    counts["no recorded position"] = int(column.isna().sum())
+    return counts
+
+
+def compare_troops_guess(guess: object) -> None:
+    """Print a student's guess for capstone.guess beside the counts of the data."""
+    counts = troop_stance_counts()
+    data = "The data: " + ", ".join(f"{stance} {n}" for stance, n in counts.items() if n) + "."
+    if guess not in GUESS_STANCES:
+        print(f"You made no guess (run the prediction cell above first). {data}")
+        return
+    picked = GUESS_STANCES[guess] or "no recorded position"
+    top, total = max(counts.values()), sum(counts.values())
+    verdict = (f"That is the most common: {counts[picked]} of the {total} actors." if counts[picked] == top
+               else f"{counts[picked]} of the {total} actors hold it; it is not the most common.")
+    print(f"Your guess: ({guess}) {picked}. {verdict} {data}")
+
+
+# ---------------------------------------------------------------------------------------------
+# The memo's evidence check.
+
+# The tables whose rows a memo may cite, by the column that holds their ids.
+TABLES = {"positions": "position_id", "pledges": "pledge_id", "events": "event_id", "actors": "actor_id",
+          "claims": "claim_id", "exchange_rates": "rate_id", "topics": "topic_id"}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One kind of claim: the words that show it, and the tables whose rows can back it."""
+
+    name: str
+    shown_by: str  # the words, as students read them
+    pattern: re.Pattern
+    tables: tuple[str, ...]
+
+
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+RULES = (
+    Rule("money", "an amount or money word (£, $, €, billion, million, loan, grant, export finance, pledge…)",
+         re.compile(r"[£$€]|\b(billions?|millions?|bn|GBP|EUR|USD|euros?|pounds?|dollars?|loans?|grants?"
+                    r"|export finance|credit|pledge[ds]?|pledging|funds?|funding)\b", re.I),
+         ("pledges",)),
+    Rule("stance", "a stance (supports, opposes, wants, rejects, backs, calls for, insists, refuses, ready to…)",
+         re.compile(r"\b(support(s|ed|ing)?|oppos(e|es|ed|ing)|wants?|wanted|reject(s|ed)?|backs?|backed"
+                    r"|insist(s|ed)?|demand(s|ed)?|call(s|ed)? for|refus(e|es|ed)|ready to|willing to"
+                    r"|conditional|undecided|against)\b", re.I),
+         ("positions",)),
+    Rule("quote", "words in quotation marks",
+         re.compile(r"[\"“][^\"”]*\w[^\"”]*\w[^\"”]*[\"”]"),
+         ("positions",)),
+    Rule("date", "a date (a month's name or a year)",
+         re.compile(rf"\b({_MONTHS}|(19|20)\d\d)\b"),
+         ("events", "positions", "pledges", "exchange_rates")),
+    Rule("number", "a number",
+         re.compile(r"\d"),
+         ("pledges", "positions", "events", "exchange_rates", "actors", "claims")),
+)
+
+
+def _table_words(tables: tuple[str, ...]) -> str:
+    names = [t.replace("_", " ") for t in tables]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+class EvidenceRules:
+    """The rules of :data:`RULES` as a list a student reads (Markdown in a notebook, text elsewhere)."""
+
+    def lines(self) -> list[str]:
+        return [f"a sentence with {r.shown_by} needs a row of the {_table_words(r.tables)} table" for r in RULES]
+
+    def __repr__(self) -> str:
+        return "\n".join(f"- {line}" for line in self.lines())
+
+    def _repr_markdown_(self) -> str:
+        return markdown_text(repr(self))
+
+
+def evidence_rules() -> EvidenceRules:
+    """The kinds of claim the memo check knows, and the rows each needs.
+
+    >>> print(evidence_rules())  # doctest: +ELLIPSIS
+    - a sentence with an amount or money word (...) needs a row of the pledges table
+    - a sentence with a stance (...) needs a row of the positions table
+    - a sentence with words in quotation marks needs a row of the positions table
+    - a sentence with a date (a month's name or a year) needs a row of the events, positions, pledges or ...
+    - a sentence with a number needs a row of the pledges, positions, events, exchange rates, actors or ...
+    """
+    return EvidenceRules()
+
+
+_CITATION = re.compile(r"\[([^\[\]\n]*)\](?!\()")  # [id] or [id1; id2], but not a Markdown link [text](url)
+_ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "e.g", "i.e", "u.s", "u.k", "no", "vs", "etc"}
+_END = re.compile(r"[.!?]+[\"'”’)]*\s+")
+_BLOCK = re.compile(r"^\s*(#{1,6}\s|[-*•]\s|\d+[.)]\s)")  # a heading or a list item starts a new sentence
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One cited id, resolved: the table it belongs to (None if no table has it) and a summary."""
+
+    id: str
+    table: str | None
+    summary: str
+
+
+@dataclass(frozen=True)
+class SentenceCheck:
+    """One sentence of a memo: what it claims, what it cites, and what is missing."""
+
+    number: int
+    text: str
+    needs: tuple[str, ...]
+    citations: tuple[Citation, ...]
+    problems: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MemoCheck:
+    """The evidence check of a whole memo; renders as HTML in a notebook and as text elsewhere."""
+
+    sentences: tuple[SentenceCheck, ...]
+    message: str = ""  # set when there is no memo to check
+
+    @property
+    def claims(self) -> tuple[SentenceCheck, ...]:
+        """The sentences that make a claim (they match a rule) or cite a row."""
+        return tuple(s for s in self.sentences if s.needs or s.citations)
+
+    @property
+    def lacking(self) -> tuple[SentenceCheck, ...]:
+        """The sentences with a problem."""
+        return tuple(s for s in self.sentences if s.problems)
+
+    @property
+    def ok(self) -> bool:
+        """True when the memo makes claims and every one has the evidence it needs."""
+        return not self.message and bool(self.claims) and not self.lacking
+
+    def headline(self) -> str:
+        if self.message:
+            return self.message
+        if not self.claims:
+            return ("No sentence makes a claim the check can see (no stance, amount, date or quote) and none "
+                    "cites a row: write your memo's claims, each with the row id it rests on in square brackets.")
+        n, bad = len(self.claims), len(self.lacking)
+        if not bad:
+            return (f"Every claim has its evidence: {n} sentence{'s' if n != 1 else ''} checked, each citing the "
+                    "right kind of row.")
+        return f"{bad} of {n} sentences that make a claim lack evidence. Fix them and check again."
+
+    def __str__(self) -> str:
+        lines = [self.headline()]
+        for s in self.lacking:
+            lines.append(f"Sentence {s.number}: {s.text}")
+            lines += [f"  - {p}" for p in s.problems]
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_html_(self) -> str:
+        colour = "#009E73" if self.ok else "#D55E00"
+        title = "Evidence check passed" if self.ok else "Evidence check"
+        parts = [f'<p style="border-left:4px solid {colour};padding-left:0.5em"><strong>{title}:</strong> '
+                 f"{html_text(self.headline())}</p>"]
+        if self.lacking:
+            items = []
+            for s in self.lacking:
+                problems = "".join(f"<li>{html_text(p)}</li>" for p in s.problems)
+                items.append(f"<li><strong>Sentence {s.number}:</strong> <q>{html_text(s.text)}</q>"
+                             f"<ul>{problems}</ul></li>")
+            parts.append('<ol class="lessonkit-memo-problems" style="list-style:none;padding-left:0">'
+                         f"{''.join(items)}</ol>")
+        return no_math("".join(parts))
+
+
+def _index() -> dict[str, tuple[str, dict]]:
+    """Every citable id, with its table and row."""
+    found: dict[str, tuple[str, dict]] = {}
+    for table, key in TABLES.items():
+        for row in load(table).to_dict("records"):
+            found[str(row[key]).lower()] = (table, row)
+    return found
+
+
+def _date(value: Any) -> str:
+    return long_date(value) if hasattr(value, "year") and value == value else ""
+
+
+def _summary(table: str, row: dict) -> str:
+    """A short account of one row, for the student and the teacher's report."""
+    names = load("actors").set_index("actor_id")["name"]
+    name = lambda a: str(names.get(a, a))  # noqa: E731
+    if table == "positions":
+        topic = load("topics").set_index("topic_id")["name"].get(row["topic_id"], row["topic_id"])
+        return f"{name(row['actor_id'])} {row['stance']} on {topic} ({_date(row['date'])}): {row['summary']}"
+    if table == "pledges":
+        amount = f"{row['amount']:,.0f} {row['currency']}" if row["amount"] == row["amount"] else "no amount"
+        return (f"{name(row['donor_id'])}: {label(row['kind'])}, {amount}, announced {_date(row['announced'])}: "
+                f"{row['item']}")
+    if table == "events":
+        return f"{_date(row['date'])}: {row['title']}"
+    if table == "actors":
+        return str(row["name"])
+    if table == "claims":
+        return f"The seed article's claim {row['claim_id']} ({row['verdict']}): {row['claim']}"
+    if table == "exchange_rates":
+        return f"1 {row['base']} = {row['rate']} {row['quote']} on {_date(row['date'])}"
+    return str(row.get("name", ""))
+
+
+def resolve(row_id: str) -> Citation:
+    """One cited id, resolved to its table and a summary of the row.
+
+    >>> resolve("gbr").table
+    'actors'
+    >>> resolve("no-such-row").table is None
+    True
+    """
+    key = row_id.strip().strip("`'\"").lower()
+    found = _index().get(key)
+    if found is None:
+        return Citation(key, None, "")
+    table, row = found
+    return Citation(key, table, _summary(table, row))
+
+
+def citations(text: str) -> list[Citation]:
+    """Every id a memo cites, in order, each once, resolved (for the teacher's report).
+
+    >>> [c.table for c in citations("The UK hosted [gbr] and said so [gbr; london-summit].")]
+    ['actors', 'events']
+    """
+    seen: dict[str, Citation] = {}
+    for group in _CITATION.findall(text if isinstance(text, str) else ""):
+        for part in re.split(r"[;,]", group):
+            if part.strip() and part.strip().lower() not in seen:
+                seen[part.strip().lower()] = resolve(part)
+    return list(seen.values())
+
+
+def sentences(text: str) -> list[str]:
+    """A memo split into sentences; a citation after the full stop belongs to its sentence.
+
+    >>> sentences("We support it. [a] Mr. Smith said no.\\n- A list item")
+    ['We support it [a].', 'Mr. Smith said no.', '- A list item']
+    """
+    text = re.sub(r"([.!?])[ \t]*((?:\[[^\[\]\n]*\][ \t]*)+)(?=\s|$)",
+                  lambda m: " " + m.group(2).strip() + m.group(1) + " ", text)
+    blocks: list[str] = []
+    for line in text.splitlines():
+        if not line.strip() or _BLOCK.match(line) or not blocks or not blocks[-1]:
+            blocks.append(line.strip())
+        else:
+            blocks[-1] += " " + line.strip()
+    out = []
+    for block in filter(None, blocks):
+        start = 0
+        for m in _END.finditer(block):
+            words = block[start:m.start()].split()
+            nxt = block[m.end():m.end() + 1]
+            list_number = len(words) == 1 and re.fullmatch(r"\d+[.)]?", words[0])
+            if words and (words[-1].lower().rstrip(".") in _ABBREVIATIONS or nxt.islower() or list_number):
+                continue
+            out.append(block[start:m.end()].strip())
+            start = m.end()
+        if block[start:].strip():
+            out.append(block[start:].strip())
+    return out
+
+
+def _example(table: str) -> str:
+    return str(load(table)[TABLES[table]].iloc[0])
+
+
+def _check_sentence(number: int, text: str, index: dict[str, tuple[str, dict]]) -> SentenceCheck:
+    words = _BLOCK.sub("", _CITATION.sub(" ", text))  # neither ids nor list numbers are claims
+    needs = () if words.rstrip().endswith("?") else tuple(r.name for r in RULES if r.pattern.search(words))
+    cited = citations(text)
+    problems = []
+    for c in cited:
+        if c.table is None:
+            sources = set(load("sources")["source_id"].str.lower())
+            if c.id in sources:
+                problems.append(f"[{c.id}] is a source, not a row of the data: cite the row that uses it "
+                                "(a position, pledge or event).")
+            else:
+                close = difflib.get_close_matches(c.id, list(index), n=1)
+                hint = f"; did you mean [{close[0]}]?" if close else "; copy the id from the table or the role card."
+                problems.append(f"[{c.id}] is not a row id in the data{hint}")
+    tables = {c.table for c in cited if c.table}
+    for rule in RULES:
+        if rule.name not in needs or tables & set(rule.tables):
+            continue
+        wanted = _table_words(rule.tables)
+        if not cited:
+            problems.append(f"it has {rule.shown_by} but cites no row: add the id of a {wanted} row in square "
+                            f"brackets, like [{_example(rule.tables[0])}].")
+        elif tables:
+            got = ", ".join(f"[{c.id}] is a {c.table.replace('_', ' ')} row" for c in cited if c.table)
+            problems.append(f"it has {rule.shown_by}, which needs a {wanted} row; {got}.")
+    return SentenceCheck(number, text, needs, tuple(cited), tuple(dict.fromkeys(problems)))
+
+
+def check_memo(text: Any) -> MemoCheck:
+    """Check that every claim of a memo cites a row of the right kind, sentence by sentence.
+
+    >>> result = check_memo("The UK hosted the summit [london-summit]. It supports a coalition.")
+    >>> print(result.headline())
+    1 of 2 sentences that make a claim lack evidence. Fix them and check again.
+    >>> [(s.number, s.text) for s in result.lacking]
+    [(2, 'It supports a coalition.')]
+    >>> result.lacking[0].problems[0].endswith("add the id of a positions row in square brackets, like "
+    ...                                        "[gbr-security-guarantees-20250302].")
+    True
+
+    Never raises: a memo that is not text gets a message saying what to write.
+    """
+    if text is ... or text is None or (isinstance(text, str) and not text.strip()):
+        return MemoCheck((), 'Not attempted yet: write your memo as text in triple quotes in place of the ..., '
+                             'like memo = """Our position ...""", then run the cell.')
+    if not isinstance(text, str):
+        return MemoCheck((), f"A memo is text: write it between triple quotes (\"\"\" ... \"\"\"), not as a "
+                             f"{type(text).__name__}.")
+    index = _index()
+    return MemoCheck(tuple(_check_sentence(i, s, index) for i, s in enumerate(sentences(text), start=1)))
+
+
+def memo_checker(text: str = ""):
+    """A text area for the memo and a button that checks its evidence and saves it for the teacher.
+
+    Each click shows :func:`check_memo`'s findings and records the memo with
+    ``check("capstone.memo", text)``.
+    """
+    import ipywidgets as w
+
+    from .._exercises import check
+    from ..widgets import Explorer
+
+    area = w.Textarea(value=text, placeholder="Our position: … [position_id]", description="Your memo",
+                      layout=w.Layout(width="100%", height="14em"), style={"description_width": "initial"})
+    button = w.Button(description="Check my evidence", button_style="info", tooltip="check every citation")
+    out = w.HTML()
+
+    def run(_=None):
+        if not area.value.strip():
+            out.value = "<p>Write your memo in the box above, then press the button.</p>"
+            return
+        result = check_memo(area.value)
+        out.value = result._repr_html_() + check("capstone.memo", area.value)._repr_html_()
+
+    button.on_click(run)
+    box = Explorer([w.HTML("<strong>Memo evidence check</strong>"), area, button, out])
+    box.title = "Memo evidence check"
+    box.add_class("lessonkit-explorer")
+    out.add_class("lessonkit-output")
+    return box

@@ -1,0 +1,112 @@
+"""Lesson 6, reading the news critically: the answers its exercises compute from the claims table.
+
+A corrected verdict in ``data/claims.csv`` corrects every exercise that uses it.
+"""
+
+from __future__ import annotations
+
+from .._data import load
+from .._facts import value
+
+VERDICTS = {"a": "accurate", "b": "inaccurate", "c": "misleading", "d": "unverifiable", "e": "opinion"}
+VERDICT_CLAIM = "c34"  # the one-month ceasefire claim
+WRONG = ("inaccurate", "misleading")
+
+
+def verdict_letter() -> str:
+    """news.verdict: the letter of the verdict the claims table gives the one-month ceasefire claim.
+
+    >>> verdict_letter()
+    'c'
+    """
+    verdict = value("claims", VERDICT_CLAIM, "verdict")
+    return next(letter for letter, text in VERDICTS.items() if text == verdict)
+
+
+def wrong_count() -> int:
+    """news.wrong: how many claims the data marks inaccurate or misleading."""
+    return int(load("claims")["verdict"].isin(WRONG).sum())
+
+
+def misleading_count() -> int:
+    """A trap of news.wrong: only the misleading claims."""
+    return int((load("claims")["verdict"] == "misleading").sum())
+
+
+def inaccurate_count() -> int:
+    """A trap of news.wrong: only the inaccurate claims."""
+    return int((load("claims")["verdict"] == "inaccurate").sum())
+
+
+def inaccurate_ids() -> list[str]:
+    """news.inaccurate: the ids of the claims marked inaccurate, in the order of the article."""
+    claims = load("claims")
+    return list(claims.loc[claims["verdict"] == "inaccurate", "claim_id"])
+
+
+# Other wordings of the same office that news.medvedev accepts beside the data's own.
+OFFICE_WORDS = ("head", "chairman", "chair", "chairperson")
+COUNCIL_WORDS = ("Russia's Security Council", "Russias Security Council", "the Russian Security Council",
+                 "the Kremlin Security Council", "the Security Council", "the Security Council of Russia",
+                 "the Security Council of the Russian Federation")
+
+
+def medvedev_office() -> list[str]:
+    """news.medvedev: the office Medvedev held at the time (his role before the ';'), and other wordings.
+
+    >>> medvedev_office()[0]
+    "Deputy head of Russia's Security Council"
+    """
+    office = value("actors", "medvedev", "role").split(";")[0].strip()
+    return [office, *(f"deputy {o} of {c}" for o in OFFICE_WORDS for c in COUNCIL_WORDS)]
+
+
+# The guess of news.guess, by letter: the largest share of wrong claims each option allows.
+GUESS_SHARES = {"a": 0.10, "b": 0.25, "c": 0.50, "d": 1.0}
+
+
+def wrong_share_letter() -> str:
+    """The option of news.guess that the data's verdicts fall in (a: under 10%, b: under 25%...).
+
+    >>> wrong_share_letter() in GUESS_SHARES
+    True
+    """
+    share = wrong_count() / len(load("claims"))
+    return next(letter for letter, most in GUESS_SHARES.items() if share < most or most == 1.0)
+
+
+def _options(label: str) -> dict[str, str]:
+    from .._keys import key_for
+
+    return dict(getattr(key_for("news")[label], "options", {}))
+
+
+def show_options(label: str) -> None:
+    """Print the excerpts behind an exercise's options ("claim `c17`" becomes the article's words)."""
+    excerpts = load("claims").set_index("claim_id")["seed_excerpt"]
+    for letter, text in _options(label).items():
+        claim_id = text.removeprefix("claim ").strip("` ")
+        print(f"({letter}) {excerpts[claim_id]}")
+
+
+def compare_guess(guess: object) -> None:
+    """Print a student's guess for news.guess beside the option the data falls in."""
+    options = _options("news.guess")
+    actual = wrong_share_letter()
+    data = f"The checkers' verdicts put the article in ({actual}): {options[actual]}."
+    if guess not in options:
+        print(f"You made no guess (run the prediction cell above first). {data}")
+        return
+    same = ("Your guess matches." if guess == actual
+            else "Count the inaccurate and misleading bars to see how far off it was.")
+    print(f"Your guess: ({guess}) {options[guess]}. {data} {same}")
+
+
+def sources_of(claim) -> list[str]:
+    """The ids of every source a claim's verdict rests on: its main source, then the others.
+
+    >>> sources_of({"source_id": "a", "also_source_ids": "b; c"})
+    ['a', 'b', 'c']
+    """
+    others = claim["also_source_ids"] if isinstance(claim["also_source_ids"], str) else ""
+    return [claim["source_id"], *[s.strip() for s in others.split(";") if s.strip()]]
