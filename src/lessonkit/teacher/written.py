@@ -17,6 +17,7 @@ from typing import Any
 RECORDED_KINDS = ("Written", "Prediction")
 CITATION = re.compile(r"\[([^\[\]\n]{1,200})\](?!\()")  # [id] or [id1; id2], not a Markdown link [text](url)
 TEXT_COLUMNS = ("summary", "title", "claim", "item", "name", "note", "question")
+DETAIL_COLUMNS = ("stance", "amount", "currency", "date", "announced", "verdict")  # shown after the text
 MAX_ANSWER = 20_000  # characters of one answer shown
 
 
@@ -71,6 +72,15 @@ def _key(row_id: str) -> str:
     return row_id.strip().strip("`'\"").lower()
 
 
+def _plain(value: Any) -> str:
+    """A cell as a reader wants it: whole numbers with thousands separators, dates as dates."""
+    if isinstance(value, float) and value.is_integer():
+        return f"{int(value):,}"
+    if hasattr(value, "date") and callable(value.date):
+        return value.date().isoformat()
+    return str(value)
+
+
 def _present(value: Any) -> bool:
     return value is not None and value == value and str(value).strip() != ""
 
@@ -93,6 +103,9 @@ def resolve(row_id: str, index: dict[str, tuple[str, dict]] | None = None) -> Ci
     quote = row.get("quote_english") if _present(row.get("quote_english")) else row.get("quote")
     if _present(quote):
         text += f" Quoted: “{quote}”"
+    details = [f"{c}: {_plain(row[c])}" for c in DETAIL_COLUMNS if c in row and _present(row[c])]
+    if details:
+        text += f" ({'; '.join(details)})"
     sid = row.get("source_id")
     src, url = "", ""
     if _present(sid):
