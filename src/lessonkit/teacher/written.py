@@ -138,12 +138,19 @@ def _answer_html(text: str, anchors: dict[str, str]) -> str:
     out, last = [], 0
     for m in CITATION.finditer(text):
         out.append(e(text[last:m.start()]))
-        linked = "".join(f'<a href="#{anchors[_key(p)]}">{e(p)}</a>' if _key(p) in anchors else e(p)
-                         for p in re.split(r"([;,])", m.group(1)))
+        linked = "".join(_link(p, anchors) for p in re.split(r"([;,])", m.group(1)))
         out.append(f"[{linked}]")
         last = m.end()
     out.append(e(text[last:]))
     return "".join(out).replace("\n", "<br>")
+
+
+def _link(part: str, anchors: dict[str, str]) -> str:
+    """One id of a citation linked to its row below, the spaces around it kept outside the link."""
+    if _key(part) not in anchors:
+        return html.escape(part)
+    lead, word, trail = re.match(r"(\s*)(.*?)(\s*)$", part, re.S).groups()
+    return f'{lead}<a href="#{anchors[_key(part)]}">{html.escape(word)}</a>{trail}'
 
 
 def _rows_html(rows: list[CitedRow], anchors: dict[str, str]) -> str:
@@ -156,7 +163,8 @@ def _rows_html(rows: list[CitedRow], anchors: dict[str, str]) -> str:
             continue
         source = f' Source: <a href="{e(r.url)}">{e(r.source)}</a>.' if r.url else (
             f" Source: {e(r.source)}." if r.source else "")
-        items.append(f'<li id="{anchors[r.id]}"><code>{e(r.id)}</code> ({e(r.table)}): {e(r.text)}{source}</li>')
+        text = r.text if not r.text or r.text.endswith((".", "?", "!", ")", "”")) else r.text + "."
+        items.append(f'<li id="{anchors[r.id]}"><code>{e(r.id)}</code> ({e(r.table)}): {e(text)}{source}</li>')
     return f'<ul class="cited">{"".join(items)}</ul>'
 
 
