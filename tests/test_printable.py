@@ -14,6 +14,8 @@ from lessonkit.teacher.editions import lesson_id, read_lesson
 from lessonkit.teacher.export import export_printable, notebook_to_html
 from tests import shown_text as st
 
+SAMPLE = Path(__file__).parent / "sample" / "sample.md"  # a small lesson with exercise blocks
+
 
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory) -> dict[str, str]:
@@ -34,6 +36,12 @@ def leaks(page: str, lesson: Path) -> list[str]:
     text = _visible(page)
     found = [f"solution line {line!r}" for line in markup.solution_lines(nb, lesson_id(nb, lesson))
              if len(line) >= 8 and " ".join(line.split()) in text]
+    from lessonkit._keys import parse_lesson
+    from lessonkit.teacher.exercise_blocks import teacher_note
+
+    for spec in parse_lesson(lesson):  # the teacher's note under each exercise: answer, hints, rubric
+        found += [f"teacher note {line!r}" for line in st.markdown_text(teacher_note(spec)).splitlines()
+                  if len(line) >= 25 and line in text]
     for cell in nb.cells:
         if cell.cell_type == "markdown" and markup.INSTRUCTOR_TAG in markup.tags(cell):
             found += [f"instructor note {line!r}" for line in st.markdown_text(cell.source).splitlines()
@@ -80,12 +88,32 @@ def test_facts_figures_and_tables_are_printed_and_exercises_left_blank(pages, ed
 
 def test_the_leak_check_finds_solutions_in_the_teacher_edition(tmp_path):
     """The same check, on a page that does show solutions, finds them: it is not blind."""
+    from lessonkit._keys import parse_lesson
+    from lessonkit.teacher import exercise_blocks
     from lessonkit.teacher.editions import TEACHER_STEPS, make_edition
 
     lesson = st.LESSONS[3]
     nb = read_lesson(lesson)
     teacher = make_edition(nb, lesson_id(nb, lesson), TEACHER_STEPS)
-    assert leaks(notebook_to_html(teacher, "teacher"), lesson)
+    found = leaks(notebook_to_html(teacher, "teacher"), lesson)
+    assert any(f.startswith("solution line") for f in found)
+    assert any(f.startswith("instructor note") for f in found)
+    sample = SAMPLE
+    nb = read_lesson(sample)
+    teacher = make_edition(nb, "sample", TEACHER_STEPS)
+    exercise_blocks.render(teacher, parse_lesson(sample), teacher=True)
+    assert any(f.startswith("teacher note") for f in leaks(notebook_to_html(teacher, "teacher"), sample))
+
+
+def test_the_sample_lesson_prints_its_exercise_blocks_without_answers(tmp_path):
+    """Exercise blocks become the student's Markdown: no YAML options, no teacher note."""
+    sample = SAMPLE
+    (page,) = export_printable([sample], tmp_path)
+    text = page.read_text(encoding="utf-8")
+    assert page == tmp_path / "printable" / "sample.html"
+    assert not leaks(text, sample)
+    assert "{exercise}" not in text and "answer_from" not in text and "For the teacher" not in text
+    assert "Exercise sample.year" in st.html_text(text)
 
 
 BROKEN = textwrap.dedent('''\
@@ -115,9 +143,9 @@ def test_a_failing_lesson_is_a_clear_error_and_writes_nothing(tmp_path, capsys):
     source = tmp_path / "99-broken.md"
     source.write_text(BROKEN, encoding="utf-8")
     out = tmp_path / "out"
-    assert cli.main(["export", "--printable", "--out", str(out), str(st.LESSONS[0]), str(source)]) == 2
+    assert cli.main(["export", "--printable", "--out", str(out), str(SAMPLE), str(source)]) == 2
     err = capsys.readouterr().err
-    assert "99-broken.md" in err and "ZeroDivisionError" in err and "Traceback" not in err
+    assert "99-broken.md" in err and "ZeroDivisionError" in err and "Traceback" not in err and "\x1b" not in err
     assert not (out / "printable").exists()
 
 
@@ -126,6 +154,3 @@ def test_printable_cannot_take_built_editions(tmp_path, capsys):
     assert "--printable" in capsys.readouterr().err
 
 
-def test_export_printable_returns_the_pages_it_wrote(tmp_path):
-    (page,) = export_printable([st.LESSONS[0]], tmp_path)
-    assert page == tmp_path / "printable" / st.LESSONS[0].with_suffix(".html").name and page.is_file()

@@ -21,6 +21,7 @@ contrast. ``build_app`` turns ``apps/explorers.md`` into the notebook that VoilÃ
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 
@@ -131,12 +132,15 @@ def printable_notebook(source: Path) -> nbformat.NotebookNode:
 
     Raises MarkupError for malformed markup, nbclient's CellExecutionError if a cell fails.
     """
+    from .. import _keys
+    from . import exercise_blocks
     from .editions import STUDENT_STEPS, clear_outputs, execute, lesson_id, make_edition, read_lesson
 
     source = Path(source)
     nb = read_lesson(source)
     lesson = lesson_id(nb, source)
     printable = make_edition(nb, lesson, [step for step in STUDENT_STEPS if step is not clear_outputs])
+    exercise_blocks.render(printable, _keys.parse_lesson(source), teacher=False)
     execute(printable, cwd=source.parent)
     for cell in printable.cells:
         if cell.cell_type == "code" and "solution" in cell.get("metadata", {}).get("tags", []):
@@ -160,7 +164,7 @@ def export_printable(sources: list[Path], out: Path) -> list[Path]:
         try:
             nb = printable_notebook(Path(source))
         except CellExecutionError as e:
-            last = str(e).strip().splitlines()[-1:] or [""]
+            last = re.sub(r"\x1b\[[0-9;]*m", "", str(e)).strip().splitlines()[-1:] or [""]
             raise LessonkitError(f"{Path(source).name}: a cell failed when the printable copy was run "
                                  f"({last[0][:300]}); nothing was written") from None
         title = _title(nb, Path(source), "printable")
