@@ -22,7 +22,7 @@ from typing import Any
 import nbformat
 import pytest
 
-from tests import shown_text as st
+from . import shown_text as st
 
 LEVELS = ("recall", "apply", "analyse", "evaluate")
 HIGHER = ("apply", "analyse", "evaluate")

@@ -19,7 +19,7 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from tests import shown_text as st
+from . import shown_text as st
 
 READING_SPEED = 150  # words per minute, for dense, fact-heavy text (see above)
 READING_SHARE = 0.5  # of a lesson's time spent reading
