@@ -37,8 +37,11 @@ class _Text(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self._skip = 0
+        self._pre = 0
 
     def handle_starttag(self, tag, attrs):
+        if tag == "pre":
+            self._pre += 1
         if tag in ("style", "script"):
             self._skip += 1
         elif tag in _BLOCK:
@@ -51,20 +54,22 @@ class _Text(HTMLParser):
                 self.parts.append(f" {alt} ")
 
     def handle_endtag(self, tag):
+        if tag == "pre":
+            self._pre = max(0, self._pre - 1)
         if tag in ("style", "script"):
             self._skip = max(0, self._skip - 1)
         elif tag in _BLOCK:
             self.parts.append("\n")
 
     def handle_data(self, data):
-        if not self._skip:
-            self.parts.append(data)
+        if not self._skip:  # outside <pre>, a line break in the source is only a space
+            self.parts.append(data if self._pre else re.sub(r"\s+", " ", data))
 
 
 def html_text(html: str) -> str:
     """The visible text of HTML, one line per block (a table row is one line).
 
-    >>> html_text("<style>p{}</style><table><tr><td>France</td><td>1.5</td></tr></table>")
+    >>> html_text("<style>p{}</style><table><tr>\\n<td>France</td>\\n<td>1.5</td></tr></table>")
     '| France | 1.5'
     """
     parser = _Text()

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import textwrap
 from pathlib import Path
@@ -30,7 +31,7 @@ OVERALL_TARGET, LESSON_TARGET = 0.60, 0.50
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 DATE = re.compile(rf"\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b\d{{1,2}} (?:{MONTHS}|{'|'.join(m[:3] for m in MONTHS.split('|'))})\.?"
                   rf"(?: \d{{4}})?\b|\b(?:{MONTHS}) \d{{1,2}},? \d{{4}}\b")
-NUMBER = re.compile(r"(?<![\w.])[-−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\w.])[-−]?\d+(?:\.\d+)?")
+NUMBER = re.compile(r"(?<![\w.])[-−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\w.])[-−]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
 
 
 def specs(path: Path) -> list:
@@ -100,15 +101,45 @@ def numbers_in(text: str) -> list[float]:
     """Every number a student could copy from a text, as shown (commas for thousands allowed);
     dates are not numbers to copy.
 
-    >>> numbers_in("UK: 2,260 million (2.26 bn) on 12 Feb 2025, 3 March and 2025-03-02, 15 leaders")
-    [2260.0, 2.26, 15.0]
+    >>> numbers_in("UK: 2,260 million (2.26 bn) on 12 Feb 2025, 3 March and 2025-03-02, 15 leaders, 1.6e+09")
+    [2260.0, 2.26, 15.0, 1600000000.0]
     """
     text = DATE.sub(" ", text)
     return [float(m.group(0).replace(",", "").replace("−", "-")) for m in NUMBER.finditer(text)]
 
 
 def _is_number(x: Any) -> bool:
-    return isinstance(x, (int, float)) and not isinstance(x, bool)
+    import numbers
+
+    return isinstance(x, numbers.Real) and not isinstance(x, bool)
+
+
+def _close(shown: float, want: float, tolerance: float = 0.01) -> bool:
+    return abs(shown - want) <= tolerance * max(abs(want), 1e-12)
+
+
+def table_rows(expected) -> list[list]:
+    """The cells of each row of a Series (label, value) or DataFrame (its columns).
+
+    >>> import pandas as pd
+    >>> table_rows(pd.Series({"a": 1.5}))
+    [['a', 1.5]]
+    """
+    if hasattr(expected, "to_frame") and not hasattr(expected, "columns"):
+        return [[label, value] for label, value in expected.items()]
+    return [list(row) for row in expected.itertuples(index=False)]
+
+
+def _row_on(line: str, row: list) -> bool:
+    """Every cell of a table row on one line of output (numbers within 1%)."""
+    found = numbers_in(line)
+    for cell in row:
+        if _is_number(cell):
+            if cell == cell and not any(_close(n, float(cell)) for n in found):
+                return False
+        elif str(cell).strip() and not _contains(line, str(cell)):
+            return False
+    return True
 
 
 def giveaway(exercise, shown: str) -> str | None:
@@ -155,6 +186,17 @@ def giveaway(exercise, shown: str) -> str | None:
     if isinstance(expected, (list, tuple)) and len(expected) >= 2 and all(isinstance(x, str) for x in expected):
         if all(_contains(shown, x) for x in expected):
             return "every item of the expected list is shown"
+        return None
+    if isinstance(expected, (list, tuple)) and len(expected) >= 2 and all(_is_number(x) for x in expected):
+        found = numbers_in(shown)
+        if all(any(_close(n, x) for n in found) for x in expected):
+            return "every number of the expected list is shown"
+        return None
+    if hasattr(expected, "to_frame") or hasattr(expected, "itertuples"):  # a pandas Series or DataFrame
+        rows = table_rows(expected)
+        lines = shown.splitlines()
+        if rows and all(any(_row_on(line, row) for line in lines) for row in rows):
+            return f"every row of the expected table ({len(rows)}) is shown"
         return None
     if isinstance(expected, str) and len(_norm(expected)) >= 3 and _contains(shown, expected):
         return f"the expected text {expected!r} is shown"
@@ -302,6 +344,30 @@ CRAFTED = textwrap.dedent('''\
     ```
 
     ```{code-cell} ipython3
+    pd.Series({"uk-loan": 2.26e9, "uk-missiles": 1.6e9}, name="amount").to_frame()
+    ```
+
+    +++
+
+    ```{exercise}
+    ---
+    label: giveaway.amounts
+    kind: value
+    level: apply
+    answer_from: giveaway_probe.amounts
+    ---
+    Make a Series of the two amounts, by row id.
+    ```
+
+    ```{code-cell} ipython3
+    :tags: [solution]
+    # BEGIN SOLUTION
+    amounts = pd.Series({"uk-loan": 2.26e9, "uk-missiles": 1.6e9}, name="amount")
+    # END SOLUTION
+    check("giveaway.amounts", amounts)
+    ```
+
+    ```{code-cell} ipython3
     print("Nothing here gives the answer: it is a word with 12 letters.")
     ```
 
@@ -327,8 +393,16 @@ CRAFTED = textwrap.dedent('''\
     ''')
 
 
+PROBE = """import pandas as pd
+
+
+def amounts():
+    return pd.Series({"uk-loan": 2.26e9, "uk-missiles": 1.6e9}, name="amount")
+"""
+
+
 def test_the_giveaway_check_catches_answers_printed_right_before(tmp_path, monkeypatch):
-    """A lesson built and executed by lessonkit whose cells print three answers and hide one."""
+    """A lesson built and executed by lessonkit whose cells print four answers and hide one."""
     from lessonkit._exercises import exercises
     from lessonkit.teacher.editions import build
 
@@ -336,8 +410,14 @@ def test_the_giveaway_check_catches_answers_printed_right_before(tmp_path, monke
     source.parent.mkdir()
     source.write_text(CRAFTED, encoding="utf-8")
     monkeypatch.setenv("LESSONKIT_KEYS", str(source.parent))
+    lib = tmp_path / "lib"  # the module of the table exercise's answer, for the kernel and for the test
+    lib.mkdir()
+    (lib / "giveaway_probe.py").write_text(PROBE, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(lib))
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(lib), os.environ.get("PYTHONPATH")])))
     build([source], tmp_path / "out", editions=("teacher",))
     nb = nbformat.read(tmp_path / "out" / "teacher" / "99-giveaway.ipynb", as_version=4)
     found = giveaways(nb, exercises("giveaway"))
-    assert [f.split(":")[0] for f in found] == ["giveaway.total", "giveaway.states", "giveaway.host"], found
+    assert [f.split(":")[0] for f in found] == ["giveaway.total", "giveaway.states", "giveaway.host",
+                                                "giveaway.amounts"], found
     assert "1234.5" in found[0]
