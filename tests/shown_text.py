@@ -46,8 +46,8 @@ class _Text(HTMLParser):
             self._skip += 1
         elif tag in _BLOCK:
             self.parts.append("\n")
-        elif tag in ("td", "th"):
-            self.parts.append(" | ")
+        elif tag in ("td", "th"):  # header cells marked apart, so a header row does not look like data
+            self.parts.append(" | " if tag == "td" else " ‖ ")
         elif tag == "img":
             alt = dict(attrs).get("alt")
             if alt:
@@ -69,8 +69,8 @@ class _Text(HTMLParser):
 def html_text(html: str) -> str:
     """The visible text of HTML, one line per block (a table row is one line).
 
-    >>> html_text("<style>p{}</style><table><tr>\\n<td>France</td>\\n<td>1.5</td></tr></table>")
-    '| France | 1.5'
+    >>> html_text("<style>p{}</style><table><tr><th>state</th></tr><tr>\\n<td>France</td>\\n<td>1.5</td></tr></table>")
+    '‖ state\\n| France | 1.5'
     """
     parser = _Text()
     parser.feed(html)

@@ -130,6 +130,44 @@ def table_rows(expected) -> list[list]:
     return [list(row) for row in expected.itertuples(index=False)]
 
 
+def _item_on(line: str, item: Any) -> bool:
+    if _is_number(item):
+        return any(_close(n, float(item)) for n in numbers_in(line))
+    return _contains(line, str(item))
+
+
+def listed(shown: str, items: list) -> bool:
+    """The items, and nothing else, on consecutive lines (one each, in any order): a printed
+    list or a table of exactly the answer; a longer list that holds them is not a giveaway.
+
+    >>> listed("chances:\\n| 0 | France\\n| 1 | Norway\\nend", ["Norway", "France"])
+    True
+    >>> listed("| France\\n| Italy\\n| Norway", ["Norway", "France"])
+    False
+    >>> listed("| Canada\\n| France\\n| Norway", ["Norway", "France"])
+    False
+    """
+    lines = [line for line in shown.splitlines() if line.strip()]
+    n = len(items)
+    for i in range(len(lines) - n + 1):
+        window = lines[i:i + n]
+        hits = [[k for k, item in enumerate(items) if _item_on(line, item)] for line in window]
+        if all(len(h) == 1 for h in hits) and sorted(h[0] for h in hits) == list(range(n)):
+            before = lines[i - 1] if i else ""
+            after = lines[i + n] if i + n < len(lines) else ""
+            if not _looks_like(before, window[0]) and not _looks_like(after, window[-1]):
+                return True
+    return False
+
+
+def _looks_like(other: str, line: str) -> bool:
+    """Another row of the same list or table (so the answer is only part of what is shown)."""
+    def shape(text: str) -> tuple[str, int]:
+        return re.sub(r"[^|‖]", "", text), len(text.split())
+
+    return bool(other) and shape(other)[0] == shape(line)[0] and abs(shape(other)[1] - shape(line)[1]) <= 1
+
+
 def _row_on(line: str, row: list) -> bool:
     """Every cell of a table row on one line of output (numbers within 1%)."""
     found = numbers_in(line)
@@ -183,14 +221,10 @@ def giveaway(exercise, shown: str) -> str | None:
         if expected and min(places) >= 0 and places == sorted(places):
             return "every item is shown, in the right order"
         return None
-    if isinstance(expected, (list, tuple)) and len(expected) >= 2 and all(isinstance(x, str) for x in expected):
-        if all(_contains(shown, x) for x in expected):
-            return "every item of the expected list is shown"
-        return None
-    if isinstance(expected, (list, tuple)) and len(expected) >= 2 and all(_is_number(x) for x in expected):
-        found = numbers_in(shown)
-        if all(any(_close(n, x) for n in found) for x in expected):
-            return "every number of the expected list is shown"
+    if isinstance(expected, (list, tuple)) and len(expected) >= 2 and \
+            all(isinstance(x, str) or _is_number(x) for x in expected):
+        if _norm(str(list(expected))) in _norm(shown) or listed(shown, list(expected)):
+            return "the expected list is shown, item by item"
         return None
     if hasattr(expected, "to_frame") or hasattr(expected, "itertuples"):  # a pandas Series or DataFrame
         rows = table_rows(expected)
