@@ -29,7 +29,8 @@ LEVELS = ("recall", "apply", "analyse", "evaluate")
 HIGHER = ("apply", "analyse", "evaluate")
 OVERALL_TARGET, LESSON_TARGET = 0.60, 0.50
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-DATE = re.compile(rf"\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b\d{{1,2}} (?:{MONTHS}|{'|'.join(m[:3] for m in MONTHS.split('|'))})\.?"
+SHORT_MONTHS = "|".join(m[:3] for m in MONTHS.split("|"))
+DATE = re.compile(rf"\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b\d{{1,2}} (?:{MONTHS}|{SHORT_MONTHS})\.?"
                   rf"(?: \d{{4}})?\b|\b(?:{MONTHS}) \d{{1,2}},? \d{{4}}\b")
 NUMBER = re.compile(r"(?<![\w.])[-−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\w.])[-−]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
 

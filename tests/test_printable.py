@@ -12,6 +12,7 @@ import pytest
 from lessonkit.teacher import cli, markup
 from lessonkit.teacher.editions import lesson_id, read_lesson
 from lessonkit.teacher.export import export_printable, notebook_to_html
+
 from . import shown_text as st
 
 SAMPLE = Path(__file__).parent / "sample" / "sample.md"  # a small lesson with exercise blocks

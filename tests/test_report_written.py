@@ -15,6 +15,7 @@ from lessonkit._answers import to_json
 from lessonkit._record import FORMAT
 from lessonkit.teacher import cli, grading
 from lessonkit.teacher.written import cited, resolve
+
 from . import shown_text as st
 
 LESSON = textwrap.dedent('''\

@@ -74,4 +74,5 @@ def test_the_link_scrolls_to_the_term_when_markdown_opens_in_the_preview(lab):
                                 f"({where['areaTop']:.0f}-{where['areaBottom']:.0f}px)"
         assert not lab.page.locator(".jp-Dialog").count(), "a dialog (kernel choice?) covers the glossary"
     finally:
-        lab.page.evaluate("() => window.jupyterapp.docRegistry.setDefaultWidgetFactory('markdown', 'Jupytext Notebook')")
+        lab.page.evaluate("() => window.jupyterapp.docRegistry"
+                          ".setDefaultWidgetFactory('markdown', 'Jupytext Notebook')")

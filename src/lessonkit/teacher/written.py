@@ -93,12 +93,13 @@ def resolve(row_id: str, index: dict[str, tuple[str, dict]] | None = None) -> Ci
     >>> resolve("no-such-row").table is None
     True
     """
-    from .._data import source_name, source
+    from .._data import source, source_name
 
     key = _key(row_id)
-    table, row = (index if index is not None else _index()).get(key, (None, None))
-    if table is None:
+    found = (index if index is not None else _index()).get(key)
+    if found is None:
         return CitedRow(key, None)
+    table, row = found
     text = next((str(row[c]) for c in TEXT_COLUMNS if c in row and _present(row[c])), "")
     quote = row.get("quote_english") if _present(row.get("quote_english")) else row.get("quote")
     if _present(quote):
@@ -149,7 +150,8 @@ def _link(part: str, anchors: dict[str, str]) -> str:
     """One id of a citation linked to its row below, the spaces around it kept outside the link."""
     if _key(part) not in anchors:
         return html.escape(part)
-    lead, word, trail = re.match(r"(\s*)(.*?)(\s*)$", part, re.S).groups()
+    word = part.strip()
+    lead, trail = part[:len(part) - len(part.lstrip())], part[len(part.rstrip()):]
     return f'{lead}<a href="#{anchors[_key(part)]}">{html.escape(word)}</a>{trail}'
 
 
