@@ -15,6 +15,8 @@ from lessonkit.teacher.export import export_printable, notebook_to_html
 
 from . import shown_text as st
 
+pytestmark = pytest.mark.slow  # the pages are made by running the lessons in kernels
+
 SAMPLE = Path(__file__).parent / "sample" / "sample.md"  # a small lesson with exercise blocks
 
 

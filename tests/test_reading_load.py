@@ -58,6 +58,7 @@ def table(loads: dict[str, tuple[int, int, int]]) -> str:
     return "\n".join(lines)
 
 
+@pytest.mark.slow  # the loads come from the executed teacher edition
 def test_every_lesson_is_within_its_reading_budget(loads):
     print(f"\nReading load (budget {BUDGET_PER_MINUTE:.0f} words per minute of lesson):\n" + table(loads))
     over = {name: (p + o, budget(m)) for name, (p, o, m) in loads.items() if p + o > budget(m)}
