@@ -13,7 +13,10 @@ import time
 
 import pytest
 
+from .conftest import SAMPLE, lessons
+
 pytestmark = pytest.mark.browser
+LESSONS = [p.with_suffix(".ipynb").name for p in lessons() if p != SAMPLE]  # the sample is checked below
 
 BLOCKING = ("serious", "critical")
 CONTENT = ".jp-MarkdownOutput, .jp-RenderedMarkdown, .jp-OutputArea, .jp-OutputArea-output"
@@ -48,22 +51,19 @@ def run_axe(page) -> list[dict]:
     return Axe().run(page).response["violations"]
 
 
-LAB_OWN: dict[str, list[str]] = {}
-
-
-def test_no_serious_axe_violation_in_a_lesson_s_own_content(lab, lesson_notebook):
+@pytest.mark.parametrize("notebook", LESSONS)
+def test_no_serious_axe_violation_in_a_lesson_s_own_content(lab, notebook):
     started = time.monotonic()
-    lab.open(lesson_notebook)
+    lab.open(notebook)
     lab.run_all()
     lab.page.wait_for_timeout(500)  # widgets finish drawing
     violations = run_axe(lab.page)
     lesson, own = split_violations(lab.page, violations)
-    LAB_OWN[lesson_notebook] = own
-    print(f"\naxe {lesson_notebook} ({time.monotonic() - started:.0f} s)")
+    print(f"\naxe {notebook} ({time.monotonic() - started:.0f} s)")
     print("  lesson content: " + ("none" if not lesson else "\n    " + "\n    ".join(lesson)))
     print("  JupyterLab's own: " + ("none" if not own else "\n    " + "\n    ".join(own)))
     blocking = [line for line in lesson if line.split()[0] in BLOCKING]
-    assert not blocking, f"{lesson_notebook}: serious or critical violations in the lesson's content: {blocking}"
+    assert not blocking, f"{notebook}: serious or critical violations in the lesson's content: {blocking}"
 
 
 def test_jupyterlab_s_own_violations_are_listed(lab):
