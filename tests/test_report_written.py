@@ -35,6 +35,10 @@ LESSON = textwrap.dedent('''\
 
     # A lesson with a prediction, a written answer and a memo
 
+    ```{code-cell} ipython3
+    from lessonkit import check
+    ```
+
     ```{exercise}
     ---
     label: memo.guess
@@ -169,6 +173,41 @@ def test_written_answers_and_predictions_are_not_scored(graded):
     with open(graded / "gradebook.csv", newline="", encoding="utf-8") as f:
         rows = {r["student"]: r for r in csv.DictReader(f)}
     assert rows["Ana"]["memo.why"] == "0" and rows["Ana"]["total"] == "0"
+
+
+def test_a_notebook_s_written_answer_reaches_the_report(tmp_path, monkeypatch):
+    """The same path for a handed-in notebook: run in the grader's sandbox, its memo is shown."""
+    from lessonkit.teacher.editions import build
+    from lessonkit.teacher.exercise_cells import SOURCES_ENV, student_stubs
+
+    from . import grading_cases as gc
+
+    def fill(nb, answers: dict[str, str]):
+        for cell in nb.cells:
+            for var, text in answers.items():
+                cell.source = cell.source.replace(f"{var} = ...", f"{var} = {text!r}")
+        return nb
+
+    source = tmp_path / "keys" / "90-memo.md"
+    source.parent.mkdir()
+    source.write_text(LESSON, encoding="utf-8")
+    monkeypatch.setenv("LESSONKIT_KEYS", str(source.parent))
+    monkeypatch.setenv(SOURCES_ENV, str(source))
+    student_stubs.cache_clear()
+    (edition,) = build([source], tmp_path / "editions", editions=("student",))
+    nb = fill(gc.read(edition), {"memo": "The summit was hosted by the UK [gbr].",
+                                 "why": "Because it is a loan, not a gift."})
+    gc.write(nb, tmp_path / "class" / "cy.ipynb")
+    out = tmp_path / "out"
+    try:
+        assert grading.main(cli.parser().parse_args(["grade", str(tmp_path / "class"), "--out", str(out),
+                                                     "--lesson", "memo", "--no-progress", "--timeout", "20"])) == 0
+    finally:
+        student_stubs.cache_clear()
+    page = (out / "report.html").read_text(encoding="utf-8")
+    memo = st.html_text(_section(page, "memo.memo"))
+    assert "The summit was hosted by the UK [gbr]." in memo and "gbr (actors): United Kingdom" in memo
+    assert "Because it is a loan, not a gift." in st.html_text(_section(page, "memo.why"))
 
 
 def test_a_lesson_without_written_tasks_says_so():
