@@ -210,6 +210,19 @@ def test_a_notebook_s_written_answer_reaches_the_report(tmp_path, monkeypatch):
     assert "Because it is a loan, not a gift." in st.html_text(_section(page, "memo.why"))
 
 
+def test_a_broken_data_package_costs_the_look_ups_not_the_report(tmp_path, monkeypatch):
+    from lessonkit._checkers import Written
+    from lessonkit.teacher.report import Row
+    from lessonkit.teacher.written import written_html
+
+    (tmp_path / "datapackage.json").write_text("{not json", encoding="utf-8")
+    monkeypatch.setenv("LESSONKIT_DATA", str(tmp_path))
+    memo = Written(id="memo.memo", prompt="Write your memo.", rubric=("Cites rows.",))
+    page = written_html({"memo.memo": memo}, [Row("Ana", "a.json", "record", True,
+                                                       written={"memo.memo": "We host [gbr]."})])
+    assert "Cited ids could not be looked up" in page and "We host [gbr]." in page
+
+
 def test_a_lesson_without_written_tasks_says_so():
     from lessonkit.teacher.written import written_html
 

@@ -184,7 +184,8 @@ def written_html(exercises: dict, rows: list) -> str:
     head = "<h2>Written answers and predictions</h2>"
     if not recorded:
         return head + "<p>This lesson has no written or prediction exercise.</p>"
-    index = None
+    index: dict[str, tuple[str, dict]] | None = None
+    unreadable = ""
     parts = [head, "<p>These answers are recorded, not marked automatically. Read them with each exercise's "
                    "rubric; cited row ids are looked up in the data and listed under the answer.</p>"]
     for n, eid in enumerate(recorded, start=1):
@@ -204,8 +205,13 @@ def written_html(exercises: dict, rows: list) -> str:
                      "<th scope=col>answer</th></tr></thead><tbody>")
         for m, (row, text) in enumerate(answers, start=1):
             text = text[:MAX_ANSWER]
-            if index is None and CITATION.search(text):
-                index = _index()
+            if index is None and not unreadable and CITATION.search(text):
+                try:
+                    index = _index()
+                except Exception as error:  # a broken data package costs the look-ups, not the report
+                    unreadable = f"{type(error).__name__}: {error}"[:300]
+                    parts.insert(2, f"<p><strong>Cited ids could not be looked up:</strong> the data package "
+                                    f"could not be read ({e(unreadable)}).</p>")
             rows_cited = cited(text, index) if index is not None else []
             anchors = {c.id: f"cite-{n}-{m}-{k}" for k, c in enumerate(rows_cited, start=1)}
             body = _answer_html(_shown(ex, text), anchors)
