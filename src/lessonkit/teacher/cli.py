@@ -41,8 +41,19 @@ def _settings(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from .export import export
+    from .export import export, export_printable
 
+    if args.printable and args.editions:
+        print("lessonkit export: --printable runs the lessons themselves; it cannot use --editions", file=sys.stderr)
+        return 2
+    if args.printable:
+        sources = [Path(p) for p in args.lessons] or default_lessons()
+        if not sources:
+            print("lessonkit export: no lessons given, none found in notebooks/ and none installed", file=sys.stderr)
+            return 2
+        for path in export_printable(sources, Path(args.out)):
+            print(path)
+        return 0
     sources = [] if args.editions else [Path(p) for p in args.lessons] or default_lessons()
     if not sources and not args.editions:
         print("lessonkit export: no lessons given, none found in notebooks/ and none installed", file=sys.stderr)
@@ -129,6 +140,8 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("lessons", nargs="*", help="lesson .md files (default: notebooks/NN-*.md, else the installed lessons)")
     e.add_argument("--out", default="exports", help="output folder (default: exports)")
     e.add_argument("--editions", help="export this folder written by 'lessonkit build' instead of building")
+    e.add_argument("--printable", action="store_true",
+                   help="write a worksheet to print instead: the student edition with its outputs, exercises blank")
     e.set_defaults(func=_export)
     w = sub.add_parser("site", help="build a static website of the student edition (no solutions), offline")
     w.add_argument("lessons", nargs="*", help="lesson .md files (default: notebooks/NN-*.md, else the installed lessons)")

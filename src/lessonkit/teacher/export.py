@@ -7,6 +7,12 @@ and writes one HTML page per notebook with nbconvert's HTML exporter::
     out/teacher/03-following-the-money.html
     out/student/03-following-the-money.html
 
+``lessonkit export --printable`` writes a worksheet instead, one page per lesson to print:
+the student edition executed (facts, figures and tables shown; no solutions, no instructor
+notes), each exercise's cell left as its stub with a box for the answer::
+
+    out/printable/03-following-the-money.html
+
 The pages use lessonkit's own template (``templates/lessonkit_html``, based on nbconvert's
 "lab" template): no script is loaded from the network, a widget's output becomes a short
 note (the static version follows it in every lesson), and the colours pass WCAG AA
@@ -15,6 +21,7 @@ contrast. ``build_app`` turns ``apps/explorers.md`` into the notebook that VoilÃ
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 
@@ -27,6 +34,8 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 TEMPLATE = "lessonkit_html"
 CODE_STYLE = "xcode"  # the one Pygments style whose every colour has >= 4.5:1 on #f5f5f5
 EDITIONS = ("teacher", "student")
+PRINTABLE = "printable"
+ANSWER_SPACE = ('<div class="lessonkit-answer-space"><p>Your answer:</p></div>')
 
 
 def html_exporter():
@@ -115,6 +124,55 @@ def export(sources: list[Path], out: Path, editions: Path | None = None) -> list
     with tempfile.TemporaryDirectory(prefix="lessonkit-export-") as tmp:
         build(sources, Path(tmp))
         return export_editions(Path(tmp), out)
+
+
+def printable_notebook(source: Path) -> nbformat.NotebookNode:
+    """A lesson's student edition, executed: every fact, figure and table shown, every exercise
+    blank (its stub, with an empty box where the check's "not attempted" message would be).
+
+    Raises MarkupError for malformed markup, nbclient's CellExecutionError if a cell fails.
+    """
+    from .. import _keys
+    from . import exercise_blocks
+    from .editions import STUDENT_STEPS, clear_outputs, execute, lesson_id, make_edition, read_lesson
+
+    source = Path(source)
+    nb = read_lesson(source)
+    lesson = lesson_id(nb, source)
+    printable = make_edition(nb, lesson, [step for step in STUDENT_STEPS if step is not clear_outputs])
+    exercise_blocks.render(printable, _keys.parse_lesson(source), teacher=False)
+    execute(printable, cwd=source.parent)
+    for cell in printable.cells:
+        if cell.cell_type == "code" and "solution" in cell.get("metadata", {}).get("tags", []):
+            cell.outputs = [nbformat.v4.new_output("display_data", data={
+                "text/html": ANSWER_SPACE, "text/plain": "Your answer:"})]
+    printable.metadata.setdefault("lessonkit", {})["edition"] = PRINTABLE
+    return printable
+
+
+def export_printable(sources: list[Path], out: Path) -> list[Path]:
+    """Write ``out/printable/NAME.html``, a worksheet to print, for every lesson source.
+
+    Every lesson is executed before anything is written, so a failing lesson leaves no
+    partial set of pages behind. Raises LessonkitError naming the lesson if a cell fails, and
+    MarkupError for malformed markup.
+    """
+    from nbclient.exceptions import CellExecutionError
+
+    pages = []
+    for source in sources:
+        try:
+            nb = printable_notebook(Path(source))
+        except CellExecutionError as e:
+            last = re.sub(r"\x1b\[[0-9;]*m", "", str(e)).strip().splitlines()[-1:] or [""]
+            raise LessonkitError(f"{Path(source).name}: a cell failed when the printable copy was run "
+                                 f"({last[0][:300]}); nothing was written") from None
+        title = _title(nb, Path(source), "printable")
+        pages.append((Path(out) / PRINTABLE / Path(source).with_suffix(".html").name, notebook_to_html(nb, title)))
+    for target, text in pages:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(target, text)
+    return [target for target, _ in pages]
 
 
 def page_title(nb) -> str:

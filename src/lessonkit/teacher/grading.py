@@ -198,6 +198,7 @@ def score_attempts(key: Key, attempts: Any) -> dict:
     """
     from .._feedback import CORRECT, NOT_ATTEMPTED
     from .attempts import answer_digest, counted_attempt
+    from .written import is_recorded, recorded_text
 
     problems: list[str] = []
     tries: dict[str, list[dict]] = {}
@@ -208,7 +209,7 @@ def score_attempts(key: Key, attempts: Any) -> dict:
             tries.setdefault(attempt["exercise"], []).append(attempt)
         else:
             ignored += 1
-    scores, verdicts, answers, overclaimed = {}, {}, {}, []
+    scores, verdicts, answers, overclaimed, written = {}, {}, {}, [], {}
     for eid in key.exercises:
         counted = counted_attempt(tries.get(eid, []),
                                   lambda a, eid=eid: key.verdict(eid, a["answer"])[0] != NOT_ATTEMPTED)
@@ -221,6 +222,8 @@ def score_attempts(key: Key, attempts: Any) -> dict:
         scores[eid] = int(status == CORRECT)
         if status != NOT_ATTEMPTED:
             answers[eid] = answer_digest(counted["answer"])
+            if is_recorded(key.exercises[eid]):  # shown to the teacher in the report, never scored
+                written[eid] = recorded_text(counted["answer"])
         claimed = counted.get("status")
         claimed = (claimed.strip().lower()[:20] if isinstance(claimed, str)
                    else str(claimed).lower() if isinstance(claimed, bool) or claimed in (0, 1) else "")
@@ -231,7 +234,7 @@ def score_attempts(key: Key, attempts: Any) -> dict:
                         f"({', '.join(overclaimed)}): edited? Scored by the key")
     if ignored:
         problems.append(f"{ignored} attempt(s) for other lessons or not in lessonkit's form were ignored")
-    return {"scores": scores, "verdicts": verdicts, "answers": answers, "problems": problems}
+    return {"scores": scores, "verdicts": verdicts, "answers": answers, "problems": problems, "written": written}
 
 
 # ----------------------------------------------------------------------------- grading one file
@@ -428,8 +431,8 @@ def grade_notebook(task: dict) -> dict:
         attempts, attribution = notebook_attempts(nb, outcome.answers, list(key.exercises), stubs)
         scored = score_attempts(key, attempts)
         return {"graded": True, "scores": scored["scores"], "verdicts": scored["verdicts"],
-                "answers": scored["answers"], "problems": notes + attribution + scored["problems"],
-                "cacheable": True}
+                "answers": scored["answers"], "written": scored["written"],
+                "problems": notes + attribution + scored["problems"], "cacheable": True}
     except Exception as e:  # a grader bug must cost one row, not the class
         return _ungraded(f"not graded: the grader failed ({type(e).__name__}: {str(e)[:160]})", cacheable=False)
 
@@ -658,7 +661,8 @@ def _main(args) -> int:
         rows.append(report.Row(student=student, file=sub.label, kind=sub.kind,
                                graded=result["graded"], scores=result["scores"], verdicts=result["verdicts"],
                                problems=[*naming, *result["problems"]], digest=digests[i],
-                               answers=dict(result.get("answers") or {})))
+                               answers=dict(result.get("answers") or {}),
+                               written=dict(result.get("written") or {})))
     rows = report.unique_students(rows)
     notes = [f"Graded {lesson_note}; answer key version {version}.",
              f"{len(rows)} submissions: {sum(r.kind == 'notebook' for r in rows)} notebooks, "

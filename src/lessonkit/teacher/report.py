@@ -37,6 +37,7 @@ class Row:
     problems: list[str] = field(default_factory=list)
     digest: str = ""  # hash of the file's bytes ('' for an empty or unreadable file)
     answers: dict[str, str] = field(default_factory=dict)  # a fingerprint of each counted answer
+    written: dict[str, str] = field(default_factory=dict)  # the text of each written answer and prediction
 
     @property
     def total(self) -> int | None:
@@ -201,6 +202,8 @@ def report_html(lesson: str, exercises: dict, rows: list[Row], notes: list[str])
                        f"{'' if r.graded else ', not graded'}): {e(r.problem)}</li>"
                        for r in rows if r.problems)
     copies = copies_html(rows, len(ids))
+    from .written import written_html
+
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -216,6 +219,7 @@ td.n {{ text-align: right; }}
 .chart .track {{ flex: 1; background: #eee; height: 1.2em; }}
 .chart .bar {{ display: block; background: #0072B2; height: 100%; }}
 .chart .axis {{ font-size: 0.9em; color: #333; }}
+section.written td {{ vertical-align: top; }} ul.cited {{ font-size: 0.9em; }}
 </style>
 </head>
 <body>
@@ -233,6 +237,7 @@ td.n {{ text-align: right; }}
 <th scope=col>graded</th><th scope=col>rate</th></tr></thead>
 <tbody>{table}</tbody>
 </table>
+{written_html(exercises, rows)}
 <h2>Problems</h2>
 {f"<ul>{problems}</ul>" if problems else "<p>None.</p>"}
 <h2>Possible copies</h2>
