@@ -1,14 +1,12 @@
 """Exercise kinds. Each turns one answer into a Verdict, never raising on bad input.
 
 Expected answers are either computed from the data package (a function, so a corrected
-fact corrects its exercise) or, for constant keys, stored as salted hashes so the answer
-is not readable as plain text.
+fact corrects its exercise) or written in the lesson's exercise block (see ``_keys``).
 """
 
 from __future__ import annotations
 
 import difflib
-import hashlib
 import math
 import numbers
 import re
@@ -16,9 +14,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from ._feedback import CORRECT, INCORRECT, INVALID, NOT_ATTEMPTED, Verdict
+from ._feedback import CORRECT, INCORRECT, INVALID, NOT_ATTEMPTED, RECORDED, Verdict
 
-SALT = "lessonkit/london-summit-2025"
 MAX_TEXT = 1_000
 PLACEHOLDERS = {"", "...", "your answer here", "your answer", "answer", "todo", "?"}
 
@@ -66,15 +63,6 @@ def normalize(text: str) -> str:
     if words in SPELLINGS:
         return SPELLINGS[words]
     return " ".join(SPELLINGS.get(w, w) for w in words.split())
-
-
-def digest(exercise_id: str, answer: str) -> str:
-    """The salted hash under which a constant answer key is stored.
-
-    >>> digest("sample.2", "B") == digest("sample.2", " b ")
-    True
-    """
-    return hashlib.sha256(f"{SALT}:{exercise_id}:{normalize(answer)}".encode()).hexdigest()
 
 
 def describe(answer: Any) -> str:
@@ -201,6 +189,7 @@ class Exercise:
     prompt: str
     hints: tuple[str, ...] = ()
     expects: str = "an answer"
+    level: str = ""  # recall, apply, analyse or evaluate: what the exercise asks the student to do
 
     def evaluate(self, answer: Any) -> Verdict:
         """Check one answer; bad input becomes an INVALID verdict, never an exception."""
@@ -325,17 +314,16 @@ def _stance_like(options: dict[str, str], answer: Any) -> str | None:
 
 @dataclass(frozen=True)
 class Choice(Exercise):
-    """One option out of several: the key is a salted hash of the right label, or ``answer``,
-    a function computing the right label from the data."""
+    """One option out of several: ``answer`` is the right label, or a function computing it
+    from the data."""
 
     options: dict[str, str] = field(default_factory=dict)
-    answer_hash: str = ""
     explanations: dict[str, str] = field(default_factory=dict)
     expects: str = "the letter of one option"
-    answer: Callable[[], str] | None = None  # the right label computed from the data, instead of a hash
+    answer: Callable[[], str] | str = ""
 
-    def expected(self) -> str | None:
-        return self.answer() if self.answer is not None else None
+    def expected(self) -> str:
+        return str(_value(self.answer))
 
     def _evaluate(self, answer: Any) -> Verdict:
         choices = ", ".join(f"'{k}'" for k in self.options)
@@ -347,19 +335,22 @@ class Choice(Exercise):
                                         f"({short(self.options[like], 60)}): answer with its letter in quotes, "
                                         f"'{like}'.")
             return Verdict(INVALID, f"expected one of {choices} as text, got {describe(answer)}.")
-        right = self.expected() == label if self.answer is not None else digest(self.id, label) == self.answer_hash
-        if right:
+        if self.expected() == label:
             return Verdict(CORRECT, f"'{label}' is right. {self.explanations.get(label, '')}".strip())
         return Verdict(INCORRECT, f"'{label}' is not the best answer. {self.explanations.get(label, '')}".strip())
 
 
 @dataclass(frozen=True)
 class MultiChoice(Exercise):
-    """Every correct option out of several (a list of labels); keys stored as hashes."""
+    """Every correct option out of several (a list of labels)."""
 
     options: dict[str, str] = field(default_factory=dict)
-    answer_hashes: frozenset[str] = frozenset()
+    answer: Callable[[], list[str]] | tuple[str, ...] = ()
+    explanations: dict[str, str] = field(default_factory=dict)
     expects: str = "a list of option letters, like ['a', 'c']"
+
+    def expected(self) -> list[str]:
+        return sorted(str(x) for x in _value(self.answer))
 
     def _evaluate(self, answer: Any) -> Verdict:
         if isinstance(answer, str) or not isinstance(answer, (list, tuple, set, frozenset)):
@@ -371,9 +362,10 @@ class MultiChoice(Exercise):
                 return Verdict(INVALID, f"{describe(item)} is not one of the options "
                                         f"{', '.join(repr(k) for k in self.options)}.")
             chosen.add(label)
-        right = {k for k in chosen if digest(self.id, k) in self.answer_hashes}
+        key = set(self.expected())
+        right = chosen & key
         wrong = chosen - right
-        missing = len(self.answer_hashes) - len(right)
+        missing = len(key) - len(right)
         if not wrong and not missing:
             return Verdict(CORRECT, f"all {len(right)} correct options, and nothing else.")
         parts = [f"{len(right)} of your choices {'is' if len(right) == 1 else 'are'} right"]
@@ -459,12 +451,10 @@ class Matching(Exercise):
 class Text(Exercise):
     """A short text answer, accepted in any of several forms.
 
-    ``accepted`` holds plain variants computed from the data (a function) or
-    ``accepted_hashes`` holds salted hashes of constant ones.
+    ``accepted`` holds the accepted variants, or a function computing them from the data.
     """
 
     accepted: Callable[[], list[str]] | tuple[str, ...] = ()
-    accepted_hashes: frozenset[str] = frozenset()
     expects: str = "a short text"
 
     def expected(self) -> list[str]:
@@ -475,7 +465,7 @@ class Text(Exercise):
             return Verdict(INVALID, f"expected {self.expects} in quotes, like \"Paris\", got {describe(answer)}.")
         norm = normalize(answer)
         plain = [normalize(a) for a in self.expected()]
-        if norm in plain or digest(self.id, answer) in self.accepted_hashes:
+        if norm in plain:
             return Verdict(CORRECT, f"{short(answer.strip(), 80)} is right.")
         if plain and max(difflib.SequenceMatcher(None, norm, p).ratio() for p in plain) >= 0.8:
             return Verdict(INCORRECT, f"{short(answer.strip(), 80)} is very close: check the spelling.")
@@ -590,3 +580,58 @@ def _compare(got: Any, want: Any, tol: float) -> tuple[str, str] | None:
     if isinstance(want, str) and isinstance(got, str):
         return None if normalize(got) == normalize(want) else (INCORRECT, f"{short(got)} is not right.")
     return None if got == want else (INCORRECT, f"{describe(got)} is not right.")
+
+
+def _words(text: str) -> int:
+    return len(re.findall(r"\w+", text))
+
+
+@dataclass(frozen=True)
+class Written(Exercise):
+    """A short written answer (a justification): recorded for the teacher, never scored.
+
+    ``rubric`` is what the teacher looks for; ``self_check`` is shown to the student once the
+    answer is saved, as questions to ask of their own text.
+    """
+
+    rubric: tuple[str, ...] = ()
+    self_check: tuple[str, ...] = ()
+    min_words: int = 10
+    expects: str = "a few sentences in quotes"
+
+    def _evaluate(self, answer: Any) -> Verdict:
+        if not isinstance(answer, str):
+            return Verdict(INVALID, f"expected {self.expects}, like \"Because ...\", got {describe(answer)}.")
+        n = _words(answer)
+        if n < self.min_words:
+            return Verdict(INVALID, f"that is {n} word{'s' if n != 1 else ''}; write at least {self.min_words}, "
+                                    "in full sentences, and run the cell again.")
+        ask = "".join(f" ({i}) {q}" for i, q in enumerate(self.self_check, start=1))
+        return Verdict(RECORDED, f"your answer ({n} words) is saved for your teacher; it is not marked "
+                                 f"automatically." + (f" Read it again and ask yourself:{ask}" if ask else ""))
+
+
+@dataclass(frozen=True)
+class Prediction(Exercise):
+    """A guess made before the data is shown: recorded, never scored. With ``options`` the
+    guess is one of their letters; otherwise it is a number (in ``unit``) or a short text."""
+
+    options: dict[str, str] = field(default_factory=dict)
+    unit: str = ""
+    expects: str = "your guess"
+
+    def _evaluate(self, answer: Any) -> Verdict:
+        if self.options:
+            label = _option_label(self.options, answer)
+            if label is None:
+                choices = ", ".join(f"'{k}'" for k in self.options)
+                return Verdict(INVALID, f"expected one of {choices} as text, got {describe(answer)}.")
+            guess = f"'{label}' ({short(self.options[label], 60)})"
+        elif isinstance(answer, bool) or not isinstance(answer, (numbers.Real, str)):
+            return Verdict(INVALID, f"expected a number or a short text, got {describe(answer)}.")
+        elif isinstance(answer, str) and len(answer.strip()) == 0:
+            return Verdict(INVALID, "write your guess between the quotes.")
+        else:
+            guess = short(answer, 60) + (f" {self.unit}" if self.unit and not isinstance(answer, str) else "")
+        return Verdict(RECORDED, f"your prediction {guess} is saved. There is no wrong guess: run the next "
+                                 "cells to see what the data says, and compare.")

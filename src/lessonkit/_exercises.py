@@ -1,19 +1,17 @@
 """Finding exercises by id, checking answers, and the progress summary.
 
-Exercise ids are ``<lesson>.<name>``; the lesson's exercises live in the module
-``lessonkit.keys.<lesson>`` as a list called EXERCISES.
+Exercise ids are ``<lesson>.<name>``; each exercise is written once, as an ``{exercise}``
+block in its lesson, and :mod:`lessonkit._keys` finds and parses the lesson's key.
 """
 
 from __future__ import annotations
 
-import importlib
 import os
-import pkgutil
 import re
 from dataclasses import dataclass
 from typing import Any
 
-from . import _record, _source
+from . import _keys, _record, _source
 from ._answers import to_json
 from ._checkers import RIGHT_BY_CODE, RIGHT_BY_HAND, Exercise, Value
 from ._errors import UnknownNameError
@@ -51,18 +49,16 @@ def _record_for_grading(exercise_id: Any, answer: Any) -> Feedback:
 
 
 def lesson_keys() -> list[str]:
-    """The lessons that have exercises (module names in lessonkit.keys)."""
-    from . import keys
-
-    return sorted(m.name for m in pkgutil.iter_modules(keys.__path__) if not m.name.startswith("_"))
+    """The lessons that have exercises (the keys of lessons.toml, and any teacher's own)."""
+    return _keys.known_lessons()
 
 
 def exercises(lesson: str) -> dict[str, Exercise]:
     """All exercises of one lesson, by id, in the order the lesson asks them."""
-    if lesson not in lesson_keys():
+    found = _keys.key_for(lesson) if isinstance(lesson, str) else {}
+    if not found:
         raise UnknownNameError(f"no lesson {lesson!r}; lessons with exercises: {', '.join(lesson_keys())}")
-    module = importlib.import_module(f"lessonkit.keys.{lesson}")
-    return {e.id: e for e in module.EXERCISES}
+    return found
 
 
 def get_exercise(exercise_id: str) -> Exercise:
@@ -140,6 +136,10 @@ def _how_it_was_made(exercise: Exercise, verdict: Verdict) -> Verdict:
     return Verdict(CORRECT, RIGHT_BY_HAND if typed else RIGHT_BY_CODE)
 
 
+_WORDS = {CORRECT: "correct", INCORRECT: "not yet", INVALID: "not yet", NOT_ATTEMPTED: "not attempted",
+          RECORDED: "saved"}
+
+
 @dataclass(frozen=True)
 class Progress:
     """What is done in a lesson: the status of each exercise's last answered attempt."""
@@ -149,12 +149,13 @@ class Progress:
 
     @property
     def done(self) -> int:
-        """How many exercises are answered correctly."""
-        return sum(s == CORRECT for s in self.status.values())
+        """How many exercises are done: answered correctly, or (predictions and written
+        answers, which are never scored) saved."""
+        return sum(s in (CORRECT, RECORDED) for s in self.status.values())
 
     def __str__(self) -> str:
-        words = {CORRECT: "correct", INCORRECT: "not yet", INVALID: "not yet", NOT_ATTEMPTED: "not attempted"}
-        lines = [f"Lesson {self.lesson}: {self.done} of {len(self.status)} exercises correct"]
+        words = _WORDS
+        lines = [f"Lesson {self.lesson}: {self.done} of {len(self.status)} exercises done"]
         lines += [f"  {eid}: {words[s]}" for eid, s in self.status.items()]
         return "\n".join(lines)
 
@@ -162,11 +163,11 @@ class Progress:
         return str(self)
 
     def _repr_html_(self) -> str:
-        words = {CORRECT: "correct", INCORRECT: "not yet", INVALID: "not yet", NOT_ATTEMPTED: "not attempted"}
+        words = _WORDS
         rows = "".join(f"<tr><td><code>{html_text(e)}</code></td><td>{words[s]}</td></tr>"
                        for e, s in self.status.items())
         return (f"<p><strong>Lesson {html_text(self.lesson)}</strong>: {self.done} of {len(self.status)} "
-                f"exercises correct</p><table><thead><tr><th>exercise</th><th>status</th></tr></thead>"
+                f"exercises done</p><table><thead><tr><th>exercise</th><th>status</th></tr></thead>"
                 f"<tbody>{rows}</tbody></table>")
 
 
@@ -186,3 +187,16 @@ def progress(lesson: str) -> Progress:
         if attempt.get("exercise") in status and attempt.get("status", NOT_ATTEMPTED) != NOT_ATTEMPTED:
             status[attempt["exercise"]] = attempt["status"]
     return Progress(lesson, status)
+
+
+def prediction(exercise_id: str) -> Any:
+    """The guess you saved for a prediction exercise (your last one), or None if there is none.
+
+    Used by a lesson's reveal cell to set your guess beside what the data says.
+    """
+    from ._answers import from_json
+
+    lesson = exercise_id.split(".")[0] if isinstance(exercise_id, str) else ""
+    guesses = [a for a in _record.attempts(lesson) if a.get("exercise") == exercise_id
+               and a.get("status") == RECORDED] if lesson else []
+    return from_json(guesses[-1]["answer"]) if guesses else None

@@ -45,8 +45,29 @@ def app_source() -> Path:
     return installed if installed.exists() else CHECKOUT / "apps" / "explorers.md"
 
 
+def lessons_in(toml: Path) -> list[Path]:
+    """The lessons a ``lessons.toml`` lists, in its order.
+
+    Raises LessonkitError naming the file when it is unreadable or lists a lesson that is missing.
+    """
+    import tomllib
+
+    from ._errors import LessonkitError
+
+    try:
+        entries = tomllib.loads(toml.read_text(encoding="utf-8"))["lesson"]
+        paths = [toml.parent / entry["file"] for entry in entries]
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise LessonkitError(f"{toml}: not a readable list of lessons ({type(e).__name__}: {e})") from None
+    missing = [p.name for p in paths if not p.is_file()]
+    if missing:
+        raise LessonkitError(f"{toml} lists lessons that are not in {toml.parent}: {', '.join(missing)}")
+    return paths
+
+
 def default_lessons(folder: Path | str = "notebooks") -> list[Path]:
-    """The lessons a command uses when none are named: ``notebooks/NN-*.md`` in the current
-    folder (a checkout, or a teacher's own copy), else the lessons installed with lessonkit."""
-    local = sorted(Path(folder).glob("[0-9][0-9]-*.md"))
-    return local or sorted(lessons_dir().glob("[0-9][0-9]-*.md"))
+    """The lessons a command uses when none are named: those listed in ``notebooks/lessons.toml``
+    of the current folder (a checkout, or a teacher's own copy), else the lessons installed
+    with lessonkit, in the order lessons.toml gives."""
+    local = Path(folder) / "lessons.toml"
+    return lessons_in(local if local.is_file() else lessons_toml())

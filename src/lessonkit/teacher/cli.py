@@ -1,5 +1,5 @@
 """The ``lessonkit`` command: open a lesson, build and export editions, build the app view,
-hash answer keys, grade submissions.
+grade submissions.
 
 Without lesson files named, commands use ``notebooks/NN-*.md`` in the current folder, else the
 lessons installed with the package, so they work from any folder after ``pip install lessonkit``."""
@@ -30,13 +30,6 @@ def _build(args: argparse.Namespace) -> int:
         return 2
     for where in placed:
         print(where)
-    return 0
-
-
-def _hash(args: argparse.Namespace) -> int:
-    from .._checkers import digest
-
-    print(digest(args.exercise_id, args.answer))
     return 0
 
 
@@ -111,10 +104,6 @@ def parser() -> argparse.ArgumentParser:
                    help="replace notebooks changed since they were built, after copying each into backups/ "
                         "(default: keep them and write the new version beside them as NAME.new.ipynb)")
     b.set_defaults(func=_build)
-    h = sub.add_parser("hash", help="print the salted hash of a constant answer, for an answer key")
-    h.add_argument("exercise_id")
-    h.add_argument("answer")
-    h.set_defaults(func=_hash)
     s = sub.add_parser("settings", help="write the module's JupyterLab settings into an environment")
     s.add_argument("--prefix", help="the environment's prefix (default: the running Python's)")
     s.set_defaults(func=_settings)

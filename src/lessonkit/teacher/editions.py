@@ -30,9 +30,10 @@ from typing import Callable
 
 import nbformat
 
+from .. import _keys
 from .._errors import MarkupError
 from .._record import write_atomic
-from . import markup
+from . import exercise_blocks, markup
 from .lab_metadata import KERNEL, lab_metadata
 
 Step = Callable[[nbformat.NotebookNode, str], None]
@@ -151,21 +152,24 @@ def make_edition(nb: nbformat.NotebookNode, lesson: str, steps: list[Step]) -> n
 
 
 def execute(nb: nbformat.NotebookNode, cwd: Path, timeout: int = 120) -> nbformat.NotebookNode:
-    """Run a notebook in a fresh kernel in folder cwd, with its learning record kept aside."""
+    """Run a notebook in a fresh kernel in folder cwd, with its learning record kept aside and
+    the exercise keys read from the lesson sources in cwd (the ones being built)."""
     from nbclient import NotebookClient
 
     with tempfile.TemporaryDirectory(prefix="lessonkit-build-") as records:
-        old = os.environ.get("LESSONKIT_RECORD_DIR")
-        os.environ["LESSONKIT_RECORD_DIR"] = records
+        keys = os.pathsep.join(p for p in (str(Path(cwd).resolve()), os.environ.get(_keys.KEYS_ENV, "")) if p)
+        old = {name: os.environ.get(name) for name in ("LESSONKIT_RECORD_DIR", _keys.KEYS_ENV)}
+        os.environ.update({"LESSONKIT_RECORD_DIR": records, _keys.KEYS_ENV: keys})
         try:
             NotebookClient(nb, timeout=timeout, kernel_name=KERNEL, shutdown_kernel="immediate",
                            record_timing=False,  # no timestamps: builds are reproducible
                            resources={"metadata": {"path": str(cwd)}}).execute()
         finally:
-            if old is None:
-                os.environ.pop("LESSONKIT_RECORD_DIR", None)
-            else:
-                os.environ["LESSONKIT_RECORD_DIR"] = old
+            for name, value in old.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
     return nb
 
 
@@ -279,29 +283,38 @@ def build_editions(sources: list[Path], out: Path, editions: tuple[str, ...] = (
     """Build editions of each lesson into ``out/teacher`` and ``out/student``, never losing a
     notebook changed since it was built (see :func:`place`).
 
-    Raises MarkupError (naming lesson, cell and line) before writing anything if a lesson's
-    markup is malformed; raises nbclient's CellExecutionError if the teacher edition fails.
+    Each edition folder also gets the lessons' answer keys, derived from their exercise
+    blocks (``.lessonkit/keys/<lesson>.json``), which ``check()`` in a notebook there uses.
+
+    Raises MarkupError (naming lesson, cell and line) or ExerciseFormatError (naming lesson,
+    exercise and line) before writing anything if a lesson's markup is malformed; raises
+    nbclient's CellExecutionError if the teacher edition fails.
     """
     lessons = []
     for src in sources:
         nb = read_lesson(src)
         lesson = lesson_id(nb, src)
         check_markup(nb, f"{Path(src).name} ({lesson})")
-        lessons.append((Path(src), nb, lesson))
+        specs = _keys.parse_lesson(src)
+        lessons.append((Path(src), nb, lesson, specs))
     written = []
-    for src, nb, lesson in lessons:
+    for src, nb, lesson, specs in lessons:
         name = src.with_suffix(".ipynb").name
+        for edition in editions:
+            _keys.write_key(specs, lesson, out / edition)
         if "student" in editions:
             student = make_edition(nb, lesson, STUDENT_STEPS)
+            exercise_blocks.render(student, specs, teacher=False)
             written.append(place(student, out / "student" / name, replace))
         if "teacher" in editions:
             teacher = make_edition(nb, lesson, TEACHER_STEPS)
+            exercise_blocks.render(teacher, specs, teacher=True)
             if run_teacher:
                 execute(teacher, cwd=src.parent)
                 number_widgets(teacher, lesson)
             written.append(place(teacher, out / "teacher" / name, replace))
     for edition in editions:
-        written += [Placed(copy_glossary(folder, out / edition)) for folder in {src.parent for src, _, _ in lessons}
+        written += [Placed(copy_glossary(folder, out / edition)) for folder in {src.parent for src, *_ in lessons}
                     if (folder / GLOSSARY).is_file()]
     return written
 

@@ -150,7 +150,7 @@ class Key:
         except LessonkitError:
             raise
         except Exception as e:  # the key module itself is broken
-            raise UsageError(f"the answer key lessonkit.keys.{lesson} cannot be loaded "
+            raise UsageError(f"the answer key of lesson {lesson} cannot be loaded "
                              f"({type(e).__name__}: {e})") from None
         self._memo: dict[tuple[str, str], tuple[str, str]] = {}
         for exercise in self.exercises.values():  # a broken data package must stop the run, not fail everyone

@@ -2,12 +2,13 @@
 
 Grading caches each result under this version, so it must change whenever a verdict could:
 
-- lessonkit's version and every file of the lessonkit package (the key modules, the
-  checkers, ``analysis.py`` and whatever else a key imports, directly or not);
-- every file in the folders of ``lessonkit.keys`` outside the package, and in the folders
-  named in ``LESSONKIT_KEYS`` (a teacher's own keys and the helper modules beside them);
-- the modules outside those folders that the key imports, followed import by import: an
-  installed package (in site-packages) by its version, any other module by its file;
+- lessonkit's version and every file of the lessonkit package (the checkers, the
+  ``lessons`` modules that compute answers, and whatever else they import);
+- the lesson source or key file the key is read from (see ``lessonkit._keys.key_sources``),
+  and every file in the folders named in ``LESSONKIT_KEYS``;
+- the modules outside those folders that the key's answer functions import, followed
+  import by import: an installed package (in site-packages) by its version, any other
+  module by its file;
 - every file of the data package.
 
 Hashing the whole package, not only what the key imports today, is deliberate: a cache
@@ -53,10 +54,12 @@ def _add_folder(h: "hashlib._Hash", label: str, folder: Path) -> None:
 
 
 def key_folders() -> list[Path]:
-    """The folders answer keys are found in: lessonkit.keys' own path and LESSONKIT_KEYS."""
-    from .. import keys
+    """The folders answer keys are found in: the lessons shipped with lessonkit, the
+    build's keys in the working folder, and LESSONKIT_KEYS."""
+    from .._keys import LOCAL_KEYS
+    from .._paths import lessons_dir
 
-    folders = [Path(p) for p in getattr(keys, "__path__", [])]
+    folders = [lessons_dir(), Path.cwd() / LOCAL_KEYS]
     folders += [Path(p) for p in os.environ.get("LESSONKIT_KEYS", "").split(os.pathsep) if p]
     out: list[Path] = []
     for folder in folders:
@@ -108,8 +111,13 @@ def _distribution_version(top: str, origin: Path) -> str:
 
 def _outside_imports(h: "hashlib._Hash", lesson: str, covered: list[Path]) -> None:
     """Hash what the key imports from outside the folders already hashed, transitively."""
+    from .._keys import specs_for
+
     seen: set[str] = set()
-    todo = [f"lessonkit.keys.{lesson}"]
+    todo = sorted({value.rpartition(".")[0] for spec in specs_for(lesson) for name, value in spec.options.items()
+                   if name.endswith("_from")}
+                  | {t["from"].rpartition(".")[0] for spec in specs_for(lesson)
+                     for t in spec.options.get("traps") or [] if "from" in t})
     while todo:
         name = todo.pop()
         if name in seen or name.split(".")[0] in sys.stdlib_module_names:
@@ -150,8 +158,12 @@ def key_version(lesson: str) -> str:
     h = hashlib.sha256(f"lessonkit {__version__}\0lesson {lesson}\0python {sys.version}\n".encode())
     _add_folder(h, "package", package)
     covered = [package]
+    from .._keys import key_sources
+
+    for source in key_sources(lesson)[:1]:
+        h.update(f"\0key source {source.name}\0".encode() + source.read_bytes())
     for i, folder in enumerate(key_folders()):
-        if not folder.is_relative_to(package):
+        if folder.is_dir() and not folder.is_relative_to(package):
             _add_folder(h, f"keys {i}", folder)
             covered.append(folder)
     _outside_imports(h, lesson, covered)

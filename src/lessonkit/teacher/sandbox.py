@@ -6,7 +6,7 @@ the kernel process before ipykernel starts). Where Debian's bubblewrap (``bwrap`
 the kernel runs in a file system built from an allow-list, not in a copy of the host's::
 
     bwrap --ro-bind /usr /usr --symlink usr/bin /bin ... --ro-bind /etc/passwd ...
-          --ro-bind VENV VENV --ro-bind SITE-PACKAGES ... --tmpfs .../lessonkit/keys
+          --ro-bind VENV VENV --ro-bind SITE-PACKAGES ... --tmpfs <the lessons' sources>
           --dev /dev --proc /proc --size N --tmpfs /tmp --size N --tmpfs WORK
           --bind WORK ANSWERS --unshare-pid --unshare-net --cap-drop ALL --die-with-parent ...
 
@@ -191,11 +191,11 @@ def _package_files() -> list[Path]:
 
 
 def _secret_folders() -> list[Path]:
-    """Folders never shown to a kernel: the answer keys (the package's keys/ and LESSONKIT_KEYS)
-    and the user's home."""
-    import lessonkit.keys
+    """Folders never shown to a kernel: the answer keys (the lessons' sources, which hold the
+    exercise blocks and solutions, and LESSONKIT_KEYS) and the user's home."""
+    from .._paths import lessons_dir
 
-    folders = [Path(p) for p in getattr(lessonkit.keys, "__path__", [])]
+    folders = [lessons_dir()]
     folders += [Path(p) for p in os.environ.get("LESSONKIT_KEYS", "").split(os.pathsep) if p]
     return [p.resolve() for p in folders if p.is_dir()]
 
