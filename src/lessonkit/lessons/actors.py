@@ -86,14 +86,17 @@ def more_counting_organisation_rows() -> int:
 
 
 def reveal_count(guess: Any) -> str:
-    """The counting rules that give the student's guessed head count (a number, or ``...``).
+    """The counting rules that give the student's guessed head count (a number, or None).
 
-    >>> "You made no guess" in reveal_count(...)
+    >>> "not saved a guess" in reveal_count(None)
     True
     """
     rules = counting_rules()
+    if isinstance(guess, str) and guess.strip():
+        return f"Your guess was {guess.strip()!r}: set it beside the totals above."
     if isinstance(guess, bool) or not isinstance(guess, (int, float)):
-        return "You made no guess above (a number): make one, run it, then run this cell again."
+        return ("You have not saved a guess yet (a number): run the prediction cell above with your guess, "
+                "then this cell again.")
     matching = [rule for rule, n in rules.items() if n == guess]
     if matching:
         return f"Your guess, {guess:g}, is what you get by counting {' or '.join(matching)}."

@@ -47,15 +47,18 @@ def us_after() -> int:
 
 def reveal_pause(guess: Any) -> str:
     """How many days after the summit the US paused its aid, set beside the student's guess
-    (a number of days, or ``...`` if no guess was made).
+    (a number of days, or None if no guess was saved).
 
-    >>> "You made no guess" in reveal_pause(...)
+    >>> "not saved a guess" in reveal_pause(None)
     True
     """
     days = _days(*PAUSE)
     line = f"The data: {days} day{'s' if days != 1 else ''} after the summit."
+    if isinstance(guess, str) and guess.strip():
+        return line + f" Your guess was {guess.strip()!r}."
     if isinstance(guess, bool) or not isinstance(guess, (int, float)):
-        return line + " You made no guess above (a number of days): make one, run it, then run this cell again."
+        return line + (" You have not saved a guess yet (a number of days): run the prediction cell above with "
+                       "your guess, then this cell again.")
     if guess == days:
         return line + f" You guessed {guess:g}: exactly right."
     return line + (f" You guessed {guess:g}, {abs(guess - days):g} day{'s' if abs(guess - days) != 1 else ''} "

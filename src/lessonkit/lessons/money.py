@@ -128,15 +128,18 @@ def versions_in_gbp():
 
 def reveal_price(guess: Any) -> str:
     """The price per missile the headline implies, set beside the student's guess (a number of
-    pounds, or ``...`` if no guess was made).
+    pounds, or None if no guess was saved).
 
-    >>> "You made no guess" in reveal_price(...)
+    >>> "not saved a guess" in reveal_price(None)
     True
     """
     price = price_per_missile()
     line = f"The headline implies at most £{price:,.0f} per missile."
+    if isinstance(guess, str) and guess.strip():
+        return line + f" Your guess was {guess.strip()!r}."
     if isinstance(guess, bool) or not isinstance(guess, (int, float)) or guess <= 0:
-        return line + " You made no guess above (a number of pounds): make one, run it, then run this cell again."
+        return line + (" You have not saved a guess yet (a number of pounds): run the prediction cell above with "
+                       "your guess, then this cell again.")
     ratio = price / guess
     if 0.8 <= ratio <= 1.25:
         return line + f" You guessed £{guess:,.0f}: close."

@@ -66,7 +66,7 @@ def period_counts() -> dict[str, int]:
 
 def reveal_periods(guess: Any) -> str:
     """The counts before and after the summit, set beside the student's guess (a letter of
-    the prediction ``start.busier``, or ``...`` if no guess was made).
+    the prediction ``start.busier``, or None if no guess was saved).
 
     >>> "before the summit" in reveal_periods(...)
     True
@@ -83,7 +83,8 @@ def reveal_periods(guess: Any) -> str:
              f"before the summit and ends {(dates.max() - summit).days} days after it."]
     letter = guess.strip().lower() if isinstance(guess, str) else None
     if letter not in PERIOD_GUESSES:
-        lines.append("You made no guess above: make one, run it, then run this cell again.")
+        lines.append("You have not saved a guess yet: run the prediction cell above with your guess, "
+                     "then this cell again.")
     elif PERIOD_GUESSES[letter] == found:
         lines.append(f"You guessed ({letter}): the data agrees with you.")
     else:
