@@ -80,6 +80,16 @@ def more_people_than_states() -> int:
     return head_count() - len(states())
 
 
+def people_at_table() -> int:
+    """Everyone at the table (a trap of ``actors.more_people``: not minus the states)."""
+    return head_count()
+
+
+def n_states() -> int:
+    """The number of states at the table (a trap of ``actors.more_people``)."""
+    return len(states())
+
+
 def more_counting_organisation_rows() -> int:
     """The slip: counting every attending organisation row (the EU as well as its bodies)."""
     return len(attending("organisation"))
