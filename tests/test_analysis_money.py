@@ -3,7 +3,7 @@ traps, and the reveal of its prediction."""
 
 import pytest
 
-from lessonkit import analysis, plots
+from lessonkit import analysis
 from lessonkit._data import load
 from lessonkit._errors import LessonkitError
 from lessonkit._keys import key_for
@@ -34,10 +34,10 @@ def test_versions_in_gbp_are_close_to_each_other():
 
 
 def test_money_charts_render_with_alt_text():
-    chart = plots.versions_chart("uk-lmm-export-finance-2025-03-02", "GBP")
+    chart = money.versions_chart("uk-lmm-export-finance-2025-03-02", "GBP")
     assert chart.png.startswith(b"\x89PNG") and "versions" in chart.alt
     rows = analysis.per_announcement(analysis.pledges(donor="gbr", include_seed=False), "GBP")
-    chart = plots.announcement_chart(rows, "GBP", log=True)
+    chart = money.announcement_chart(rows, "GBP", log=True)
     assert chart.png.startswith(b"\x89PNG") and "logarithmic" in chart.alt
 
 

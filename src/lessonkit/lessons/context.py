@@ -1,13 +1,16 @@
 """Lesson 1, The weekend in context: the answers its exercises compute from the events
-table, and the reveal of its prediction."""
+table, the reveal of its prediction, and its timeline figure."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from .. import plots
 from .._data import load
+from .._dates import long_date
 from .._facts import value
-from ..analysis import timeline
+from ..analysis import summit_date, timeline
+from ..labels import label as label_of
 
 # Shown to students in this (shuffled) order; the right order comes from the dates.
 ORDER_EVENTS = ("jeddah-talks", "vance-munich", "us-aid-pause", "oval-office-clash",
@@ -64,3 +67,31 @@ def reveal_pause(guess: Any) -> str:
     return line + (f" You guessed {guess:g}, {abs(guess - days):g} day{'s' if abs(guess - days) != 1 else ''} "
                    f"{'more' if guess > days else 'less'}: "
                    f"{'it came sooner than you expected' if guess > days else 'it came later than you expected'}.")
+
+
+def timeline_chart(events=None) -> plots.Chart:
+    """Events as dots on a date line, coloured and labelled by theme, the summit marked."""
+    plt = plots._pyplot()
+    import pandas as pd
+    events = timeline() if events is None else events
+    themes = sorted(events["theme"].unique())
+    colours = list(plots.PALETTE.values())
+    fig, ax = plt.subplots(figsize=(6.6, 0.38 * len(events) + 1.5))
+    for i, (_, e) in enumerate(events.iterrows()):
+        c = colours[themes.index(e["theme"]) % len(colours)]
+        ax.plot(e["date"], i, "o", color=c, markersize=7, zorder=3)
+        ax.annotate(f"{e['title']}  [{label_of(e['theme'])}]", (e["date"], i),
+                    xytext=(8, 0), textcoords="offset points", va="center", fontsize=10, zorder=3,
+                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5})
+    ax.axvline(summit_date(), color=plots.PALETTE["grey"], linestyle="--", linewidth=1, zorder=1)
+    ax.text(summit_date(), -1.2, "London summit", ha="center", fontsize=10)
+    ax.set_yticks([])
+    ax.set_ylim(len(events), -2)
+    ax.set_xlim(events["date"].min() - pd.Timedelta(days=2), events["date"].max() + pd.Timedelta(days=20))
+    plots._day_month_axis(ax)
+    ax.set_xlabel("Date (2025)")
+    ax.spines[["left", "right", "top"]].set_visible(False)
+    first, last = events["date"].min(), events["date"].max()
+    alt = (f"Timeline of {len(events)} events from {long_date(first, year=False)} to {long_date(last)}; "
+           f"a dashed line marks the summit on {long_date(summit_date(), year=False)}.")
+    return plots._finish(fig, "What happened before and after the London summit", plots._source_ids(events), alt)

@@ -1,13 +1,18 @@
-"""Lesson 3, Following the money: the price per item a headline implies, and the answers
-its exercises compute from the pledges and exchange-rate tables."""
+"""Lesson 3, Following the money: the price per item a headline implies, the answers its
+exercises compute from the pledges and exchange-rate tables, and its two figures (one bar per
+announcement; one announcement as each outlet printed it)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from .. import plots
+from .._data import reliability_label
+from .._data import source as source_row
 from .._errors import LessonkitError
 from .._facts import row, value
-from ..analysis import in_currency, versions
+from ..analysis import in_currency, rate, versions
+from ..labels import label as label_of
 
 DEAL = "uk-lmm-ef-pm-remarks"  # the official wording of the missile export-finance deal
 DEAL_GROUP = "uk-lmm-export-finance-2025-03-02"
@@ -146,3 +151,95 @@ def reveal_price(guess: Any) -> str:
     if ratio > 1:
         return line + f" You guessed £{guess:,.0f}: the headline implies about {ratio:,.1f} times your guess."
     return line + f" You guessed £{guess:,.0f}: about {1 / ratio:,.1f} times what the headline implies."
+
+
+CURRENCY_COLOURS = {"GBP": plots.PALETTE["blue"], "EUR": plots.PALETTE["orange"], "USD": plots.PALETTE["green"]}
+KIND_COLOURS = {"loan": plots.PALETTE["blue"], "export_finance": plots.PALETTE["sky"], "contract_value": plots.PALETTE["orange"],
+                "military_aid": plots.PALETTE["vermillion"], "budget_target": plots.PALETTE["purple"],
+                "grant": plots.PALETTE["green"], "fund": plots.PALETTE["black"], "equipment": plots.PALETTE["grey"],
+                "total_assistance": plots.PALETTE["yellow"]}
+
+
+def _money(v: float) -> str:
+    return f"{v / 1e9:,.2f}bn" if abs(v) >= 1e9 else f"{v / 1e6:,.0f}m"
+
+
+def announcement_chart(frame, currency: str = "GBP", log: bool = False, title: str | None = None) -> plots.Chart:
+    """Horizontal bars, one per row (e.g. from ``analysis.per_announcement``), converted to one
+    currency, coloured by kind of money with the kind also written on each bar; ``log=True``
+    uses a logarithmic axis for figures that span orders of magnitude."""
+    plt = plots._pyplot()
+    import textwrap
+
+    from matplotlib.patches import Patch
+
+    rows = in_currency(frame[frame["amount"].notna()], currency)
+    col = f"amount_{currency}"
+    rows = rows.sort_values(col).reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(8, 0.62 * len(rows) + 1.9))
+    ax.barh(range(len(rows)), rows[col], color=[KIND_COLOURS.get(k, plots.PALETTE["grey"]) for k in rows["kind"]])
+    for y, (v, k, c) in enumerate(zip(rows[col], rows["kind"], rows["currency"])):
+        printed = "" if c == currency else f", printed in {c}"
+        ax.text(v, y, f"  {_money(v)} {currency}: {label_of(k).lower()}{printed}", va="center", fontsize=9)
+    ax.set_yticks(range(len(rows)), [textwrap.fill(t, 36) for t in rows["item"]], fontsize=9)
+    ax.set_ylabel("Announcement")
+    if log:
+        ax.set_xscale("log")
+        ax.set_xlim(rows[col].min() / 2, rows[col].max() * 25)
+        ax.xaxis.set_major_formatter(lambda x, _: f"{x / 1e9:g}bn")
+        ax.set_xlabel(f"Amount in {currency}, logarithmic scale: each step is ten times the one before")
+    else:
+        ax.set_xlim(0, rows[col].max() * 1.6)
+        ax.xaxis.set_major_formatter(lambda x, _: f"{x / 1e9:g}")
+        ax.set_xlabel(f"Amount, billions of {currency} (converted at the data's dated rates where needed)")
+    ax.spines[["right", "top"]].set_visible(False)
+    kinds = [k for k in KIND_COLOURS if k in set(rows["kind"])]
+    ax.legend(handles=[Patch(color=KIND_COLOURS[k], label=label_of(k)) for k in kinds],
+              loc="lower left", bbox_to_anchor=(0, 1.0), ncol=min(len(kinds), 4), frameon=False, fontsize=9.5)
+    plots._room_for_source_line(fig)
+    alt = (f"Bar chart of {len(rows)} figures in {currency}{' on a logarithmic scale' if log else ''}, "
+           "each labelled with its kind of money: " +
+           "; ".join(f"{i}: {_money(v)} ({k.replace('_', ' ')})" for i, v, k in
+                     zip(rows["item"], rows[col], rows["kind"])) + ".")
+    title = title or f"Money figures, one per announcement, in {currency}"
+    return plots._finish(fig, title, f"data/pledges.csv ({len(set(rows['source_id']))} sources); "
+                               "rates: data/exchange_rates.csv", alt)
+
+
+def versions_chart(report_group: str, currency: str = "GBP") -> plots.Chart:
+    """One announcement as each source printed it, every version converted to one currency
+    with the data's dated rates: bars coloured and labelled by the currency it was printed in."""
+    plt = plots._pyplot()
+    from matplotlib.patches import Patch
+
+    found = versions(report_group)
+    rows = in_currency(found[found["amount"].notna()], currency).iloc[::-1]
+    col = f"amount_{currency}"
+    fig, ax = plt.subplots(figsize=(8, 0.6 * len(rows) + 1.9))
+    values = rows[col] / 1e9
+    outlets = ["Seed article" if s == "seed-article" else str(source_row(s)["publisher"]).split(",")[0]
+               for s in rows["source_id"]]
+    kinds = [reliability_label(s) for s in rows["source_id"]]  # shown under each outlet's name
+    labels = [f"{o} ({k})" for o, k in zip(outlets, kinds)]
+    ax.barh(range(len(rows)), values, color=[CURRENCY_COLOURS.get(c, plots.PALETTE["grey"]) for c in rows["currency"]],
+            hatch=["//" if s == "seed-article" else "" for s in rows["source_id"]], edgecolor="white")
+    for y, (v, printed) in enumerate(zip(values, rows["as_reported"])):
+        short = printed if len(printed) <= 44 else printed[:42].rsplit(" ", 1)[0].rstrip(" …") + " …"
+        ax.text(v, y, f"  {v:,.2f}bn {currency}   printed: {short}", va="center", fontsize=9)
+    ax.set_yticks(range(len(rows)), [f"{o}\n({k})" for o, k in zip(outlets, kinds)], fontsize=9)
+    ax.set_xlabel(f"Amount, billions of {currency} (converted at the data's dated rates)")
+    ax.set_ylabel("Who reported it")
+    ax.set_xlim(0, values.max() * 2.3)
+    ax.spines[["right", "top"]].set_visible(False)
+    printed_in = [c for c in CURRENCY_COLOURS if c in set(rows["currency"])]
+    ax.legend(handles=[Patch(color=CURRENCY_COLOURS[c], label=f"printed in {c}") for c in printed_in],
+              loc="lower left", bbox_to_anchor=(0, 1.0), ncol=3, frameon=False, fontsize=9.5)
+    plots._room_for_source_line(fig)
+    spread = f"{values.min():,.2f} to {values.max():,.2f}" if len(rows) else "none"
+    alt = (f"Bar chart of {len(rows)} reported versions of one announcement, converted to billions of "
+           f"{currency}: from {spread}. " + "; ".join(f"{lab}: printed {p}" for lab, p in
+                                                      zip(labels, rows["as_reported"])) + ".")
+    rates = sorted({rate(c, currency)[1] for c in set(rows["currency"])} - {""})
+    source = (f"data/pledges.csv, report group {report_group}; "
+              f"rates: data/exchange_rates.csv ({', '.join(rates) or 'none needed'})")
+    return plots._finish(fig, f"One announcement, {len(rows)} versions, all in {currency}", source, alt)
