@@ -61,8 +61,8 @@ def test_the_reveal_names_the_rules_that_give_the_guess():
     assert "not saved a guess" in at_table.reveal_count(None)
 
 
-def test_lesson_map_reads_the_order_list():
-    lessons = start.lesson_map()
+def test_lessons_in_order_reads_the_order_list():
+    lessons = start.lessons_in_order()
     assert list(lessons["lesson"]) == list(range(len(lessons)))
     assert lessons.set_index("key").loc["actors", "minutes"] == 40
 

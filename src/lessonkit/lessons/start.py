@@ -9,11 +9,11 @@ from .._data import load, table_names
 from ..analysis import PERIODS, timeline
 
 
-def lesson_map():
+def lessons_in_order():
     """The lessons in teaching order, from ``lessons.toml`` (the one ordered list): number,
     title, key, file and minutes.
 
-    >>> m = lesson_map()
+    >>> m = lessons_in_order()
     >>> list(m.columns)
     ['lesson', 'title', 'key', 'file', 'minutes']
     >>> m.loc[0, "key"]
