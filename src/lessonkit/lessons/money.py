@@ -237,8 +237,8 @@ def versions_chart(report_group: str, currency: str = "GBP") -> plots.Chart:
     plots._room_for_source_line(fig)
     spread = f"{values.min():,.2f} to {values.max():,.2f}" if len(rows) else "none"
     alt = (f"Bar chart of {len(rows)} reported versions of one announcement, converted to billions of "
-           f"{currency}: from {spread}. " + "; ".join(f"{lab}: printed {p}" for lab, p in
-                                                      zip(labels, rows["as_reported"])) + ".")
+           f"{currency}: from {spread}. " + "; ".join(f"{lab}: printed in {c}" for lab, c in
+                                                      zip(labels, rows["currency"])) + ".")
     rates = sorted({rate(c, currency)[1] for c in set(rows["currency"])} - {""})
     source = (f"data/pledges.csv, report group {report_group}; "
               f"rates: data/exchange_rates.csv ({', '.join(rates) or 'none needed'})")
