@@ -17,7 +17,7 @@ REPLACE_FLAG := $(if $(REPLACE),--replace,)
 # JupyterLab refuses to run as root unless told; a school laptop never needs this.
 AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lesson teacher test venv editions app export bench clean
+.PHONY: lesson teacher test check venv editions app export bench clean
 
 $(VENV)/.created:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "lessonkit needs Python 3.11 or newer; found " + sys.version.split()[0])'
@@ -64,6 +64,13 @@ export: $(STAMP)
 # tools/run_tests.py does it, so that Windows runs the same command without make.
 test: $(STAMP)
 	$(BIN)/python tools/run_tests.py $(PYTEST_ARGS)
+
+# The quick loop while changing code (under a minute): lint, types, and the unit tests and
+# doctests that start no kernel, browser or environment (`make test` still runs everything).
+check: $(STAMP)
+	$(BIN)/ruff check src tests tools benchmarks
+	$(BIN)/mypy
+	$(BIN)/python -m pytest -q -m "not slow and not browser" -p no:cacheprovider $(PYTEST_ARGS)
 
 # Speed figures against same-run baselines; writes benchmarks/RESULTS.md (about 30 minutes).
 bench: $(STAMP)

@@ -11,3 +11,31 @@ def pytest_addoption(parser):
 @pytest.fixture
 def update_goldens(request) -> bool:
     return request.config.getoption("--update-goldens")
+
+
+# `make check` runs `-m "not slow and not browser"`: the tests below start kernels, notebook
+# servers or whole environments, so they are marked slow here (`make test` runs them all).
+# A test is slow if its module runs kernels throughout, or if it uses a fixture that does.
+SLOW_MODULES = {"test_binder", "test_grading", "test_grading_identity", "test_grading_malformed", "test_sandbox",
+                "test_packaging", "test_nbgrader", "test_hub", "test_site"}
+SLOW_FIXTURES = {"built", "cells", "kernel", "two_builds", "teacher_editions", "editions", "edition", "graded"}
+SLOW_WORDS = ("subprocess", "execute(", "build(", "NotebookClient", "run_notebook", "KernelManager")
+
+
+def _starts_processes(item) -> bool:
+    """True if the test's own code starts a process or a kernel (read from its source)."""
+    import inspect
+
+    try:
+        source = inspect.getsource(item.function)
+    except (OSError, TypeError, AttributeError):
+        return False
+    return any(word in source for word in SLOW_WORDS)
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        module = item.module.__name__.rsplit(".", 1)[-1] if getattr(item, "module", None) else ""
+        if (module in SLOW_MODULES or SLOW_FIXTURES & set(getattr(item, "fixturenames", ()))
+                or _starts_processes(item)):
+            item.add_marker(pytest.mark.slow)

@@ -18,6 +18,8 @@ def current_cell() -> str | None:
     if shell is None:
         return None
     kernel = getattr(shell, "kernel", None)
+    if kernel is None:
+        return None
     try:
         request = kernel.get_parent("shell")
         if request["header"]["msg_type"] == "execute_request" and isinstance(request["content"]["code"], str):
@@ -65,7 +67,7 @@ def typed_literally(source: str | None, exercise_id: str) -> bool | None:
         return None
     if not isinstance(answer, ast.Name):
         return _is_literal(answer)
-    value = None
+    value: ast.AST | None = None
     for node in ast.walk(tree):
         if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == answer.id for t in node.targets):
             value = node.value

@@ -51,7 +51,9 @@ def parse_cell(source: str, lesson: str, cell: int, tagged: bool) -> list[Region
     ...
     lessonkit._errors.MarkupError: demo, cell 3, line 1: '# BEGIN SOLUTION' has no '# END SOLUTION' after it
     """
-    regions, start, body = [], None, []
+    regions: list[Region] = []
+    start: int | None = None
+    body: list[str] = []
     for n, line in enumerate(source.splitlines(), start=1):
         if BEGIN.match(line):
             if start is not None:
