@@ -154,7 +154,8 @@ def reveal_price(guess: Any) -> str:
 
 
 CURRENCY_COLOURS = {"GBP": plots.PALETTE["blue"], "EUR": plots.PALETTE["orange"], "USD": plots.PALETTE["green"]}
-KIND_COLOURS = {"loan": plots.PALETTE["blue"], "export_finance": plots.PALETTE["sky"], "contract_value": plots.PALETTE["orange"],
+KIND_COLOURS = {"loan": plots.PALETTE["blue"], "export_finance": plots.PALETTE["sky"],
+                "contract_value": plots.PALETTE["orange"],
                 "military_aid": plots.PALETTE["vermillion"], "budget_target": plots.PALETTE["purple"],
                 "grant": plots.PALETTE["green"], "fund": plots.PALETTE["black"], "equipment": plots.PALETTE["grey"],
                 "total_assistance": plots.PALETTE["yellow"]}
