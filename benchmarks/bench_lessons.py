@@ -28,8 +28,8 @@ def lessons() -> list[Path]:
 
 
 # lessonkit.plots and lessonkit.widgets import these on first use, so a lesson that draws a
-# figure or shows a widget imports them too.
-LAZY = {"plots.": "import matplotlib.pyplot", "widgets.": "import ipywidgets"}
+# figure (from plots, or from its own module: lesson.x_chart) or shows a widget imports them too.
+LAZY = {"plots.": "import matplotlib.pyplot", "_chart(": "import matplotlib.pyplot", "widgets.": "import ipywidgets"}
 
 
 def floor_of(nb) -> nbformat.NotebookNode:

@@ -7,10 +7,10 @@ import pytest
 
 from lessonkit import analysis, plots
 from lessonkit.game import TruceGame
-from lessonkit.lessons import ceasefire
+from lessonkit.lessons import ceasefire, context, money
 
 FIGURES = {
-    "timeline": lambda: plots.timeline_chart(),
+    "timeline": lambda: context.timeline_chart(),
     "attendance": lambda: plots.attendance_map(),
     "pledges": lambda: plots.pledge_chart(analysis.pledges(donor="gbr")),
     "positions": lambda: plots.position_chart(),
@@ -97,12 +97,12 @@ def _lesson_figures():
                  "us-aid-kiel", "eu-rearm-800-national"]
     return {
         "attendance_map": lambda: plots.attendance_map(),
-        "timeline_chart": lambda: plots.timeline_chart(events[~events["event_id"].str.startswith("summit-count")]),
-        "announcement_chart (weekend)": lambda: plots.announcement_chart(
+        "timeline_chart": lambda: context.timeline_chart(events[~events["event_id"].str.startswith("summit-count")]),
+        "announcement_chart (weekend)": lambda: money.announcement_chart(
             analysis.per_announcement(weekend, "GBP"), "GBP", title="What the UK announced on the summit weekend"),
-        "announcement_chart (log)": lambda: plots.announcement_chart(
+        "announcement_chart (log)": lambda: money.announcement_chart(
             pledges[pledges["pledge_id"].isin(scale_ids)], "GBP", log=True, title="From millions to hundreds of billions"),
-        "versions_chart": lambda: plots.versions_chart("uk-lmm-export-finance-2025-03-02", "GBP"),
+        "versions_chart": lambda: money.versions_chart("uk-lmm-export-finance-2025-03-02", "GBP"),
         "position_chart (lesson 4)": lambda: plots.position_chart(analysis.position_matrix(
             ["gbr", "fra", "deu", "ita", "pol", "ukr", "can", "tur", "eu-commission", "nato", "hun", "usa", "rus"])),
         "position_chart (lesson 7)": lambda: plots.position_chart(analysis.position_matrix(list(analysis.ROLE_ACTORS))),

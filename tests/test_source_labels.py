@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from lessonkit import analysis, cite, load, plots, widgets
+from lessonkit import analysis, cite, load, widgets
 from lessonkit._data import COPY_LABEL, RELIABILITY_LABELS, reliability_label, source_name
 from lessonkit._dates import long_date
 from lessonkit._paths import data_dir
@@ -155,7 +155,9 @@ def test_a_relabelled_source_shows_in_cards_and_tables_escaped(tmp_path, monkeyp
 
 def test_versions_chart_names_each_outlet_with_its_class():
     group = str(load("pledges")["report_group"].value_counts().index[0])
-    chart = plots.versions_chart(group)
+    from lessonkit.lessons import money
+
+    chart = money.versions_chart(group)
     rows = analysis.versions(group)
     for source_id in rows[rows["amount"].notna()]["source_id"]:
         assert f"({reliability_label(source_id)}): printed" in chart.alt

@@ -146,14 +146,6 @@ def versions(report_group: str):
         .reset_index(drop=True)
 
 
-def per_unit(pledge_id: str) -> float:
-    """Amount divided by quantity for one row (e.g. the price per missile it implies)."""
-    amount, quantity = value("pledges", pledge_id, "amount"), value("pledges", pledge_id, "quantity")
-    if amount != amount or quantity != quantity or not quantity:
-        raise LessonkitError(f"pledge {pledge_id!r} needs both an amount and a quantity")
-    return float(amount) / float(quantity)
-
-
 def positions(actor: str | None = None, topic: str | None = None):
     """Positions with actor and topic names, optionally for one actor or topic."""
     rows = load("positions")
@@ -322,59 +314,3 @@ def role_card(actor_id: str) -> dict:
         "later_changes": people[people["later_note"].notna()].reset_index(),
         "source_id": a["source_id"],
     }
-
-
-# --- Lessons 0 and 2 (start, actors): the map of the lessons, head counts ---
-
-def lesson_map():
-    """The lessons in teaching order, from ``lessons.toml`` (the one ordered list): number,
-    title, key, file and minutes.
-
-    >>> m = lesson_map()
-    >>> list(m.columns)
-    ['lesson', 'title', 'key', 'file', 'minutes']
-    >>> m.loc[0, "key"]
-    'start'
-    """
-    import tomllib
-
-    import pandas as pd
-
-    from ._paths import lessons_toml
-
-    entries = tomllib.loads(lessons_toml().read_text(encoding="utf-8"))["lesson"]
-    frame = pd.DataFrame([{"lesson": n, "title": e["title"], "key": e["key"], "file": e["file"],
-                           "minutes": e["minutes"]} for n, e in enumerate(entries)])
-    frame["minutes"] = frame["minutes"].astype("Int64")
-    return frame
-
-
-def head_count(host: bool = True, ministers: bool = True, organisations: bool = True,
-               exclude: tuple[str, ...] = ()) -> int:
-    """How many people sat at the summit table, under one counting rule.
-
-    By default everyone the actors table marks as attending. ``host=False`` leaves out the
-    host's representative (the state whose attendance note starts with 'Host');
-    ``ministers=False`` leaves out people sent at minister level (a role naming a minister
-    who is not a prime minister); ``organisations=False`` leaves out the heads of
-    organisations; ``exclude`` leaves out whoever represents the given actor ids.
-    Different rules give different totals, which is one reason outlets reported different
-    numbers.
-
-    >>> head_count() >= head_count(host=False) >= head_count(host=False, ministers=False)
-    True
-    """
-    actors = load("actors")
-    kinds = actors.set_index("actor_id")["kind"]
-    people = actors[(actors["kind"] == "person") & (actors["at_summit"] == "attended")]
-    if not host:
-        hosts = actors.loc[actors["attendance_note"].fillna("").str.startswith("Host"), "actor_id"]
-        people = people[~people["represents"].isin(set(hosts))]
-    if not ministers:
-        role = people["role"].fillna("")
-        people = people[~(role.str.contains("Minister") & ~role.str.contains("Prime Minister"))]
-    if not organisations:
-        people = people[people["represents"].map(kinds) != "organisation"]
-    if exclude:
-        people = people[~people["represents"].isin(set(exclude))]
-    return int(len(people))

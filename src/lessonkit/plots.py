@@ -14,8 +14,7 @@ import io
 from dataclasses import dataclass
 
 from . import analysis
-from ._data import load, reliability_label
-from ._data import source as source_row
+from ._data import load
 from ._dates import long_date
 from .labels import label as label_of
 
@@ -163,34 +162,6 @@ def _source_ids(frame) -> str:
     return f"data/{frame.attrs.get('source_file', 'tables')} rows citing {len(ids)} sources (see the sources table)"
 
 
-def timeline_chart(events=None) -> Chart:
-    """Events as dots on a date line, coloured and labelled by theme, the summit marked."""
-    plt = _pyplot()
-    import pandas as pd
-    events = analysis.timeline() if events is None else events
-    themes = sorted(events["theme"].unique())
-    colours = list(PALETTE.values())
-    fig, ax = plt.subplots(figsize=(6.6, 0.38 * len(events) + 1.5))
-    for i, (_, e) in enumerate(events.iterrows()):
-        c = colours[themes.index(e["theme"]) % len(colours)]
-        ax.plot(e["date"], i, "o", color=c, markersize=7, zorder=3)
-        ax.annotate(f"{e['title']}  [{label_of(e['theme'])}]", (e["date"], i),
-                    xytext=(8, 0), textcoords="offset points", va="center", fontsize=10, zorder=3,
-                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5})
-    ax.axvline(analysis.summit_date(), color=PALETTE["grey"], linestyle="--", linewidth=1, zorder=1)
-    ax.text(analysis.summit_date(), -1.2, "London summit", ha="center", fontsize=10)
-    ax.set_yticks([])
-    ax.set_ylim(len(events), -2)
-    ax.set_xlim(events["date"].min() - pd.Timedelta(days=2), events["date"].max() + pd.Timedelta(days=20))
-    _day_month_axis(ax)
-    ax.set_xlabel("Date (2025)")
-    ax.spines[["left", "right", "top"]].set_visible(False)
-    first, last = events["date"].min(), events["date"].max()
-    alt = (f"Timeline of {len(events)} events from {long_date(first, year=False)} to {long_date(last)}; "
-           f"a dashed line marks the summit on {long_date(analysis.summit_date(), year=False)}.")
-    return _finish(fig, "What happened before and after the London summit", _source_ids(events), alt)
-
-
 # Rough positions on a grid (column, row) for a tile map; not to scale.
 TILES = {
     "can": (0, 1), "usa": (0, 2),
@@ -305,11 +276,6 @@ def verdict_chart() -> Chart:
     return _finish(fig, "What checking the seed article found", "data/claims.csv", alt)
 
 
-CURRENCY_COLOURS = {"GBP": PALETTE["blue"], "EUR": PALETTE["orange"], "USD": PALETTE["green"]}
-KIND_COLOURS = {"loan": PALETTE["blue"], "export_finance": PALETTE["sky"], "contract_value": PALETTE["orange"],
-                "military_aid": PALETTE["vermillion"], "budget_target": PALETTE["purple"],
-                "grant": PALETTE["green"], "fund": PALETTE["black"], "equipment": PALETTE["grey"],
-                "total_assistance": PALETTE["yellow"]}
 
 
 def _room_for_source_line(fig) -> None:
@@ -317,86 +283,3 @@ def _room_for_source_line(fig) -> None:
     fig.subplots_adjust(bottom=min(0.45, 0.95 / fig.get_figheight()))
 
 
-def _money(v: float) -> str:
-    return f"{v / 1e9:,.2f}bn" if abs(v) >= 1e9 else f"{v / 1e6:,.0f}m"
-
-
-def announcement_chart(frame, currency: str = "GBP", log: bool = False, title: str | None = None) -> Chart:
-    """Horizontal bars, one per row (e.g. from ``analysis.per_announcement``), converted to one
-    currency, coloured by kind of money with the kind also written on each bar; ``log=True``
-    uses a logarithmic axis for figures that span orders of magnitude."""
-    plt = _pyplot()
-    import textwrap
-
-    from matplotlib.patches import Patch
-
-    rows = analysis.in_currency(frame[frame["amount"].notna()], currency)
-    col = f"amount_{currency}"
-    rows = rows.sort_values(col).reset_index(drop=True)
-    fig, ax = plt.subplots(figsize=(8, 0.62 * len(rows) + 1.9))
-    ax.barh(range(len(rows)), rows[col], color=[KIND_COLOURS.get(k, PALETTE["grey"]) for k in rows["kind"]])
-    for y, (v, k, c) in enumerate(zip(rows[col], rows["kind"], rows["currency"])):
-        printed = "" if c == currency else f", printed in {c}"
-        ax.text(v, y, f"  {_money(v)} {currency}: {label_of(k).lower()}{printed}", va="center", fontsize=9)
-    ax.set_yticks(range(len(rows)), [textwrap.fill(t, 36) for t in rows["item"]], fontsize=9)
-    ax.set_ylabel("Announcement")
-    if log:
-        ax.set_xscale("log")
-        ax.set_xlim(rows[col].min() / 2, rows[col].max() * 25)
-        ax.xaxis.set_major_formatter(lambda x, _: f"{x / 1e9:g}bn")
-        ax.set_xlabel(f"Amount in {currency}, logarithmic scale: each step is ten times the one before")
-    else:
-        ax.set_xlim(0, rows[col].max() * 1.6)
-        ax.xaxis.set_major_formatter(lambda x, _: f"{x / 1e9:g}")
-        ax.set_xlabel(f"Amount, billions of {currency} (converted at the data's dated rates where needed)")
-    ax.spines[["right", "top"]].set_visible(False)
-    kinds = [k for k in KIND_COLOURS if k in set(rows["kind"])]
-    ax.legend(handles=[Patch(color=KIND_COLOURS[k], label=label_of(k)) for k in kinds],
-              loc="lower left", bbox_to_anchor=(0, 1.0), ncol=min(len(kinds), 4), frameon=False, fontsize=9.5)
-    _room_for_source_line(fig)
-    alt = (f"Bar chart of {len(rows)} figures in {currency}{' on a logarithmic scale' if log else ''}, "
-           "each labelled with its kind of money: " +
-           "; ".join(f"{i}: {_money(v)} ({k.replace('_', ' ')})" for i, v, k in
-                     zip(rows["item"], rows[col], rows["kind"])) + ".")
-    title = title or f"Money figures, one per announcement, in {currency}"
-    return _finish(fig, title, f"data/pledges.csv ({len(set(rows['source_id']))} sources); "
-                               "rates: data/exchange_rates.csv", alt)
-
-
-def versions_chart(report_group: str, currency: str = "GBP") -> Chart:
-    """One announcement as each source printed it, every version converted to one currency
-    with the data's dated rates: bars coloured and labelled by the currency it was printed in."""
-    plt = _pyplot()
-    from matplotlib.patches import Patch
-
-    found = analysis.versions(report_group)
-    rows = analysis.in_currency(found[found["amount"].notna()], currency).iloc[::-1]
-    col = f"amount_{currency}"
-    fig, ax = plt.subplots(figsize=(8, 0.6 * len(rows) + 1.9))
-    values = rows[col] / 1e9
-    outlets = ["Seed article" if s == "seed-article" else str(source_row(s)["publisher"]).split(",")[0]
-               for s in rows["source_id"]]
-    kinds = [reliability_label(s) for s in rows["source_id"]]  # shown under each outlet's name
-    labels = [f"{o} ({k})" for o, k in zip(outlets, kinds)]
-    ax.barh(range(len(rows)), values, color=[CURRENCY_COLOURS.get(c, PALETTE["grey"]) for c in rows["currency"]],
-            hatch=["//" if s == "seed-article" else "" for s in rows["source_id"]], edgecolor="white")
-    for y, (v, printed) in enumerate(zip(values, rows["as_reported"])):
-        short = printed if len(printed) <= 44 else printed[:42].rsplit(" ", 1)[0].rstrip(" …") + " …"
-        ax.text(v, y, f"  {v:,.2f}bn {currency}   printed: {short}", va="center", fontsize=9)
-    ax.set_yticks(range(len(rows)), [f"{o}\n({k})" for o, k in zip(outlets, kinds)], fontsize=9)
-    ax.set_xlabel(f"Amount, billions of {currency} (converted at the data's dated rates)")
-    ax.set_ylabel("Who reported it")
-    ax.set_xlim(0, values.max() * 2.3)
-    ax.spines[["right", "top"]].set_visible(False)
-    printed_in = [c for c in CURRENCY_COLOURS if c in set(rows["currency"])]
-    ax.legend(handles=[Patch(color=CURRENCY_COLOURS[c], label=f"printed in {c}") for c in printed_in],
-              loc="lower left", bbox_to_anchor=(0, 1.0), ncol=3, frameon=False, fontsize=9.5)
-    _room_for_source_line(fig)
-    spread = f"{values.min():,.2f} to {values.max():,.2f}" if len(rows) else "none"
-    alt = (f"Bar chart of {len(rows)} reported versions of one announcement, converted to billions of "
-           f"{currency}: from {spread}. " + "; ".join(f"{lab}: printed {p}" for lab, p in
-                                                      zip(labels, rows["as_reported"])) + ".")
-    rates = sorted({analysis.rate(c, currency)[1] for c in set(rows["currency"])} - {""})
-    source = (f"data/pledges.csv, report group {report_group}; "
-              f"rates: data/exchange_rates.csv ({', '.join(rates) or 'none needed'})")
-    return _finish(fig, f"One announcement, {len(rows)} versions, all in {currency}", source, alt)
