@@ -241,5 +241,5 @@ def test_binder_build_from_a_fresh_clone_runs_the_student_editions(tmp_path):
     overrides = venv / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
     settings = json.loads(overrides.read_text())
     assert settings["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
-    assert settings["@jupyterlab/docmanager-extension:plugin"]["defaultViewers"]["markdown"] == "Jupytext Notebook"
+    assert settings["@jupyterlab/docmanager-extension:plugin"]["defaultViewers"]["markdown"] == "Markdown Preview"
     print(f"Binder proxy: {len(notebooks)} notebooks ran in {time.monotonic() - started:.0f} s")

@@ -44,7 +44,7 @@ def test_existing_settings_are_merged_not_clobbered(tmp_path):
     assert merged["@jupyterlab/apputils-extension:notification"] == {
         "doNotDisturbMode": True, "fetchNews": "false", "checkForUpdates": False}
     assert merged["@jupyterlab/docmanager-extension:plugin"] == {
-        "autosaveInterval": 30, "defaultViewers": {"markdown": "Jupytext Notebook"}}
+        "autosaveInterval": 30, "defaultViewers": {"markdown": "Markdown Preview"}}
 
 
 def test_writing_twice_changes_nothing(tmp_path):

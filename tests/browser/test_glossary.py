@@ -1,18 +1,9 @@
-"""A lesson's glossary link should open the glossary scrolled to the term (issue 13).
+"""A lesson's glossary link opens the glossary scrolled to the term (issue 13).
 
-What JupyterLab 4.6 does with ``[mobilisation](glossary.md#Mobilisation)``: its link handler
-opens the glossary with the default viewer for Markdown and calls ``setFragment`` at once.
-The module's settings make that viewer the Jupytext notebook, whose ``setFragment`` looks for
-the heading in the DOM when the file is loaded but before its Markdown cell is rendered; it
-finds nothing, and the glossary stays at its top (jupyterlab/jupyterlab#15207 is the same
-regression between notebooks). Headings do carry the ids the links use (``data-jupyter-id``),
-and explicit ``<a id>`` anchors would fail the same way, for the same reason.
-
-JupyterLab's Markdown Preview renders first and then scrolls to the fragment, so the second
-test shows that the link works once Markdown files open in the preview; the first test, the
-student's case with the module's settings, is an expected failure until the settings change
-(``defaultViewers``: ``markdown`` to ``Markdown Preview``; it would also make lesson sources,
-``.md``, open as a preview, which the lead engineer must decide).
+JupyterLab's link handler opens the glossary with the default viewer for Markdown and then
+asks it to show the link's #fragment. A Jupytext notebook view looks for the heading before its
+Markdown is rendered and stays at the top; the Markdown Preview renders first and then scrolls.
+The module's settings (``lessonkit settings``) therefore open Markdown files in the preview.
 """
 
 from __future__ import annotations
@@ -52,27 +43,12 @@ def _term_in_view(lab) -> dict:
 
 
 def test_a_glossary_link_scrolls_the_term_into_view(lab):
-    """With the module's settings: an expected failure at exactly one point (anything else
-    that goes wrong fails the test); it passes, and says so, once the term is in view."""
+    """With the module's settings, as a student has them: the term is in view, in the preview,
+    and no dialog (a kernel choice) covers it."""
     lab.open(LESSON)
     _follow_the_link(lab)
     where = _term_in_view(lab)
-    if not where["inView"] and where["viewer"] != "MarkdownViewer":
-        pytest.xfail(f"the glossary opened as a notebook and stayed at its top (the heading '{TERM}' is at "
-                     f"{where['top']:.0f}px, the view ends at {where['areaBottom']:.0f}px): JupyterLab 4.6 "
-                     "looks for the fragment before the notebook's Markdown is rendered")
-    assert where["inView"], where
-
-
-def test_the_link_scrolls_to_the_term_when_markdown_opens_in_the_preview(lab):
-    lab.open(LESSON)
-    lab.page.evaluate("() => window.jupyterapp.docRegistry.setDefaultWidgetFactory('markdown', 'Markdown Preview')")
-    try:
-        _follow_the_link(lab)
-        where = _term_in_view(lab)
-        assert where["inView"], f"the heading '{TERM}' is at {where['top']:.0f}px, outside the glossary's view " \
-                                f"({where['areaTop']:.0f}-{where['areaBottom']:.0f}px)"
-        assert not lab.page.locator(".jp-Dialog").count(), "a dialog (kernel choice?) covers the glossary"
-    finally:
-        lab.page.evaluate("() => window.jupyterapp.docRegistry"
-                          ".setDefaultWidgetFactory('markdown', 'Jupytext Notebook')")
+    assert where["viewer"] == "MarkdownViewer", where
+    assert where["inView"], f"the heading '{TERM}' is at {where['top']:.0f}px, outside the glossary's view " \
+                            f"({where['areaTop']:.0f}-{where['areaBottom']:.0f}px)"
+    assert not lab.page.locator(".jp-Dialog").count(), "a dialog (kernel choice?) covers the glossary"

@@ -1,4 +1,6 @@
-"""JupyterLab settings the module ships: no news pop-up, lessons' .md open as notebooks."""
+"""JupyterLab settings the module ships: no news pop-up, and Markdown files open in the
+preview, so a lesson's link to a glossary term opens the glossary scrolled to that term
+(a teacher editing a lesson's .md source opens it with Open With > Jupytext Notebook)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from pathlib import Path
 
 OVERRIDES = {
     "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
-    "@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"markdown": "Jupytext Notebook"}},
+    "@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"markdown": "Markdown Preview"}},
 }
 
 
