@@ -30,7 +30,7 @@ from ._dates import long_date
 from ._errors import DataError, UnknownNameError
 from ._paths import data_dir
 
-_cache: dict[str, tuple[tuple, "Package"]] = {}  # folder -> (its files' status, package)
+_cache: dict[str, tuple[tuple, tuple, "Package"]] = {}  # folder -> (its files, their status, package)
 
 
 @dataclass(frozen=True)
@@ -213,13 +213,13 @@ def _frame(resource: dict, rows: list[dict]):
     return frame
 
 
-def _status(path: Path) -> tuple:
+def _status(path: str) -> tuple:
     """What changes when a file is written (ctime too, which no tool can set back)."""
     try:
         st = os.stat(path)
     except OSError:
-        return (str(path),)
-    return (str(path), st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+        return (path,)
+    return (path, st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
 
 
 def _read(path: Path) -> bytes | None:
@@ -276,11 +276,10 @@ def load_package(folder: Path | str | None = None) -> Package:
     folder = Path(folder) if folder is not None else data_dir()
     held = _cache.get(str(folder))
     if held is not None:
-        stamp, package = held
-        names = ["datapackage.json"] + [r["path"] for r in package.descriptor["resources"]]
-        if stamp == tuple(_status(folder / n) for n in names):
+        files, stamp, package = held
+        if stamp == tuple(map(_status, files)):
             return package
-    stamp = (_status(folder / "datapackage.json"),)  # taken before reading, so a write during it shows
+    stamp = (_status(os.path.join(folder, "datapackage.json")),)  # before reading: a write during it shows
     descriptor_bytes = _read(folder / "datapackage.json")
     if descriptor_bytes is None:
         raise DataError("datapackage.json", f"not found in {folder}")
@@ -291,7 +290,7 @@ def load_package(folder: Path | str | None = None) -> Package:
     except json.JSONDecodeError as e:
         raise DataError("datapackage.json", f"not valid JSON: {e.msg}", line=e.lineno) from None
     paths = [r["path"] for r in descriptor["resources"]]
-    stamp += tuple(_status(folder / p) for p in paths)
+    stamp += tuple(_status(os.path.join(folder, p)) for p in paths)
     files = {p: _read(folder / p) for p in paths}
     key = _content_key(descriptor_bytes, files)
     names = [r["name"] for r in descriptor["resources"]]
@@ -302,7 +301,7 @@ def load_package(folder: Path | str | None = None) -> Package:
             disk_cache.write(key, pickle.dumps(tables, protocol=pickle.HIGHEST_PROTOCOL))
     package = Package(folder, descriptor, tables)
     _cache.clear()
-    _cache[str(folder)] = (stamp, package)
+    _cache[str(folder)] = (tuple(s[0] for s in stamp), stamp, package)
     return package
 
 
