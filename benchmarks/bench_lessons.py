@@ -60,11 +60,48 @@ def runner(nb, cwd: str, cpu: list[float]):
     return run
 
 
+# Run first in the diagnostic copy of a lesson: time spent drawing figures (every figure of
+# lessonkit ends in plots._finish: layout, drawing and the PNG).
+PROBE = """import time as _lk_time
+import lessonkit.plots as _lk_plots
+_lk_drawing = [0.0]
+def _lk_timed(finish):
+    def timed(*args, **kwargs):
+        start = _lk_time.perf_counter()
+        try:
+            return finish(*args, **kwargs)
+        finally:
+            _lk_drawing[0] += _lk_time.perf_counter() - start
+    return timed
+_lk_plots._finish = _lk_timed(_lk_plots._finish)"""
+
+
+def _seconds(stamp: str) -> float:
+    from datetime import datetime
+
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
+
+
+def where_time_goes(nb, cwd: str) -> tuple[int, float, float]:
+    """One more run of a lesson, instrumented: its number of code cells, the seconds its cells
+    took in the kernel (execution request to reply), and the seconds spent drawing figures."""
+    probe = nbformat.from_dict(nb)
+    probe.cells.insert(0, nbformat.v4.new_code_cell(PROBE))
+    probe.cells.append(nbformat.v4.new_code_cell("print(_lk_drawing[0])"))
+    NotebookClient(probe, timeout=120, kernel_name="python3", shutdown_kernel="immediate",
+                   resources={"metadata": {"path": cwd}}).execute()
+    cells = [c for c in probe.cells[1:-1] if c.cell_type == "code"]
+    took = sum(_seconds(c.metadata["execution"]["shell.execute_reply"])
+               - _seconds(c.metadata["execution"]["iopub.execute_input"]) for c in cells)
+    drawing = float(probe.cells[-1].outputs[0]["text"])
+    return len(cells), took, drawing
+
+
 def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--runs", type=int, default=3)
     runs = p.parse_args().runs
-    rows, cpu = [], []
+    rows, cpu, parts = [], [], []
     with tempfile.TemporaryDirectory() as cwd:
         os.environ["LESSONKIT_RECORD_DIR"] = cwd
         for path in lessons():
@@ -74,6 +111,7 @@ def main() -> None:
             base, subj = alternate(runner(floor_of(edition), cwd, base_cpu), runner(edition, cwd, subj_cpu), runs)
             rows.append((path.stem, base, subj))
             cpu.append((base_cpu[-runs:], subj_cpu[-runs:]))  # the warm-up run is not counted
+            parts.append(where_time_goes(edition, cwd))
             print(f"{path.stem}: {statistics.median(subj) / statistics.median(base):.2f} x", flush=True)
     ratios = [statistics.median(s) / statistics.median(b) for _, b, s in rows]
     total_base = [sum(b[i] for _, b, _ in rows) for i in range(runs)]
@@ -91,6 +129,15 @@ def main() -> None:
     for (name, _, _), (base, subj) in zip(rows, cpu):
         lines.append(f"| {name} | {summary(base)} | {summary(subj)} | "
                      f"{statistics.median(subj) / statistics.median(base):.2f} |")
+    lines += ["", "Where a lesson's time goes beyond its floor (one more run of each, instrumented): the "
+              "time its code cells take in the kernel, and the part of it spent drawing figures "
+              "(`lessonkit.plots._finish`: layout, drawing, PNG); the rest of the difference is the "
+              "round trip of each cell between nbclient and the kernel.", "",
+              "| lesson | code cells | floor (median) | teacher edition (median) | its cells' own time | drawing figures |",
+              "| --- | --- | --- | --- | --- | --- |"]
+    for (name, base, subj), (count, took, drawing) in zip(rows, parts):
+        lines.append(f"| {name} | {count} | {statistics.median(base):.2f} s | {statistics.median(subj):.2f} s | "
+                     f"{took:.2f} s | {drawing:.2f} s |")
     met = all(r <= TARGET for r in ratios)
     worst = max(zip(ratios, (n for n, _, _ in rows)))
     lines += ["", f"Target: each lesson at most {TARGET} x its floor — " + ("**met**" if met else
