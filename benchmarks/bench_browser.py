@@ -7,10 +7,11 @@ control (the next option of a list, a number typed into a box, or a click on a b
 ends when the explorer's output changes.
 
 The floor is the same notebook (the same cells, so the page has as much to lay out) with
-only imports run: the first code cell holds every import of the lesson, with the libraries
-lessonkit loads on first use (pandas, matplotlib, ipywidgets); the other code cells above the
-explorer are empty; and the explorer is replaced by the least widget that answers a click (a
-drop-down list writing its value into an HTML widget). Lesson and floor alternate.
+only imports run: its first code cell holds every import of the cells down to the explorer,
+with the libraries lessonkit loads on first use there (pandas, matplotlib, ipywidgets); the
+other code cells above the explorer are empty; and the explorer is replaced by the least
+widget that answers a click (a drop-down list writing its value into an HTML widget). Lesson
+and floor alternate.
 
 The JupyterLab server is the browser tests' (tests/browser/conftest.py): 127.0.0.1, a free
 port, a random token, its own settings folders. Chromium is Debian's /usr/bin/chromium.
@@ -57,7 +58,7 @@ def first_explorer(nb) -> int | None:
 def floor_of(nb, explorer: int) -> nbformat.NotebookNode:
     """The same cells, with only the lesson's imports run and a minimal widget as explorer."""
     floor = nbformat.from_dict(nb)
-    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    code = "\n".join(c.source for c in nb.cells[:explorer + 1] if c.cell_type == "code")
     imports = "\n".join(dict.fromkeys(IMPORT.findall(code) + [line for use, line in LAZY.items() if use in code]))
     first = True
     for i, cell in enumerate(floor.cells[:explorer]):
