@@ -23,7 +23,7 @@ HERE = Path(__file__).resolve().parent
 SCRIPTS = [  # (script, normal arguments, quick arguments), in the order of RESULTS.md
     ("bench_import.py", ["--runs", "20"], ["--runs", "5"]),
     ("bench_widgets.py", ["--changes", "60"], ["--changes", "20"]),
-    ("bench_browser.py", ["--runs", "3"], ["--runs", "1", "--lessons", "00", "06"]),
+    ("bench_browser.py", ["--runs", "3"], ["--runs", "1"]),
     ("bench_records.py", ["--runs", "5"], ["--runs", "2"]),
     ("bench_lessons.py", ["--runs", "3"], ["--runs", "1"]),
     ("bench_grading.py", ["--runs", "3"], ["--runs", "1"]),
