@@ -1,6 +1,6 @@
 """Run every benchmark and write benchmarks/RESULTS.md, as a whole, from their sections.
 
-    make bench        (or: .venv/bin/python benchmarks/run_all.py [--quick] [--only NAME ...])
+    make bench        (or: .venv/bin/python benchmarks/run_all.py [--quick] [--only NAME ...] [--report-only])
 
 --quick runs fewer repetitions (for a smoke test; RESULTS.md says so). Each script writes its
 section to results/<name>.md; RESULTS.md names the machine and the date, then joins the
@@ -88,7 +88,9 @@ def results(started: float, quick: bool, failed: list[str]) -> str:
 def main() -> int:
     p = argparse.ArgumentParser()
     p.add_argument("--quick", action="store_true")
-    p.add_argument("--only", nargs="*", help="run only these scripts (names without .py)")
+    p.add_argument("--only", nargs="+", help="run only these scripts (names without .py)")
+    p.add_argument("--report-only", action="store_true",
+                   help="run nothing: rewrite RESULTS.md from the sections already in results/")
     args = p.parse_args()
     known = [s[:-3] for s, _, _ in SCRIPTS]
     unknown = sorted(set(args.only or []) - set(known))
@@ -97,7 +99,7 @@ def main() -> int:
     started = time.time()
     failed = []
     for script, normal, quick in SCRIPTS:
-        if args.only and script[:-3] not in args.only:
+        if args.report_only or (args.only and script[:-3] not in args.only):
             continue
         t = time.perf_counter()
         print(f"== {script}", flush=True)
