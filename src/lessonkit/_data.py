@@ -252,7 +252,7 @@ def _cached_tables(key: str | None, names: list[str]) -> dict | None:
         return None
     try:
         tables = pickle.loads(data)
-    except Exception:  # noqa: BLE001 - a damaged entry is ignored and rewritten
+    except Exception:  # whatever a damaged entry raises, it is ignored and rewritten
         return None
     return tables if isinstance(tables, dict) and list(tables) == names else None
 
