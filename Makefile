@@ -85,7 +85,10 @@ check: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q -m "not slow and not browser" -p no:cacheprovider $(PYTEST_ARGS)
 
-# Speed figures against same-run baselines; writes benchmarks/RESULTS.md (about 30 minutes).
+# Every speed figure against same-run baselines, then benchmarks/RESULTS.md written whole with
+# the machine named (about 45 minutes; run it on an idle machine; the browser benchmark needs
+# Debian's Chromium). `make bench BENCH_ARGS=--quick` is a noisy smoke run;
+# BENCH_ARGS="--only bench_lessons" runs one benchmark (see benchmarks/README.md).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py $(BENCH_ARGS)
 

@@ -69,7 +69,7 @@ def main() -> None:
     rows += [(name, measure(fn, n)) for name, fn in makers]
     b = statistics.median(base)
     lines = ["### Widget response in the kernel", "",
-             "Command: `python benchmarks/bench_widgets.py`  ", f"Machine: {machine()}", "",
+             f"Command: `python benchmarks/bench_widgets.py --changes {n}`  ", f"Machine: {machine()}", "",
              "| widget | median ms (range) | ratio to floor |", "| --- | --- | --- |"]
     worst = 0.0
     for name, times in rows:

@@ -36,6 +36,27 @@ def machine() -> str:
             f"Python {platform.python_version()}; " + ", ".join(versions))
 
 
+def _first(path: str, prefix: str) -> str:
+    """The value of the first line of a text file starting with ``prefix`` ("" if none)."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            line = next((line for line in f if line.startswith(prefix)), "")
+    except OSError:
+        return ""
+    return line.split("=", 1)[-1].split(":", 1)[-1].strip().strip('"')
+
+
+def machine_details() -> list[tuple[str, str]]:
+    """The machine that ran the benchmarks, named: CPU model, cores, memory, OS, Python."""
+    kb = _first("/proc/meminfo", "MemTotal").split()
+    memory = f"{int(kb[0]) / 1024 / 1024:.1f} GiB" if kb and kb[0].isdigit() else "unknown"
+    system = _first("/etc/os-release", "PRETTY_NAME") or platform.system()
+    return [("CPU", _first("/proc/cpuinfo", "model name") or platform.processor() or platform.machine()),
+            ("Cores", str(os.cpu_count())), ("Memory", memory),
+            ("OS", f"{system} (kernel {platform.release()}, {platform.machine()})"),
+            ("Python", f"{platform.python_implementation()} {platform.python_version()}")]
+
+
 def timed(fn: Callable[[], object]) -> float:
     t = time.perf_counter()
     fn()

@@ -3,25 +3,34 @@
 Every table is read with the csv module, checked cell by cell against
 ``data/datapackage.json`` and only then handed to pandas, so a broken file fails with
 one message naming file, line and column instead of a silent coercion.
+
+A package is validated once per content: the typed tables are kept in memory while the
+files' status is unchanged, and on disk (:mod:`lessonkit._cache`) under a hash of every
+byte they come from, so a new kernel loads them without checking every cell again.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import math
+import os
+import pickle
 import re
+import sys
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from . import _cache as disk_cache
 from ._dates import long_date
 from ._errors import DataError, UnknownNameError
 from ._paths import data_dir
 
-_cache: dict[tuple, "Package"] = {}
+_cache: dict[str, tuple[tuple, tuple, "Package"]] = {}  # folder -> (its files, their status, package)
 
 
 @dataclass(frozen=True)
@@ -82,15 +91,15 @@ def _check_constraints(value: Any, raw: str, field: dict) -> None:
         raise ValueError(f"{raw} must be greater than {c['exclusiveMinimum']}")
 
 
-def _read_rows(path: Path, resource: dict) -> list[dict]:
-    """Read and check one CSV file; return its rows as dicts of Python values."""
+def _read_rows(path: Path, resource: dict, raw: bytes | None) -> list[dict]:
+    """Check one CSV file's bytes (None: the file is missing); return its rows as dicts of
+    Python values."""
     name = path.name
+    if raw is None:
+        raise DataError(name, "the file is missing")
     try:
-        text = path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        raise DataError(name, "the file is missing") from None
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
-        raw = path.read_bytes()
         line = raw[: e.start].count(b"\n") + 1
         raise DataError(name, f"byte {raw[e.start]:#x} is not valid UTF-8 (save the file as UTF-8)",
                         line=line) from None
@@ -204,9 +213,59 @@ def _frame(resource: dict, rows: list[dict]):
     return frame
 
 
-def _stamp(folder: Path) -> tuple:
-    files = sorted(folder.glob("*.csv")) + [folder / "datapackage.json"]
-    return (str(folder),) + tuple((f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in files if f.exists())
+def _status(path: str) -> tuple:
+    """What changes when a file is written (ctime too, which no tool can set back)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return (path,)
+    return (path, st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def _content_key(descriptor_bytes: bytes, files: dict[str, bytes | None]) -> str | None:
+    """A hash of everything the typed tables depend on: each file's bytes, this loader's
+    source, and the versions of Python and pandas (None if a file is missing)."""
+    import pandas as pd
+
+    if any(raw is None for raw in files.values()):
+        return None
+    h = hashlib.sha256()
+    for part in (Path(__file__).read_bytes(), sys.version.encode(), pd.__version__.encode(), descriptor_bytes):
+        h.update(len(part).to_bytes(8, "big") + part)
+    for path, raw in sorted(files.items()):
+        h.update(path.encode() + b"\0" + len(raw).to_bytes(8, "big") + raw)
+    return h.hexdigest()
+
+
+def _cached_tables(key: str | None, names: list[str]) -> dict | None:
+    if key is None:
+        return None
+    data = disk_cache.read(key)
+    if data is None:
+        return None
+    try:
+        tables = pickle.loads(data)
+    except Exception:  # whatever a damaged entry raises, it is ignored and rewritten
+        return None
+    return tables if isinstance(tables, dict) and list(tables) == names else None
+
+
+def _validate(descriptor: dict, files: dict[str, bytes | None], folder: Path) -> dict:
+    """Check every table against the description; return the typed tables."""
+    resources = descriptor["resources"]
+    rows = {r["name"]: _read_rows(folder / r["path"], r, files[r["path"]]) for r in resources}
+    keys = {r["name"]: {row[r["schema"]["primaryKey"]] for row in rows[r["name"]]} for r in resources}
+    for r in resources:
+        _check_references(r, rows[r["name"]], keys)
+        _check_rules(r, rows[r["name"]])
+    return {r["name"]: _frame(r, rows[r["name"]]) for r in resources}
 
 
 def load_package(folder: Path | str | None = None) -> Package:
@@ -215,25 +274,34 @@ def load_package(folder: Path | str | None = None) -> Package:
     Raises DataError naming file, line and column at the first broken value.
     """
     folder = Path(folder) if folder is not None else data_dir()
-    stamp = _stamp(folder)
-    if stamp in _cache:
-        return _cache[stamp]
+    held = _cache.get(str(folder))
+    if held is not None:
+        files, stamp, package = held
+        if stamp == tuple(map(_status, files)):
+            return package
+    stamp = (_status(os.path.join(folder, "datapackage.json")),)  # before reading: a write during it shows
+    descriptor_bytes = _read(folder / "datapackage.json")
+    if descriptor_bytes is None:
+        raise DataError("datapackage.json", f"not found in {folder}")
     try:
-        descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataError("datapackage.json", f"not found in {folder}") from None
+        descriptor = json.loads(descriptor_bytes.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise DataError("datapackage.json", "not valid UTF-8") from None
     except json.JSONDecodeError as e:
         raise DataError("datapackage.json", f"not valid JSON: {e.msg}", line=e.lineno) from None
-    rows = {r["name"]: _read_rows(folder / r["path"], r) for r in descriptor["resources"]}
-    keys = {r["name"]: {row[r["schema"]["primaryKey"]] for row in rows[r["name"]]}
-            for r in descriptor["resources"]}
-    for r in descriptor["resources"]:
-        _check_references(r, rows[r["name"]], keys)
-        _check_rules(r, rows[r["name"]])
-    tables = {r["name"]: _frame(r, rows[r["name"]]) for r in descriptor["resources"]}
+    paths = [r["path"] for r in descriptor["resources"]]
+    stamp += tuple(_status(os.path.join(folder, p)) for p in paths)
+    files = {p: _read(folder / p) for p in paths}
+    key = _content_key(descriptor_bytes, files)
+    names = [r["name"] for r in descriptor["resources"]]
+    tables = _cached_tables(key, names)
+    if tables is None:
+        tables = _validate(descriptor, files, folder)
+        if key is not None:
+            disk_cache.write(key, pickle.dumps(tables, protocol=pickle.HIGHEST_PROTOCOL))
     package = Package(folder, descriptor, tables)
     _cache.clear()
-    _cache[stamp] = package
+    _cache[str(folder)] = (tuple(s[0] for s in stamp), stamp, package)
     return package
 
 

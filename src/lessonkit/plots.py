@@ -104,6 +104,15 @@ def _rectangle(*args, **kwargs):
     return Rectangle(*args, **kwargs)
 
 
+def _add_patches(ax, patches: list) -> None:
+    """Add many patches as one collection: one artist to lay out and draw instead of one per
+    patch (the axes' limits are set by the caller, so no patch needs to widen them)."""
+    from matplotlib.collections import PatchCollection
+
+    ax.add_collection(PatchCollection(patches, match_original=True, joinstyle="miter", capstyle="butt"),
+                      autolim=False)  # a patch's own corners, so the pixels are the same
+
+
 def _finish(fig, title: str, source: str, alt: str) -> Chart:
     """Add the title and source line, render to PNG and close the figure.
 
@@ -142,10 +151,27 @@ def smallest_text_px(fig, width_px: float) -> float:
     from matplotlib.text import Text
 
     scale = min(1.0, DISPLAY_WIDTH_PX / width_px)
-    shown = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()
+    shown = [t for t in _texts(fig) if t.get_visible() and t.get_text().strip()
              and (t.axes is None or t.axes.get_visible())]
     sizes = [t.get_fontsize() for t in shown]
     return min(sizes, default=0.0) * DPI / 72 * scale
+
+
+def _texts(fig) -> list:
+    """Every Text of the figure, as ``fig.findobj(Text)`` finds them, except the tick labels of
+    axes drawn without axis lines (``ax.axis("off")``): never shown, and costly to list, since
+    listing them makes matplotlib create every tick."""
+    from matplotlib.axes import Axes
+    from matplotlib.axis import Axis
+    from matplotlib.text import Text
+
+    found = []
+    for child in fig.get_children():
+        if isinstance(child, Axes) and not child.axison:
+            found += [t for c in child.get_children() if not isinstance(c, Axis) for t in c.findobj(Text)]
+        else:
+            found += child.findobj(Text)
+    return found
 
 
 def _day_month_axis(ax) -> None:
@@ -179,16 +205,18 @@ def attendance_map() -> Chart:
 
     states = analysis.attendance("state").set_index("actor_id")
     fig, ax = _figure(9, 7)
+    tiles = []
     for code, (x, y) in TILES.items():
         if code not in states.index:
             continue
         status = states.loc[code, "at_summit"]
-        ax.add_patch(_rectangle((x, -y), 0.92, 0.92, color=ATTENDANCE_COLOURS[status]))
+        tiles.append(_rectangle((x, -y), 0.92, 0.92, color=ATTENDANCE_COLOURS[status]))
         mark = {"attended": "\u2713 came", "absent": "\u2717 absent", "not_applicable": "n/a"}[status]
         text_colour = "white" if status == "attended" else "black"
         ax.text(x + 0.46, -y + 0.58, code.upper(), ha="center", va="center", fontsize=11,
                 fontweight="bold", color=text_colour)
         ax.text(x + 0.46, -y + 0.26, mark, ha="center", va="center", fontsize=8.5, color=text_colour)
+    _add_patches(ax, tiles)
     orgs = analysis.attendance("organisation")
     orgs = orgs[orgs["at_summit"] == "attended"]
     ax.text(0, -5.6, "Also at the table: " + ", ".join(orgs["name"]), fontsize=9)
@@ -236,15 +264,17 @@ def position_chart(matrix=None) -> Chart:
     plt = _pyplot()
     matrix = analysis.position_matrix() if matrix is None else matrix
     fig, ax = plt.subplots(figsize=(1.0 * len(matrix.columns) + 1.6, 0.42 * len(matrix) + 1.6))
+    cells = []
     for y, actor in enumerate(matrix.index):
         for x, topic in enumerate(matrix.columns):
             stance = matrix.loc[actor, topic]
             filled = isinstance(stance, str)
             stance = stance if filled else ""
             colour = STANCE_COLOURS.get(stance, "white") if filled else "white"
-            ax.add_patch(_rectangle((x, y), 0.95, 0.9, color=colour, ec="#cccccc"))
+            cells.append(_rectangle((x, y), 0.95, 0.9, color=colour, ec="#cccccc"))
             ax.text(x + 0.47, y + 0.45, stance if filled else "–", ha="center", va="center", fontsize=10,
                     color="white" if stance in ("supports", "opposes") else "black")
+    _add_patches(ax, cells)
     ax.set_xlim(0, len(matrix.columns))
     ax.set_ylim(len(matrix), 0)
     topics = [textwrap.fill(str(t), 13) for t in matrix.columns]

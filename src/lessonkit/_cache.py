@@ -1,0 +1,123 @@
+"""A private, per-user cache of the validated data package, keyed by a hash of its content.
+
+Validating every cell of the data package costs a new kernel about 30 ms; loading the
+already validated, typed tables costs about 4 ms. The tables are kept with pandas' own
+format, pickle, because every safe alternative either needs a heavy dependency (parquet
+needs pyarrow) or rebuilds the DataFrames, which is half the cost saved. Pickle runs code
+when it is loaded, so a cache file is trusted only when all of these hold:
+
+- its folder is the user's own: owned by the user running Python, a real folder (not a
+  symbolic link) that no group or other user can read or write (mode 0700, which this
+  module sets when it creates the folder); anyone who can write there can already run code
+  as the user;
+- its bytes match the SHA-256 written at the head of the same file (a truncated,
+  half-written or corrupted file is ignored and replaced, never loaded);
+- its name is the hash of everything the tables depend on (every file of the package,
+  the loader's own source, the versions of Python and pandas), so a changed byte in any
+  file means a different name: a stale entry is never found, only pruned later.
+
+The folder is ``$LESSONKIT_CACHE_DIR`` if set (``none`` turns the cache off), else
+``$XDG_CACHE_HOME/lessonkit``, else ``~/.cache/lessonkit``. Writes go to a temporary file
+that is renamed into place, so concurrent writers leave only whole files. Where the folder
+cannot be created or written (a read-only home, a sandbox), the cache is silently skipped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+CACHE_ENV = "LESSONKIT_CACHE_DIR"
+KEEP = 8  # entries kept; older ones are deleted when a new one is written
+_SUFFIX = ".pickle"
+_MAGIC = b"lessonkit cache 1\n"
+
+
+def cache_dir() -> Path | None:
+    """The cache folder (not created here), or None when the cache is turned off."""
+    env = os.environ.get(CACHE_ENV)
+    if env is not None:
+        return None if env.strip().lower() in ("", "none", "off", "0") else Path(env)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache"
+    return base / "lessonkit"
+
+
+def _private(folder: Path) -> bool:
+    """True if the folder is a real folder owned by this user and closed to everyone else."""
+    try:
+        st = os.lstat(folder)
+    except OSError:
+        return False
+    if not stat.S_ISDIR(st.st_mode):
+        return False
+    if sys.platform == "win32":  # no POSIX owners or modes; the user's profile is private
+        return True
+    return st.st_uid == os.getuid() and not st.st_mode & 0o077
+
+
+def _open_folder(create: bool) -> Path | None:
+    folder = cache_dir()
+    if folder is None:
+        return None
+    if create:
+        try:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError:
+            return None
+    return folder if _private(folder) else None
+
+
+def read(key: str) -> bytes | None:
+    """The bytes cached under ``key``, only if they are whole and in a private folder."""
+    folder = _open_folder(create=False)
+    if folder is None:
+        return None
+    try:
+        raw = (folder / f"{key}{_SUFFIX}").read_bytes()
+    except OSError:
+        return None
+    head, _, data = raw[len(_MAGIC):].partition(b"\n")
+    if not raw.startswith(_MAGIC) or head != hashlib.sha256(data).hexdigest().encode("ascii"):
+        return None
+    return data
+
+
+def write(key: str, data: bytes) -> None:
+    """Keep ``data`` under ``key`` (atomically; silently nothing where the folder is unusable)."""
+    folder = _open_folder(create=True)
+    if folder is None:
+        return
+    digest = hashlib.sha256(data).hexdigest().encode("ascii")
+    try:
+        _replace(folder / f"{key}{_SUFFIX}", _MAGIC + digest + b"\n" + data)
+        _prune(folder)
+    except OSError:
+        return
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """Write a temporary file beside ``path`` and rename it into place (atomic on one file system)."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _prune(folder: Path) -> None:
+    """Delete all but the KEEP most recent entries, and temporary files left for an hour."""
+    entries = sorted(folder.glob(f"*{_SUFFIX}"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    for old in entries[KEEP:]:
+        old.unlink(missing_ok=True)
+    for tmp in folder.glob(".*.tmp"):
+        if time.time() - tmp.stat().st_mtime > 3600:
+            tmp.unlink(missing_ok=True)
