@@ -30,13 +30,23 @@ def test_figure_has_title_alt_text_and_png(name):
 
 @pytest.mark.parametrize("name", ["verdicts", "game"])
 def test_a_figure_displays_as_png_with_its_alt_text_and_a_description(name):
-    """image/png plus text/plain, and no HTML that embeds the picture (strict nbval compares
-    HTML byte for byte, but ignores images); the description repeats the alt text, escaped."""
+    """image/png, the same picture as an <img> with its alt text (what JupyterLab shows: its
+    image renderer drops alt text), and text/plain; the description repeats the alt text, escaped."""
+    from html.parser import HTMLParser
+
     chart = FIGURES[name]()
     data, metadata = chart._repr_mimebundle_()
-    assert set(data) == {"image/png", "text/plain"}
+    assert set(data) == {"image/png", "text/html", "text/plain"}
     assert base64.b64decode(data["image/png"]) == chart.png
     assert metadata["image/png"]["alt"] == chart.alt
+    images = []
+
+    class Images(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            images.append((tag, dict(attrs)))
+
+    Images().feed(data["text/html"])
+    assert [(t, a["alt"], a["src"]) for t, a in images] == [("img", chart.alt, f"data:image/png;base64,{data['image/png']}")]
     assert data["text/plain"] == repr(chart) and chart.source in data["text/plain"]
     description = chart.description_html()
     assert description.startswith("<details") and html.escape(chart.alt) in description
@@ -145,3 +155,27 @@ def test_the_measure_counts_the_shrinking_of_a_wide_figure():
     fig.text(0.1, 0.5, "ten points", fontsize=10)
     assert plots.smallest_text_px(fig, 400) == pytest.approx(10 * 100 / 72)
     assert plots.smallest_text_px(fig, 1800) == pytest.approx(10 * 100 / 72 / 2)
+
+
+def test_strict_nbval_compares_a_figure_without_its_picture_bytes():
+    """The test command's sanitizer replaces the picture's bytes in the HTML form, so two
+    renderings that differ only in pixels (another matplotlib, other fonts) compare equal,
+    and a changed alt text does not."""
+    import re
+    from pathlib import Path
+
+    from nbval.plugin import get_sanitize_patterns
+
+    config = Path(__file__).with_name("nbval-sanitize.cfg").read_text(encoding="utf-8")
+    patterns = get_sanitize_patterns(config)
+
+    def sanitize(text):
+        for regex, replace in patterns:
+            text = re.sub(regex, replace, text)
+        return text
+
+    chart = FIGURES["verdicts"]()
+    html_form = chart._repr_mimebundle_()[0]["text/html"]
+    other_pixels = html_form.replace(base64.b64encode(chart.png).decode()[:40], "A" * 40)
+    assert other_pixels != html_form and sanitize(other_pixels) == sanitize(html_form)
+    assert sanitize(html_form.replace(chart.alt[:20], "something else")) != sanitize(html_form)

@@ -30,7 +30,8 @@ def main(pytest_args: list[str], editions: Path = EDITIONS) -> int:
         return built.returncode
     env = dict(os.environ, LESSONKIT_EDITIONS=str(editions))
     return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *pytest_args,
-                           "tests", "src", str(editions), "--nbval", "--nbval-current-env", "--durations=15"],
+                           "tests", "src", str(editions), "--nbval", "--nbval-current-env",
+                           "--nbval-sanitize-with", str(ROOT / "tests" / "nbval-sanitize.cfg"), "--durations=15"],
                           cwd=ROOT, env=env).returncode
 
 

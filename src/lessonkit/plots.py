@@ -43,11 +43,14 @@ DPI = 100
 class Chart:
     """A rendered figure with its alt text and source line.
 
-    A notebook shows it as a real ``image/png`` output, not a picture inside HTML: strict
-    nbval ignores images and compares the ``text/plain`` beside it (title, alt text, source
-    line), which does not change with the versions of matplotlib or its fonts. JupyterLab
-    gives an image output no alt text, so a closed "Description" element follows the image
-    with the same words for screen readers and anyone who wants them.
+    A notebook gets a real ``image/png`` output (with its alt text in the output's metadata)
+    and, beside it in the same output, ``text/html``: the same picture as an ``<img>`` with its
+    alt text. JupyterLab shows the HTML form, because its image renderer drops alt text and a
+    screen reader would find an unnamed image; tools that prefer images take the PNG. Strict
+    nbval compares the HTML with the picture's bytes replaced (``tests/nbval-sanitize.cfg``,
+    used by the test command), so the comparison does not change with the versions of
+    matplotlib or its fonts. A closed "Description" element follows with the alt text and the
+    source line, for anyone who wants to read them.
     """
 
     png: bytes
@@ -60,8 +63,12 @@ class Chart:
         return self.png
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> tuple[dict, dict]:
-        """The display data: the PNG and its text form, with the alt text as image metadata."""
-        data = {"image/png": base64.b64encode(self.png).decode("ascii"), "text/plain": repr(self)}
+        """The display data: the PNG, the same picture as an <img> with its alt text, and the
+        text form; the alt text is also the PNG's metadata."""
+        encoded = base64.b64encode(self.png).decode("ascii")
+        img = (f'<img src="data:image/png;base64,{encoded}" alt="{html.escape(self.alt)}" '
+               f'style="max-width:100%;height:auto">')
+        data = {"image/png": encoded, "text/html": img, "text/plain": repr(self)}
         return data, {"image/png": {"alt": self.alt}}
 
     def description_html(self) -> str:
