@@ -161,7 +161,8 @@ def test_rebuilding_keeps_a_students_saved_answer_and_puts_the_new_version_besid
     assert "..." in _answer_cell(nbformat.read(new, as_version=4)).source
     assert cli(args) == 0  # a third run refreshes the untouched new version, still not mine
     assert mine.read_bytes() == before
-    assert sorted(p.name for p in (out / "student").iterdir()) == ["sample.ipynb", "sample.new.ipynb"]
+    assert sorted(p.name for p in (out / "student").iterdir() if not p.name.startswith(".")) == [
+        "sample.ipynb", "sample.new.ipynb"]
 
 
 def test_an_edited_new_version_is_kept_too(tmp_path):
@@ -182,7 +183,7 @@ def test_an_unchanged_notebook_is_replaced_silently(tmp_path):
     nbformat.write(nb, first.path)  # opened and saved, nothing answered
     (again,) = build_editions([SAMPLE], out, editions=("student",))
     assert again == first and not again.kept and not again.backup
-    assert [p.name for p in (out / "student").iterdir()] == ["sample.ipynb"]
+    assert [p.name for p in (out / "student").iterdir() if not p.name.startswith(".")] == ["sample.ipynb"]
 
 
 def test_replace_first_copies_the_changed_notebook_into_backups(tmp_path, capsys):

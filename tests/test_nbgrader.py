@@ -17,6 +17,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from lessonkit._keys import parse_lesson
+
 from lessonkit._errors import MarkupError
 from lessonkit._exercises import exercises
 from lessonkit.teacher import markup
@@ -93,7 +95,7 @@ def test_every_exercise_gets_a_solution_cell_and_a_one_point_test(path):
 def test_two_builds_write_the_same_bytes(tmp_path):
     for out in ("a", "b"):
         assert cli(["build", str(SAMPLE), "--edition", "nbgrader", "--out", str(tmp_path / out)]) == 0
-    assert [p.name for p in (tmp_path / "a" / "nbgrader").iterdir()] == ["sample.ipynb"]
+    assert [p.name for p in (tmp_path / "a" / "nbgrader").iterdir()] == ["sample.ipynb"], "no answer keys"
     assert (tmp_path / "a" / "nbgrader" / "sample.ipynb").read_bytes() == \
         (tmp_path / "b" / "nbgrader" / "sample.ipynb").read_bytes()
 
@@ -169,6 +171,9 @@ def test_generate_assignment_releases_every_lesson_without_solutions_or_notes(tm
         assert not leaked, f"{path.name}: solution lines released: {leaked}"
         assert not [line for line in _instructor_lines(nb) if line in text], f"{path.name}: instructor note"
         assert "SOLUTION" not in text and "autograde_test" not in text and "HIDDEN TESTS" not in text
+        # the exercise blocks are released as the student reads them: no options block, no answer, no hint
+        assert "{exercise}" not in text and "answer:" not in text and "answer_from:" not in text
+        assert not [h for spec in parse_lesson(path) for h in spec.options.get("hints", []) if h in text]
         # each released exercise cell is the student edition's (comments aside), ready for check()
         stubs = _student_cells(nb, lesson)
         cells = {eid: normalize(c.source) for c in _nbgrader_cells(released, "solution")

@@ -66,8 +66,8 @@ def test_feedback_does_not_depend_on_how_the_cell_is_run(kernel, store_history, 
 
 
 def test_a_figure_in_a_notebook_is_an_image_output_then_its_description(kernel):
-    """As IPython really displays it: an image/png output with the alt text in its metadata,
-    then the description; no picture inside HTML."""
+    """As IPython really displays it: an image/png output with the alt text in its metadata and
+    the same picture as an <img> with that alt text (what JupyterLab shows), then the description."""
     shown = []
 
     def keep(message):
@@ -81,7 +81,8 @@ def test_a_figure_in_a_notebook_is_an_image_output_then_its_description(kernel):
 
     chart = plots.verdict_chart()
     image, description = shown
-    assert set(image["data"]) == {"image/png", "text/plain"} and image["data"]["text/plain"] == repr(chart)
+    assert set(image["data"]) == {"image/png", "text/html", "text/plain"} and image["data"]["text/plain"] == repr(chart)
+    assert image["data"]["text/html"] == chart._repr_mimebundle_()[0]["text/html"]
     assert image["metadata"] == {"image/png": {"alt": chart.alt}}
     assert description["data"] == {"text/html": chart.description_html()}
 
@@ -146,7 +147,7 @@ def test_a_built_teacher_edition_has_no_timestamps_and_its_widgets_resolve(two_b
     references = set(re.findall(r"IPY_MODEL_([0-9a-f]{32})", text))
     assert references and references <= set(state), "a widget refers to a model the notebook does not hold"
     figure = next(o for c in nb.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {}))
-    assert "text/html" not in figure.data and figure.data["text/plain"].startswith("Figure: ")
+    assert 'alt="' in figure.data["text/html"] and figure.data["text/plain"].startswith("Figure: ")
 
 
 # --- Opening a lesson in JupyterLab changes nothing ---------------------------------
@@ -190,6 +191,8 @@ def test_a_built_lesson_prints_no_warning_and_shows_figures_as_images(teacher_ed
     nb = nbformat.read(teacher_editions / entry["file"].replace(".md", ".ipynb"), as_version=4)
     outputs = [o for c in nb.cells for o in c.get("outputs", [])]
     assert [o.text for o in outputs if o.get("name") == "stderr"] == []
-    assert not any("data:image/png" in o.get("data", {}).get("text/html", "") for o in outputs)
-    assert any("image/png" in o.get("data", {}) for o in outputs), "every lesson has a figure"
+    figures = [o.data for o in outputs if "image/png" in o.get("data", {})]
+    assert figures, "every lesson has a figure"
+    for data in figures:  # JupyterLab shows the <img>, which must name the picture for screen readers
+        assert re.search(r'<img src="data:image/png;base64,[^"]+" alt="[^"]{30,}"', data["text/html"])
     assert all("execution" not in c.metadata for c in nb.cells)

@@ -67,7 +67,10 @@ def lessons_in(toml: Path) -> list[Path]:
 
 def default_lessons(folder: Path | str = "notebooks") -> list[Path]:
     """The lessons a command uses when none are named: those listed in ``notebooks/lessons.toml``
-    of the current folder (a checkout, or a teacher's own copy), else the lessons installed
-    with lessonkit, in the order lessons.toml gives."""
+    of the current folder (a checkout, or a teacher's own copy), in its order; a folder of
+    lessons with no lessons.toml gives its ``NN-*.md`` in name order; else the lessons
+    installed with lessonkit."""
     local = Path(folder) / "lessons.toml"
-    return lessons_in(local if local.is_file() else lessons_toml())
+    if local.is_file():
+        return lessons_in(local)
+    return sorted(Path(folder).glob("[0-9][0-9]-*.md")) or lessons_in(lessons_toml())

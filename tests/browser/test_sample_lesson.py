@@ -62,7 +62,14 @@ def test_shipped_settings_are_in_the_environment_the_server_runs_from(jupyter_se
 
 
 def test_a_jupytext_markdown_lesson_opens_as_a_notebook_with_no_news_pop_up(lab):
-    lab.open("sample.md")
+    """A teacher opens a lesson's .md source with Open With > Jupytext Notebook (Markdown files
+    open in the preview by default, so that glossary links scroll to their term)."""
+    lab.page.goto(f"{lab.server.url}/lab?token={lab.server.token}&reset", wait_until="domcontentloaded")
+    lab.page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell", timeout=60_000)
+    lab.page.evaluate("async () => { await window.jupyterapp.restored; await window.jupyterapp.commands"
+                      ".execute('docmanager:open', {path: 'sample.md', factory: 'Jupytext Notebook'}); }")
+    lab.page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+    lab.wait_for_kernel()
     assert lab.current_path() == "sample.md"
     assert lab.is_notebook()
     assert lab.page.locator(".jp-FileEditor").count() == 0

@@ -23,6 +23,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from lessonkit._keys import parse_lesson
+
 from lessonkit import widgets
 from lessonkit.teacher import markup
 from lessonkit.teacher.cli import main as cli
@@ -34,7 +36,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 LESSONS = [p for p in lessons() if p.parent.name == "notebooks"]
 PAGES = [p.with_suffix(".html").name for p in LESSONS]
-EXPLORER_CALL = re.compile(r"widgets\.(" + "|".join(widgets.EXPLORERS) + r")\(")
+# An explorer, or the capstone's memo checker: each becomes a note where no kernel runs.
+EXPLORER_CALL = re.compile(r"(widgets\.(" + "|".join(widgets.EXPLORERS) + r")|\.memo_checker)\(")
 CHECK_ID = re.compile(r"""\bcheck\(\s*["']([a-z][a-z0-9_]*\.[a-z0-9][a-z0-9_-]*)["']""")
 BLOCKING = ("serious", "critical")
 
@@ -270,7 +273,8 @@ def test_one_lesson_from_its_source_replaces_an_earlier_site(tmp_path, capsys):
     assert sorted(p.name for p in out.glob("*.html")) == ["00-start-here.html", "genindex.html", "glossary.html",
                                                          "index.html", "search.html"]
     page = (out / "00-start-here.html").read_text(encoding="utf-8")
-    assert page.count('class="exercise admonition"') == 4 and "BEGIN SOLUTION" not in page
+    blocks = len(parse_lesson(REPO / "notebooks" / "00-start-here.md"))
+    assert page.count('class="exercise admonition"') == blocks and "BEGIN SOLUTION" not in page
     assert str(out) in capsys.readouterr().out
 
 

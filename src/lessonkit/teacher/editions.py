@@ -283,8 +283,10 @@ def build_editions(sources: list[Path], out: Path, editions: tuple[str, ...] = (
     """Build editions of each lesson into ``out/teacher`` and ``out/student``, never losing a
     notebook changed since it was built (see :func:`place`).
 
-    Each edition folder also gets the lessons' answer keys, derived from their exercise
-    blocks (``.lessonkit/keys/<lesson>.json``), which ``check()`` in a notebook there uses.
+    The teacher and student folders also get the lessons' answer keys, derived from their
+    exercise blocks (``.lessonkit/keys/<lesson>.json``), which ``check()`` in a notebook there
+    uses; they are written last, once every notebook is built. The nbgrader edition gets none:
+    nbgrader would release them to students.
 
     Raises MarkupError (naming lesson, cell and line) or ExerciseFormatError (naming lesson,
     exercise and line) before writing anything if a lesson's markup is malformed; raises
@@ -300,8 +302,6 @@ def build_editions(sources: list[Path], out: Path, editions: tuple[str, ...] = (
     written = []
     for src, nb, lesson, specs in lessons:
         name = src.with_suffix(".ipynb").name
-        for edition in editions:
-            _keys.write_key(specs, lesson, out / edition)
         if "student" in editions:
             student = make_edition(nb, lesson, STUDENT_STEPS)
             exercise_blocks.render(student, specs, teacher=False)
@@ -315,7 +315,12 @@ def build_editions(sources: list[Path], out: Path, editions: tuple[str, ...] = (
             written.append(place(teacher, out / "teacher" / name, replace))
         if "nbgrader" in editions:  # source notebooks for nbgrader (see nbgrader_edition)
             from .nbgrader_edition import make_nbgrader_edition
-            written.append(place(make_nbgrader_edition(nb, lesson), out / "nbgrader" / name, replace))
+            released = make_nbgrader_edition(nb, lesson)
+            exercise_blocks.render(released, specs, teacher=False)
+            written.append(place(released, out / "nbgrader" / name, replace))
+    for src, nb, lesson, specs in lessons:
+        for edition in set(editions) & {"student", "teacher"}:
+            _keys.write_key(specs, lesson, out / edition)
     for edition in editions:
         written += [Placed(copy_glossary(folder, out / edition)) for folder in {src.parent for src, *_ in lessons}
                     if (folder / GLOSSARY).is_file()]
