@@ -172,7 +172,7 @@ def test_generate_assignment_releases_every_lesson_without_solutions_or_notes(tm
         assert not [line for line in _instructor_lines(nb) if line in text], f"{path.name}: instructor note"
         assert "SOLUTION" not in text and "autograde_test" not in text and "HIDDEN TESTS" not in text
         # the exercise blocks are released as the student reads them: no options block, no answer, no hint
-        assert "{exercise}" not in text and "answer:" not in text and "answer_from:" not in text
+        assert "```{exercise}" not in text and "\nanswer:" not in text and "_from: lessonkit" not in text
         assert not [h for spec in parse_lesson(path) for h in spec.options.get("hints", []) if h in text]
         # each released exercise cell is the student edition's (comments aside), ready for check()
         stubs = _student_cells(nb, lesson)
