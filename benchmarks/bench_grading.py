@@ -201,9 +201,9 @@ def main() -> None:
     p.add_argument("--timeout", type=int, default=5)
     a = p.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
-    from lessonkit.teacher.grading import _workers
+    from lessonkit.teacher.grading.pool import workers as pool_workers
 
-    workers = _workers(0)
+    workers = pool_workers(0)
     with tempfile.TemporaryDirectory(prefix="lessonkit-bench-grading-") as tmp:
         root = Path(tmp)
         keys, subs = make_lessonkit(root / "lk")

@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 
 from . import grading_cases as gc
-from lessonkit.teacher import cli, grading, report, sandbox
+from lessonkit.teacher import cli, grading, sandbox
+from lessonkit.teacher.grading import kernel, report
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "tests" / "sample" / "sample.md"
@@ -44,7 +45,7 @@ def _data_package():
 @pytest.fixture(scope="session", autouse=True)
 def _sample_source():
     """The grader finds the sample lesson's source (for its stubs) as a teacher's own lesson."""
-    from lessonkit.teacher.exercise_cells import SOURCES_ENV, student_stubs
+    from lessonkit.teacher.grading.cells import SOURCES_ENV, student_stubs
 
     old = os.environ.get(SOURCES_ENV)
     os.environ[SOURCES_ENV] = str(SAMPLE)
@@ -508,15 +509,15 @@ FLOOD_RUN = """
 import json, resource, sys
 from pathlib import Path
 import nbformat
-from lessonkit.teacher import grading, sandbox
+from lessonkit.teacher import sandbox
+from lessonkit.teacher.grading.grade import NotebookTask, grade_notebook
 nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(sys.argv[1])])
 nb.metadata["lessonkit"] = {"lesson": "sample", "edition": "student"}
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-result = grading.grade_notebook({"lesson": "sample", "data": nbformat.writes(nb).encode(), "why": "",
-                                 "sandbox": sandbox.detect(), "limits": sandbox.Limits(timeout=60, notebook_timeout=120),
-                                 "hide": [], "parent": Path(sys.argv[2])})
+result = grade_notebook(NotebookTask("sample", nbformat.writes(nb).encode(), "", sandbox.detect(),
+                                     sandbox.Limits(timeout=60, notebook_timeout=120), (), Path(sys.argv[2])))
 print(json.dumps({"grown_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before,
-                  "problems": result["problems"]}))
+                  "problems": list(result.problems)}))
 """
 
 
@@ -531,7 +532,7 @@ def test_a_flood_of_widget_messages_does_not_grow_the_worker(tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["grown_kb"] < 30_000, result
-    assert any(f"more than {sandbox.MAX_MESSAGES} output messages" in p and "cut" in p for p in result["problems"])
+    assert any(f"more than {kernel.MAX_MESSAGES} output messages" in p and "cut" in p for p in result["problems"])
 
 
 def test_check_in_a_grading_kernel_records_the_answer_and_imports_no_key():

@@ -1,4 +1,4 @@
-"""Reading a submission's bytes safely: regular files only, a size limit and a time limit.
+"""Reading a submission safely: regular files only, a size and a time limit; then its JSON.
 
 A class's folder may hold anything a zip or a student can make: FIFOs (which block a plain
 ``open``), symbolic links to devices (``/dev/zero`` never ends), huge files, files on a
@@ -7,10 +7,13 @@ hanging network mount. None of them may stop grading: each becomes a sentence fo
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import threading
+import warnings
 from pathlib import Path
+from typing import Any
 
 MAX_FILE_BYTES = 20_000_000
 READ_SECONDS = 20.0
@@ -68,3 +71,48 @@ def read_submission(path: Path, limit: int = MAX_FILE_BYTES, seconds: float = RE
     if not result:
         return None, f"the file could not be read within {seconds:g} s (not read)"
     return result[0]
+
+
+def parse_json(data: bytes, what: str) -> tuple[Any, str]:
+    """Parsed JSON, or None and a sentence saying why it is not valid.
+
+    >>> parse_json(b"[1]", "record"), parse_json(b"[", "record")[1]
+    (([1], ''), 'not a record: invalid JSON at line 1, column 2 (Expecting value)')
+    """
+    if not data.strip():
+        return None, "the file is empty"
+    try:
+        return json.loads(data.decode("utf-8")), ""
+    except UnicodeDecodeError:
+        return None, f"not a {what}: the file is not UTF-8 text"
+    except json.JSONDecodeError as e:
+        return None, f"not a {what}: invalid JSON at line {e.lineno}, column {e.colno} ({e.msg})"
+    except RecursionError:
+        return None, f"not a {what}: the JSON is nested too deeply"
+    except ValueError as e:  # e.g. a number of more digits than Python converts
+        return None, f"not a {what}: the JSON cannot be read ({' '.join(str(e).split())[:80]})"
+    except MemoryError:
+        return None, f"not a {what}: the JSON is too large to read"
+
+
+def read_notebook(data: bytes | None, why: str) -> tuple[Any, str]:
+    """A valid notebook (nbformat 4) from a submission's bytes, or None and why not."""
+    import nbformat
+
+    if data is None:
+        return None, why
+    raw, why = parse_json(data, "notebook")
+    if why:
+        return None, why
+    if not isinstance(raw, dict) or "cells" not in raw or "nbformat" not in raw:
+        return None, "not a notebook (no cells or nbformat version in the JSON)"
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            nb = nbformat.reads(json.dumps(raw), as_version=4)
+            nbformat.validator.normalize(nb)
+            nbformat.validate(nb)
+    except Exception as e:
+        text = " ".join(str(e).split())[:160]
+        return None, f"not a valid notebook ({type(e).__name__}: {text})"
+    return nb, ""

@@ -17,11 +17,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from ..._feedback import Status
 from .sanitize import NAME_CHARS, PROBLEM_CHARS, clean
 
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
-_STATUS_WORDS = {"correct": "correct", "incorrect": "not yet", "invalid": "not in the expected form",
-                 "not_attempted": "not attempted"}
 
 
 @dataclass(frozen=True)
@@ -62,7 +61,7 @@ class Row:
 def unique_students(rows: list[Row]) -> list[Row]:
     """Rows sorted by student: one row per student where that is safe, every doubt in ``problem``.
 
-    Names are compared by :func:`lessonkit.teacher.identity.comparable`. A student who
+    Names are compared by :func:`lessonkit.teacher.grading.identity.comparable`. A student who
     handed in one notebook and one learning record gets one row: the notebook's, since it
     is re-run (the record's if the notebook could not be graded), saying which counted. Any
     other group keeps one row per submission, numbered and flagged: two submissions of one
@@ -136,6 +135,14 @@ def _md(text: str) -> str:
     return re.sub(r"([\\`*_\[\]#|])", r"\\\1", text)
 
 
+def _words(status: str) -> str:
+    """A verdict's status in a sentence (see Status.words); 'not yet' for one no checker gives."""
+    try:
+        return Status(status).words if status != Status.RECORDED else Status.INCORRECT.words
+    except ValueError:
+        return Status.INCORRECT.words
+
+
 def feedback_markdown(lesson: str, exercises: dict, row: Row) -> str:
     """Feedback for one student: what was right, what to revisit (prompt, checker's message, first hint).
 
@@ -159,7 +166,7 @@ def feedback_markdown(lesson: str, exercises: dict, row: Row) -> str:
         for e in again:
             status, message = (row.verdicts.get(e) or ["not_attempted", "no answer was checked."])[:2]
             lines.append(f"- **{e}**: {_md(exercises[e].prompt)}")
-            lines.append(f"  - Your last answer: {_STATUS_WORDS.get(status, 'not yet')}: {_md(message)}")
+            lines.append(f"  - Your last answer: {_words(status)}: {_md(message)}")
             if exercises[e].hints:
                 lines.append(f"  - Hint: {_md(exercises[e].hints[0])}")
         lines.append("")
@@ -281,14 +288,14 @@ def feedback_names(rows: list[Row]) -> list[str]:
 def replace_text(path: Path, text: str) -> None:
     """Write text to path atomically, without fsync (feedback and cache files; the gradebook
     itself is synced)."""
-    from .._record import write_atomic
+    from ..._record import write_atomic
 
     write_atomic(path, text, sync=False)
 
 
 def write_all(out: Path, lesson: str, exercises: dict, rows: list[Row], notes: list[str]) -> None:
     """Write gradebook.csv, feedback/*.md, report.html and run-notes.txt into out, atomically."""
-    from .._record import write_atomic
+    from ..._record import write_atomic
 
     ids = list(exercises)
     folder = out / "feedback"
