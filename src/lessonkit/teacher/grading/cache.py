@@ -1,4 +1,6 @@
-"""The cache of graded submissions: one JSON file per file graded, in ``<out>/.cache/``.
+"""The cache of graded submissions, in ``<out>/.cache/``: one JSON file per notebook, written
+as each result comes (so an interrupted run resumes), and one file for all learning records
+and other files of a run (they are quick to grade; a file each would cost more than grading).
 
 A result is cached under the hash of the file's bytes and a hash of the settings its
 verdicts depend on: the key's version, and for a notebook the limits, the sandbox and the
@@ -12,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import Any
 
 from .result import Result
 
@@ -29,6 +32,23 @@ class Cache:
         self.folder = folder
         self.settings = {"record": _short(f"{CACHE_FORMAT}|{lesson}|{version}"),
                          "notebook": _short(f"{CACHE_FORMAT}|{lesson}|{version}|{notebook_settings}")}
+        self._small: dict[str, Any] | None = None  # the records' file, read when first asked
+        self._used: set[str] = set()
+        self._changed = False
+
+    def _small_results(self) -> dict[str, Any]:
+        if self._small is None:
+            self._small = {}
+            try:
+                data = json.loads(self._small_file().read_text(encoding="utf-8"))
+                if data.get("format") == CACHE_FORMAT and isinstance(data.get("results"), dict):
+                    self._small = data["results"]
+            except (OSError, ValueError, AttributeError):
+                pass
+        return self._small
+
+    def _small_file(self) -> Path:
+        return self.folder / f"records-{self.settings['record']}.json"
 
     def path(self, digest: str, kind: str) -> Path:
         """The cache file of a file whose bytes hash to digest."""
@@ -36,6 +56,14 @@ class Cache:
 
     def get(self, digest: str, kind: str) -> Result | None:
         """The cached result, or None."""
+        if kind != "notebook":
+            name = f"{digest[:32]}-{kind}"
+            try:
+                result = Result.from_json(self._small_results()[name])
+            except (KeyError, ValueError, TypeError, AttributeError, IndexError):
+                return None
+            self._used.add(name)
+            return result
         try:
             cached = json.loads(self.path(digest, kind).read_text(encoding="utf-8"))
             if cached.get("format") == CACHE_FORMAT:
@@ -50,7 +78,26 @@ class Cache:
 
         if not result.cacheable:
             return
+        if kind != "notebook":
+            name = f"{digest[:32]}-{kind}"
+            self._small_results()[name] = result.to_json()
+            self._used.add(name)
+            self._changed = True
+            return
         try:
             replace_text(self.path(digest, kind), json.dumps({"format": CACHE_FORMAT, "result": result.to_json()}) + "\n")
         except (OSError, ValueError, TypeError):  # an uncached result is graded again next time
+            pass
+
+    def flush(self) -> None:
+        """Write the records' file (only the results this run used), if anything changed."""
+        from .report import replace_text
+
+        if not self._changed or self._small is None:
+            return
+        kept = {name: self._small[name] for name in sorted(self._used) if name in self._small}
+        try:
+            replace_text(self._small_file(), json.dumps({"format": CACHE_FORMAT, "results": kept}) + "\n")
+            self._changed = False
+        except (OSError, ValueError, TypeError):
             pass

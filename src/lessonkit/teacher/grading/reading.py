@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import stat
 import threading
 import warnings
@@ -50,6 +51,44 @@ def _read(path: Path, limit: int) -> tuple[bytes | None, str]:
         os.close(fd)
 
 
+def _safe_read(path: Path, limit: int) -> tuple[bytes | None, str]:
+    try:
+        return _read(Path(path), limit)
+    except Exception as e:  # noqa: BLE001 - whatever happens is this file's row
+        return None, f"the file could not be read ({type(e).__name__})"
+
+
+class _Reader:
+    """One thread that reads files one after another (a thread per file costs more than a
+    small file's read); a read that hangs is abandoned with its thread, and the next read
+    starts a new one."""
+
+    def __init__(self) -> None:
+        self._jobs: queue.Queue | None = None
+        self._lock = threading.Lock()
+
+    def _serve(self, jobs: queue.Queue) -> None:
+        while True:
+            path, limit, answer = jobs.get()
+            answer.put(_safe_read(path, limit))
+
+    def read(self, path: Path, limit: int, seconds: float) -> tuple[bytes | None, str]:
+        with self._lock:
+            if self._jobs is None:
+                self._jobs = queue.Queue()
+                threading.Thread(target=self._serve, args=(self._jobs,), name="lessonkit-read", daemon=True).start()
+            answer: queue.Queue = queue.Queue(maxsize=1)
+            self._jobs.put((path, limit, answer))
+            try:
+                return answer.get(timeout=seconds)
+            except queue.Empty:
+                self._jobs = None  # that thread is stuck in this read: leave it
+                return None, f"the file could not be read within {seconds:g} s (not read)"
+
+
+_READER = _Reader()
+
+
 def read_submission(path: Path, limit: int = MAX_FILE_BYTES, seconds: float = READ_SECONDS) -> tuple[bytes | None, str]:
     """The bytes of a submission, or None and a sentence saying why it was not read.
 
@@ -57,20 +96,7 @@ def read_submission(path: Path, limit: int = MAX_FILE_BYTES, seconds: float = RE
     blocking, then checked with fstat); at most limit bytes; a read still going after
     seconds is abandoned. Never raises.
     """
-    result: list[tuple[bytes | None, str]] = []
-
-    def work() -> None:
-        try:
-            result.append(_read(Path(path), limit))
-        except Exception as e:  # noqa: BLE001 - whatever happens is this file's row
-            result.append((None, f"the file could not be read ({type(e).__name__})"))
-
-    reader = threading.Thread(target=work, name="lessonkit-read", daemon=True)
-    reader.start()
-    reader.join(seconds)
-    if not result:
-        return None, f"the file could not be read within {seconds:g} s (not read)"
-    return result[0]
+    return _READER.read(path, limit, seconds)
 
 
 def parse_json(data: bytes, what: str) -> tuple[Any, str]:

@@ -8,11 +8,13 @@ same submissions twice gives the same bytes.
 from __future__ import annotations
 
 import csv
+import functools
 import html
 import io
 import json
 import re
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,7 @@ from ..._feedback import Status
 from .sanitize import NAME_CHARS, PROBLEM_CHARS, clean
 
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
+WRITERS = 8  # threads writing feedback files
 
 
 @dataclass(frozen=True)
@@ -129,6 +132,7 @@ def gradebook_csv(exercise_ids: list[str], rows: list[Row]) -> str:
     return buf.getvalue()
 
 
+@functools.lru_cache(maxsize=4096)  # prompts, hints and the key's messages recur for every student
 def _md(text: str) -> str:
     """Student-controlled text made inert in Markdown (no HTML, links or emphasis)."""
     text = html.escape(clean(text, PROBLEM_CHARS * 4), quote=False)
@@ -301,8 +305,11 @@ def write_all(out: Path, lesson: str, exercises: dict, rows: list[Row], notes: l
     folder = out / "feedback"
     folder.mkdir(parents=True, exist_ok=True)
     names = feedback_names(rows)
-    for row, name in zip(rows, names):
-        replace_text(folder / name, feedback_markdown(lesson, exercises, row))
+    with ThreadPoolExecutor(WRITERS) as pool:  # creating files mostly waits on the disk: a few at once
+        for start in range(0, len(rows), 256):  # in batches, so a large class's texts are never all in memory
+            texts = [(folder / name, feedback_markdown(lesson, exercises, row))
+                     for row, name in zip(rows[start:start + 256], names[start:start + 256])]
+            list(pool.map(lambda item: replace_text(*item), texts))
     manifest = out / ".cache" / "feedback-files.json"
     try:  # remove feedback a previous run wrote for submissions that are gone
         for old in set(json.loads(manifest.read_text(encoding="utf-8"))) - set(names):

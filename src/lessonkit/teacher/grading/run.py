@@ -14,6 +14,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import as_completed
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ from .identity import Namer
 from .key import Key, key_version, lessons
 from .reading import read_notebook
 from .result import Result
-from .submissions import Loaded, discover, lesson_of, load
+from .submissions import Loaded, discover, load
 
 
 def main(args: Any) -> int:
@@ -68,10 +69,9 @@ def _choose_lesson(args: Any, loaded: list[Loaded], namer: Namer) -> tuple[str, 
     students: dict[str, set[str]] = {}
     files: dict[str, int] = {}
     for item in loaded:
-        sub, lesson = item.sub, lesson_of(item.sub.kind, item.parsed)
+        lesson = item.lesson
         if lesson is not None and lesson in known:
-            claimed = item.parsed.get("student") if sub.kind == "record" else None
-            students.setdefault(lesson, set()).add(comparable(namer.name(sub, claimed, lesson)[0]))
+            students.setdefault(lesson, set()).add(comparable(namer.name(item.sub, item.student, lesson)[0]))
             files[lesson] = files.get(lesson, 0) + 1
     if not students:
         raise UsageError("cannot tell which lesson these submissions are for; give --lesson")
@@ -109,9 +109,11 @@ def _settings(args: Any, key: Key, loaded: list[Loaded], out: Path, run_parent: 
     sandbox = sb.detect() if has_notebooks else sb.Sandbox("none", reason="no notebooks")
     limits = sb.Limits(timeout=float(args.timeout), memory_mb=int(args.memory),
                        notebook_timeout=float(args.timeout) * (len(key.exercises) + 2))
-    home = Path.home() if "HOME" in os.environ or os.name != "posix" else None
-    roots = [Path(p).resolve() if Path(p).is_dir() else Path(p).resolve().parent for p in args.submissions]
-    hide = sb.hideable([*roots, out.resolve(), run_parent, *([home] if home else [])])
+    hide: list[str] = []
+    if has_notebooks:  # the folders kernels must not see
+        home = Path.home() if "HOME" in os.environ or os.name != "posix" else None
+        roots = [Path(p).resolve() if Path(p).is_dir() else Path(p).resolve().parent for p in args.submissions]
+        hide = sb.hideable([*roots, out.resolve(), run_parent, *([home] if home else [])])
     stubs = student_stubs(key.lesson) if has_notebooks else {}
     return Settings(key, key_version(key.lesson), sandbox, limits, tuple(hide), stubs, has_notebooks)
 
@@ -123,8 +125,11 @@ def _main(args: Any) -> int:
     _validate(args)
     out = Path(args.out)
     subs = discover(list(args.submissions), out)
+    warm = threading.Thread(target=_import_pandas, daemon=True)  # the key will need it: import it while reading
+    warm.start()
     namer = Namer(subs)
     loaded = [load(sub) for sub in subs]
+    warm.join()
     lesson, lesson_note = _choose_lesson(args, loaded, namer)
     if not args.lesson:
         print(f"lessonkit grade: grading {lesson_note}", file=sys.stderr)
@@ -158,6 +163,14 @@ def _main(args: Any) -> int:
         print(f"lessonkit grade: warning: {settings.sandbox.describe(limits.timeout, limits.memory_mb, limits.notebook_timeout)}",
               file=sys.stderr)
     return 0
+
+
+def _import_pandas() -> None:
+    """Import pandas, which a key computing its answers from the data needs (a second or so)."""
+    try:
+        import pandas  # noqa: F401
+    except Exception:  # the key will say what is wrong
+        pass
 
 
 def _digest(item: Loaded) -> str:
@@ -211,6 +224,7 @@ def _grade_all(args: Any, settings: Settings, loaded: list[Loaded], digests: lis
             else:
                 continue
             bar.update()
+        cache.flush()
         for future in as_completed(futures):
             try:
                 result = future.result()
@@ -222,6 +236,7 @@ def _grade_all(args: Any, settings: Settings, loaded: list[Loaded], digests: lis
     except KeyboardInterrupt:
         if pool:
             pool.kill()
+        cache.flush()
         bar.close()
         print(f"lessonkit grade: interrupted; {len(results)} of {len(loaded)} results are cached in "
               f"{cache.folder}; run the same command again to go on. No gradebook was written.", file=sys.stderr)
@@ -230,4 +245,5 @@ def _grade_all(args: Any, settings: Settings, loaded: list[Loaded], digests: lis
         if pool:
             pool.close()
         bar.close()
+    cache.flush()
     return [results[i] for i in range(len(loaded))], from_cache

@@ -30,12 +30,14 @@ class Submission:
 
 @dataclass(frozen=True)
 class Loaded:
-    """A submission's bytes (None when unreadable, with why) and its parsed JSON (None if not JSON)."""
+    """A submission's bytes (None when unreadable, with why), the lesson it says it is of and
+    the student a record names (the parsed JSON itself is not kept: a class may be large)."""
 
     sub: Submission
     data: bytes | None
     why: str
-    parsed: Any
+    lesson: str | None = None
+    student: Any = None
 
 
 def discover(paths: list[str], out: Path) -> list[Submission]:
@@ -77,7 +79,8 @@ def load(sub: Submission) -> Loaded:
     """Read a submission once (see :func:`lessonkit.teacher.grading.reading.read_submission`)."""
     data, why = read_submission(sub.path, MAX_FILE_BYTES)
     parsed = parse_json(data, sub.kind)[0] if data is not None and sub.kind != "other" else None
-    return Loaded(sub, data, why, parsed)
+    student = parsed.get("student") if sub.kind == "record" and isinstance(parsed, dict) else None
+    return Loaded(sub, data, why, lesson_of(sub.kind, parsed), student)
 
 
 def lesson_of(kind: str, data: Any) -> str | None:
