@@ -615,3 +615,28 @@ def test_a_notebook_runs_where_an_event_loop_is_already_running():
     with ThreadPoolExecutor(1) as pool:  # a thread of its own, whatever loop the test session runs
         found, notes = pool.submit(lambda: asyncio.run(inside_a_loop())).result()
     assert found == {"ran": True}, notes
+
+
+def test_each_notebook_gets_a_fresh_kernel_started_ahead_with_pandas_ready(tmp_path):
+    """A runner starts the next kernel while a notebook runs (pandas and lessonkit imported
+    before ipykernel starts); no kernel is reused, each sees its notebook's working copy, and
+    closing the runner kills the kernel kept ready and removes every kernel's folders."""
+    code = """
+        import sys
+        found = {"left": "left_behind" in globals(), "preloaded": [m for m in ("pandas", "lessonkit") if m in sys.modules],
+                 "copy": open("probe.ipynb").read(1) == "{"}
+        left_behind = 1
+    """
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(textwrap.dedent(code) + _SAVE)])
+    runner = kernel.Runner("probe", BOX, sandbox.Limits(timeout=30), parent=tmp_path)
+    try:
+        first = runner.run(nb, next_one=True)
+        assert runner.spare is not None  # the next notebook's kernel, started while this one ran
+        second = runner.run(nb, next_one=False)
+        assert runner.spare is None
+    finally:
+        runner.close()
+    for out in (first, second):
+        assert out.started and out.finished, out.notes
+        assert json.loads(found_text(out)) == {"left": False, "preloaded": ["pandas", "lessonkit"], "copy": True}
+    assert list(tmp_path.iterdir()) == []

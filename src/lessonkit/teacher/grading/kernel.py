@@ -311,6 +311,8 @@ class Runner:
     async def _run(self, nb: Any, next_one: bool) -> RunOutcome:
         kernel = await (self.spare or self._start())
         self.spare = self._start() if next_one else None
+        if kernel.ready and not await kernel.km.is_alive():  # a kernel kept ready that stopped meanwhile
+            kernel.ready, kernel.problem = False, "the kernel stopped before the notebook ran"
         if kernel.ready:
             return await kernel.run(nb)
         await kernel.close()
