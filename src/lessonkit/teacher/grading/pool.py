@@ -27,11 +27,25 @@ def workers(requested: int) -> int:
     return min(4, max(2, 2 * (os.cpu_count() or 1)))
 
 
-def _worker_init(first: NotebookTask) -> None:
-    """Start a worker: its own session, and the runner and key it keeps for the run."""
+def _context() -> Any:
+    """Workers forked from a server that imported the grader once (nbformat, nbclient and
+    ZeroMQ take a second or two to import); started fresh ("spawn") where that is not offered."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__, "lessonkit.teacher.grading.kernel", "nbclient", "nbformat",
+                                        "jupyter_client.manager", "zmq.asyncio"])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def _worker_init(first: NotebookTask, environ: dict[str, str]) -> None:
+    """Start a worker: the grader's environment now (a fork server keeps the one it started
+    with), its own session, and the runner and key it keeps for the run."""
     from .kernel import Runner
     from .key import Key
 
+    os.environ.clear()
+    os.environ.update(environ)
     if hasattr(os, "setsid"):
         try:
             os.setsid()
@@ -52,8 +66,8 @@ class Pool:
     def __init__(self, size: int, first: NotebookTask) -> None:
         self._before = set(multiprocessing.active_children())
         self._killed = False
-        self._executor = ProcessPoolExecutor(max_workers=size, mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=_worker_init, initargs=(first,))
+        self._executor = ProcessPoolExecutor(max_workers=size, mp_context=_context(),
+                                             initializer=_worker_init, initargs=(first, dict(os.environ)))
 
     def submit(self, task: NotebookTask, next_one: bool) -> Future[Result]:
         """Grade one notebook; next_one says whether more notebooks follow it."""

@@ -212,9 +212,10 @@ def _grade_all(args: Any, settings: Settings, loaded: list[Loaded], digests: lis
         if notebooks:
             tasks = [NotebookTask(settings.key.lesson, loaded[i].data, loaded[i].why, settings.sandbox,
                                   settings.limits, settings.hide, run_parent, settings.stubs) for i in notebooks]
-            pool = Pool(min(workers(args.workers), len(notebooks)), tasks[0])
-            for n, (i, task) in enumerate(zip(notebooks, tasks)):
-                futures[pool.submit(task, next_one=n + 1 < len(tasks))] = i
+            size = min(workers(args.workers), len(notebooks))
+            pool = Pool(size, tasks[0])
+            for n, (i, task) in enumerate(zip(notebooks, tasks)):  # the last ones start no kernel for a next
+                futures[pool.submit(task, next_one=n + size < len(tasks))] = i
         for i in todo:  # records and other files are quick: grade them while the kernels run
             kind = loaded[i].sub.kind
             if kind == "record":
