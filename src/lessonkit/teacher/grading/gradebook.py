@@ -42,7 +42,7 @@ def run_notes(settings: Settings, lesson_note: str, rows: list[report.Row]) -> l
     if settings.has_notebooks:
         notes.append("Notebooks checked nothing themselves: each answer was recorded by its cell and checked "
                      "here with the key; only answers from an exercise's own, changed cell counted.")
-        if settings.stubs is None:
+        if not settings.source_found:
             notes.append(f"The source of lesson {settings.key.lesson} was not found: an exercise cell counted as its "
                          "stub only where its check() directly follows 'name = ...'.")
         limits = settings.limits

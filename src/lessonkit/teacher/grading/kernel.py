@@ -157,21 +157,36 @@ class Kernel:
         self.problem = ""  # why it did not start
         self.closed = False
 
-    async def start(self) -> Kernel:
-        """Start the kernel and wait until it answers (never raises: see ``ready`` and ``problem``)."""
+    async def launch(self) -> Kernel:
+        """Start the kernel's process and connect to it, without waiting for it to answer."""
         try:
             await self.km.start_kernel(cwd=str(self.work), env=self.env, stdout=self.log, stderr=self.log)
             self.kc = self.km.client(context=self.context)  # the capped sockets
             self.kc.start_channels()
+        except Exception as e:
+            self._failed(e)
+        return self
+
+    async def start(self) -> Kernel:
+        """Start the kernel (if not launched yet) and wait until it answers (never raises: see
+        ``ready`` and ``problem``)."""
+        if self.kc is None and not self.problem:
+            await self.launch()
+        if self.problem:
+            return self
+        try:
             await self.kc.wait_for_ready(timeout=STARTUP_TIMEOUT)
             self.kc.allow_stdin = False
             self.ready = True
         except Exception as e:
-            self.log.flush()
-            tail = (self.root / "kernel.log").read_bytes()[-300:].decode("utf-8", "replace").strip().splitlines()
-            text = " ".join(str(e).split())[:160] or (tail[-1] if tail else "")
-            self.problem = f"the kernel could not start ({type(e).__name__}: {text})"
+            self._failed(e)
         return self
+
+    def _failed(self, e: Exception) -> None:
+        self.log.flush()
+        tail = (self.root / "kernel.log").read_bytes()[-300:].decode("utf-8", "replace").strip().splitlines()
+        text = " ".join(str(e).split())[:160] or (tail[-1] if tail else "")
+        self.problem = f"the kernel could not start ({type(e).__name__}: {text})"
 
     async def run(self, nb: Any) -> RunOutcome:
         """Run every cell of nb (a NotebookNode) in this kernel, then close it."""
@@ -299,6 +314,12 @@ class Runner:
 
     def _start(self) -> asyncio.Task[Kernel]:
         return self.loop.create_task(Kernel(*self.args).start())
+
+    def prestart(self) -> None:
+        """Launch the first notebook's kernel now (it boots while the grader gets ready)."""
+        if self.spare is None:
+            kernel = self.loop.run_until_complete(Kernel(*self.args).launch())
+            self.spare = self.loop.create_task(kernel.start())
 
     def run(self, nb: dict, next_one: bool = True) -> RunOutcome:
         """Run nb (a dict) in a fresh kernel, retried once if it cannot start; with next_one,

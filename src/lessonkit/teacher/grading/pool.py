@@ -53,6 +53,7 @@ def _worker_init(first: NotebookTask, environ: dict[str, str]) -> None:
             pass
     runner = Runner(first.lesson, first.sandbox, first.limits, list(first.hide), first.parent)
     atexit.register(runner.close)  # the kernel kept ready for a next notebook is killed at exit
+    runner.prestart()
     _WORKER.update(runner=runner, key=Key(first.lesson))
 
 

@@ -9,7 +9,6 @@ is cached, writing no gradebook; a second run goes on from there.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 import sys
@@ -98,12 +97,18 @@ class Settings:
     sandbox: sb.Sandbox
     limits: sb.Limits
     hide: tuple[str, ...]
-    stubs: dict[str, str] | None
+    source_found: bool  # the lesson's source, for the student edition's stubs
     has_notebooks: bool
+
+    def notebook_settings(self) -> str:
+        """What a notebook's verdicts depend on besides the key: limits, sandbox, how stubs are made."""
+        from importlib import metadata
+
+        return f"{self.limits}|{self.sandbox.kind}|stubs {self.source_found} jupytext {metadata.version('jupytext')}"
 
 
 def _settings(args: Any, key: Key, loaded: list[Loaded], out: Path, run_parent: Path) -> Settings:
-    from .cells import student_stubs
+    from .cells import find_source
 
     has_notebooks = any(item.sub.kind == "notebook" for item in loaded)
     sandbox = sb.detect() if has_notebooks else sb.Sandbox("none", reason="no notebooks")
@@ -114,8 +119,8 @@ def _settings(args: Any, key: Key, loaded: list[Loaded], out: Path, run_parent: 
         home = Path.home() if "HOME" in os.environ or os.name != "posix" else None
         roots = [Path(p).resolve() if Path(p).is_dir() else Path(p).resolve().parent for p in args.submissions]
         hide = sb.hideable([*roots, out.resolve(), run_parent, *([home] if home else [])])
-    stubs = student_stubs(key.lesson) if has_notebooks else {}
-    return Settings(key, key_version(key.lesson), sandbox, limits, tuple(hide), stubs, has_notebooks)
+    return Settings(key, key_version(key.lesson), sandbox, limits, tuple(hide),
+                    find_source(key.lesson) is not None, has_notebooks)
 
 
 def _main(args: Any) -> int:
@@ -142,9 +147,7 @@ def _main(args: Any) -> int:
     run_parent = Path(tempfile.mkdtemp(prefix="lessonkit-grade-"))
     try:
         settings = _settings(args, key, loaded, out, run_parent)
-        stubs_version = hashlib.sha256(json.dumps(settings.stubs, sort_keys=True).encode()).hexdigest()[:12]
-        cache = Cache(out / ".cache", lesson, settings.version,
-                      f"{settings.limits}|{settings.sandbox.kind}|{stubs_version}")
+        cache = Cache(out / ".cache", lesson, settings.version, settings.notebook_settings())
         digests = [_digest(item) for item in loaded]
         graded = _grade_all(args, settings, loaded, digests, cache, run_parent)
     finally:
@@ -182,6 +185,7 @@ def _grade_all(args: Any, settings: Settings, loaded: list[Loaded], digests: lis
     """Every file's result and how many came from the cache; None when interrupted (Ctrl-C)."""
     from tqdm import tqdm
 
+    from .cells import student_stubs
     from .pool import Pool, workers
 
     results: dict[int, Result] = {}
@@ -198,24 +202,25 @@ def _grade_all(args: Any, settings: Settings, loaded: list[Loaded], digests: lis
     bar = tqdm(total=len(loaded), initial=from_cache, disable=args.no_progress, file=sys.stderr,
                unit="file", desc=f"grading {settings.key.lesson}", dynamic_ncols=True)
     todo = [i for i in range(len(loaded)) if i not in results]
-    for i in todo:  # a notebook that is not valid needs no worker and no kernel
-        if loaded[i].sub.kind == "notebook":
-            nb, problem = read_notebook(loaded[i].data, loaded[i].why)
-            if nb is None:
-                keep(i, Result.ungraded(problem))
-                bar.update()
-    todo = [i for i in todo if i not in results]
     notebooks = [i for i in todo if loaded[i].sub.kind == "notebook"]
     pool = None
     try:
         futures = {}
-        if notebooks:
-            tasks = [NotebookTask(settings.key.lesson, loaded[i].data, loaded[i].why, settings.sandbox,
-                                  settings.limits, settings.hide, run_parent, settings.stubs) for i in notebooks]
+        if notebooks:  # the workers start their first kernels while this process reads the notebooks
             size = min(workers(args.workers), len(notebooks))
-            pool = Pool(size, tasks[0])
-            for n, (i, task) in enumerate(zip(notebooks, tasks)):  # the last ones start no kernel for a next
-                futures[pool.submit(task, next_one=n + size < len(tasks))] = i
+            pool = Pool(size, NotebookTask(settings.key.lesson, None, "", settings.sandbox, settings.limits,
+                                           settings.hide, run_parent))
+            stubs = student_stubs(settings.key.lesson)
+            for i in notebooks:  # a notebook that is not valid needs no worker and no kernel
+                nb, problem = read_notebook(loaded[i].data, loaded[i].why)
+                if nb is None:
+                    keep(i, Result.ungraded(problem))
+                    bar.update()
+            notebooks = [i for i in notebooks if i not in results]
+            for n, i in enumerate(notebooks):  # the last ones start no kernel for a next one
+                task = NotebookTask(settings.key.lesson, loaded[i].data, loaded[i].why, settings.sandbox,
+                                    settings.limits, settings.hide, run_parent, stubs)
+                futures[pool.submit(task, next_one=n + size < len(notebooks))] = i
         for i in todo:  # records and other files are quick: grade them while the kernels run
             kind = loaded[i].sub.kind
             if kind == "record":
