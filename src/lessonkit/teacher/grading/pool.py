@@ -29,11 +29,12 @@ def workers(requested: int) -> int:
 
 def _context() -> Any:
     """Workers forked from a server that imported the grader once (nbformat, nbclient and
-    ZeroMQ take a second or two to import); started fresh ("spawn") where that is not offered."""
+    ZeroMQ take a second or two to import, so the grader itself never imports nbformat);
+    started fresh ("spawn") where that is not offered."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([__name__, "lessonkit.teacher.grading.kernel", "nbclient", "nbformat",
-                                        "jupyter_client.manager", "zmq.asyncio"])
+        context.set_forkserver_preload([__name__, "lessonkit.teacher.grading.kernel", "lessonkit.teacher.editions",
+                                        "nbclient", "nbformat", "jupyter_client.manager", "zmq.asyncio"])
         return context
     return multiprocessing.get_context("spawn")
 
@@ -57,6 +58,12 @@ def _worker_init(first: NotebookTask, environ: dict[str, str]) -> None:
     _WORKER.update(runner=runner, key=Key(first.lesson))
 
 
+def _stubs(lesson: str) -> dict[str, str] | None:
+    from .cells import student_stubs
+
+    return student_stubs(lesson)
+
+
 def _grade(task: NotebookTask, next_one: bool) -> Result:
     return grade_notebook(task, _WORKER["runner"], next_one=next_one, key=_WORKER["key"])
 
@@ -69,6 +76,14 @@ class Pool:
         self._killed = False
         self._executor = ProcessPoolExecutor(max_workers=size, mp_context=_context(),
                                              initializer=_worker_init, initargs=(first, dict(os.environ)))
+
+    def stubs(self, lesson: str) -> dict[str, str] | None:
+        """The student edition's exercise cells (see cells.student_stubs), built in a worker,
+        where nbformat is already imported; None when they cannot be built."""
+        try:
+            return self._executor.submit(_stubs, lesson).result()
+        except Exception:  # a worker that died: the stub rule then needs no stubs
+            return None
 
     def submit(self, task: NotebookTask, next_one: bool) -> Future[Result]:
         """Grade one notebook; next_one says whether more notebooks follow it."""

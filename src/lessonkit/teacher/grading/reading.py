@@ -121,6 +121,26 @@ def parse_json(data: bytes, what: str) -> tuple[Any, str]:
         return None, f"not a {what}: the JSON is too large to read"
 
 
+def looks_like_notebook(data: bytes | None) -> bool:
+    """Whether data looks like a notebook of nbformat 4 at a glance (cells with a known type and
+    a text source), without nbformat, whose import takes seconds; read_notebook decides.
+
+    >>> looks_like_notebook(b'{"nbformat": 4, "cells": [{"cell_type": "code", "source": ["x"]}]}')
+    True
+    >>> looks_like_notebook(b'{"nbformat": 4, "cells": [{"cell_type": 3}]}'), looks_like_notebook(None)
+    (False, False)
+    """
+    raw = parse_json(data, "notebook")[0] if data is not None else None
+    if not isinstance(raw, dict) or type(raw.get("nbformat")) is not int or raw["nbformat"] != 4:
+        return False
+    cells = raw.get("cells")
+    return isinstance(cells, list) and all(
+        isinstance(c, dict) and c.get("cell_type") in ("code", "markdown", "raw")
+        and (isinstance(c.get("source"), str) or (isinstance(c.get("source"), list)
+                                                  and all(isinstance(x, str) for x in c["source"])))
+        for c in cells)
+
+
 def read_notebook(data: bytes | None, why: str) -> tuple[Any, str]:
     """A valid notebook (nbformat 4) from a submission's bytes, or None and why not."""
     import nbformat

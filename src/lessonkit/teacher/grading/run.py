@@ -26,7 +26,7 @@ from .cache import Cache
 from .grade import NotebookTask, grade_record_safely
 from .identity import Namer
 from .key import Key, key_version, lessons
-from .reading import read_notebook
+from .reading import looks_like_notebook, read_notebook
 from .result import Result
 from .submissions import Loaded, discover, load
 
@@ -185,7 +185,6 @@ def _grade_all(args: Any, settings: Settings, loaded: list[Loaded], digests: lis
     """Every file's result and how many came from the cache; None when interrupted (Ctrl-C)."""
     from tqdm import tqdm
 
-    from .cells import student_stubs
     from .pool import Pool, workers
 
     results: dict[int, Result] = {}
@@ -203,20 +202,21 @@ def _grade_all(args: Any, settings: Settings, loaded: list[Loaded], digests: lis
                unit="file", desc=f"grading {settings.key.lesson}", dynamic_ncols=True)
     todo = [i for i in range(len(loaded)) if i not in results]
     notebooks = [i for i in todo if loaded[i].sub.kind == "notebook"]
+    for i in notebooks:  # one that is surely not valid needs no worker (a worker checks the others)
+        if not looks_like_notebook(loaded[i].data):
+            nb, problem = read_notebook(loaded[i].data, loaded[i].why)
+            if nb is None:
+                keep(i, Result.ungraded(problem))
+                bar.update()
+    notebooks = [i for i in notebooks if i not in results]
     pool = None
     try:
         futures = {}
-        if notebooks:  # the workers start their first kernels while this process reads the notebooks
+        if notebooks:  # each worker starts its first kernel as it starts
             size = min(workers(args.workers), len(notebooks))
             pool = Pool(size, NotebookTask(settings.key.lesson, None, "", settings.sandbox, settings.limits,
                                            settings.hide, run_parent))
-            stubs = student_stubs(settings.key.lesson)
-            for i in notebooks:  # a notebook that is not valid needs no worker and no kernel
-                nb, problem = read_notebook(loaded[i].data, loaded[i].why)
-                if nb is None:
-                    keep(i, Result.ungraded(problem))
-                    bar.update()
-            notebooks = [i for i in notebooks if i not in results]
+            stubs = pool.stubs(settings.key.lesson)
             for n, i in enumerate(notebooks):  # the last ones start no kernel for a next one
                 task = NotebookTask(settings.key.lesson, loaded[i].data, loaded[i].why, settings.sandbox,
                                     settings.limits, settings.hide, run_parent, stubs)
