@@ -16,7 +16,7 @@ import tempfile
 import threading
 import time
 from concurrent.futures import as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -149,14 +149,14 @@ def _main(args: Any) -> int:
         settings = _settings(args, key, loaded, out, run_parent)
         cache = Cache(out / ".cache", lesson, settings.version, settings.notebook_settings())
         digests = [_digest(item) for item in loaded]
+        prints = [d if item.data and item.data.strip() else "" for item, d in zip(loaded, digests)]
         graded = _grade_all(args, settings, loaded, digests, cache, run_parent)
     finally:
         shutil.rmtree(run_parent, ignore_errors=True)
     if graded is None:
         return 130
     results, from_cache = graded
-    rows = gradebook.write(out, settings, lesson_note, loaded, results,
-                           [d if item.data and item.data.strip() else "" for item, d in zip(loaded, digests)], namer)
+    rows = gradebook.write(out, settings, lesson_note, loaded, results, prints, namer)
     print(f"lessonkit grade: {len(rows)} submissions ({sum(r.graded for r in rows)} graded, "
           f"{sum(bool(r.problems) for r in rows)} with problems, "
           f"{from_cache} from the cache) in {time.monotonic() - started:.1f} s -> {out / 'gradebook.csv'}",
@@ -221,10 +221,12 @@ def _grade_all(args: Any, settings: Settings, loaded: list[Loaded], digests: lis
                 task = NotebookTask(settings.key.lesson, loaded[i].data, loaded[i].why, settings.sandbox,
                                     settings.limits, settings.hide, run_parent, stubs)
                 futures[pool.submit(task, next_one=n + size < len(notebooks))] = i
+                loaded[i] = replace(loaded[i], data=None)  # the task holds them until graded
         for i in todo:  # records and other files are quick: grade them while the kernels run
             kind = loaded[i].sub.kind
             if kind == "record":
                 keep(i, grade_record_safely(settings.key, loaded[i].data, loaded[i].why))
+                loaded[i] = replace(loaded[i], data=None)  # graded: a large class's bytes are not all kept
             elif kind == "other":
                 keep(i, Result.ungraded("not a notebook (.ipynb) or a learning record (.json)"))
             else:
