@@ -6,7 +6,7 @@ exercises, loading the data package), filled with right and wrong answers
 (tests/grading_cases.py) and each made unique; records are made as in bench_records.py.
 Each size is graded once, as a new process (start-up included), into a fresh output folder
 (no cache), with the same worker count. Peak memory is the maximum resident set of the
-grading process itself and of its largest worker (sampled every 0.2 s), not of the kernels,
+grading process itself and of its largest worker or fork server (sampled every 0.2 s), not of the kernels,
 which run the students' code. The records floor is a process that only reads and parses the
 same JSON files, measured in the same run.
 
@@ -74,7 +74,7 @@ def grade(folder: Path, out: Path, workers: int) -> tuple[float, int, int]:
         while proc.poll() is None:
             try:
                 for child in me.children(recursive=True):
-                    if "spawn_main" in " ".join(child.cmdline()):
+                    if any(w in " ".join(child.cmdline()) for w in ("spawn_main", "multiprocessing.forkserver")):
                         worker_kb = max(worker_kb, child.memory_info().rss // 1024)
             except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
                 pass

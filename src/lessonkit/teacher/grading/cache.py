@@ -59,7 +59,8 @@ class Cache:
         if kind != "notebook":
             name = f"{digest[:32]}-{kind}"
             try:
-                result = Result.from_json(self._small_results()[name])
+                entry = self._small_results()[name]
+                result = Result.from_json(json.loads(entry) if isinstance(entry, str) else entry)
             except (KeyError, ValueError, TypeError, AttributeError, IndexError):
                 return None
             self._used.add(name)
@@ -80,7 +81,7 @@ class Cache:
             return
         if kind != "notebook":
             name = f"{digest[:32]}-{kind}"
-            self._small_results()[name] = result.to_json()
+            self._small_results()[name] = json.dumps(result.to_json())  # text: a large class's results stay small
             self._used.add(name)
             self._changed = True
             return
@@ -95,9 +96,10 @@ class Cache:
 
         if not self._changed or self._small is None:
             return
-        kept = {name: self._small[name] for name in sorted(self._used) if name in self._small}
+        entries = [(name, self._small[name]) for name in sorted(self._used) if name in self._small]
+        body = ", ".join(f"{json.dumps(name)}: {e if isinstance(e, str) else json.dumps(e)}" for name, e in entries)
         try:
-            replace_text(self._small_file(), json.dumps({"format": CACHE_FORMAT, "results": kept}) + "\n")
+            replace_text(self._small_file(), f'{{"format": {json.dumps(CACHE_FORMAT)}, "results": {{{body}}}}}\n')
             self._changed = False
         except (OSError, ValueError, TypeError):
             pass

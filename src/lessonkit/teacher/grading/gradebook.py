@@ -27,8 +27,8 @@ def rows_of(loaded: list[Loaded], results: list[Result], digests: list[str], nam
         sub = item.sub
         student, naming = namer.name(sub, result.student if sub.kind == "record" else None, lesson)
         rows.append(report.Row(student=student, file=sub.label, kind=sub.kind, graded=result.graded,
-                               scores=dict(result.scores), verdicts={e: list(v) for e, v in result.verdicts.items()},
-                               problems=[*naming, *result.problems], digest=digest, answers=dict(result.answers)))
+                               scores=result.scores, verdicts=result.verdicts,  # shared, never changed
+                               problems=[*naming, *result.problems], digest=digest, answers=result.answers))
     return report.unique_students(rows)
 
 

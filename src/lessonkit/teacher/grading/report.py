@@ -35,7 +35,7 @@ class Row:
     kind: str
     graded: bool
     scores: dict[str, int] = field(default_factory=dict)
-    verdicts: dict[str, list] = field(default_factory=dict)
+    verdicts: dict[str, Any] = field(default_factory=dict)  # (status, message) per exercise
     problems: list[str] = field(default_factory=list)
     digest: str = ""  # hash of the file's bytes ('' for an empty or unreadable file)
     answers: dict[str, str] = field(default_factory=dict)  # a fingerprint of each counted answer

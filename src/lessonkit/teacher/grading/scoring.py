@@ -22,6 +22,7 @@ from ..._feedback import Status
 if TYPE_CHECKING:
     from .key import Key
 
+_UNANSWERED = (Status.NOT_ATTEMPTED, "no answer was checked.")
 CLAIMS_PASSED = {"correct", "passed", "pass", "ok", "right", "true", "1", "yes"}
 
 
@@ -90,11 +91,11 @@ def score_attempts(key: Key, attempts: Any) -> Scored:
         counted = counted_attempt(tries.get(eid, []),
                                   lambda a, eid=eid: key.verdict(eid, a["answer"])[0] != Status.NOT_ATTEMPTED)
         if counted is None:
-            verdicts[eid] = (Status.NOT_ATTEMPTED, "no answer was checked.")
+            verdicts[eid] = _UNANSWERED
             scores[eid] = 0
             continue
-        status, message = key.verdict(eid, counted["answer"])
-        verdicts[eid] = (status, message)
+        verdicts[eid] = key.verdict(eid, counted["answer"])  # one shared tuple per distinct answer
+        status = verdicts[eid][0]
         scores[eid] = int(status == Status.CORRECT)
         if status != Status.NOT_ATTEMPTED:
             answers[eid] = answer_digest(counted["answer"])
