@@ -198,11 +198,9 @@ def _package_files() -> list[Path]:
 def _secret_folders() -> list[Path]:
     """Folders never shown to a kernel: the answer keys (the package's keys/ and LESSONKIT_KEYS)
     and the user's home."""
-    import lessonkit.keys
+    from .grading.key import key_folders
 
-    folders = [Path(p) for p in getattr(lessonkit.keys, "__path__", [])]
-    folders += [Path(p) for p in os.environ.get("LESSONKIT_KEYS", "").split(os.pathsep) if p]
-    return [p.resolve() for p in folders if p.is_dir()]
+    return key_folders()
 
 
 def _home() -> Path | None:
