@@ -414,6 +414,21 @@ def test_records_only_run_reports_progress_and_escapes_what_students_wrote(tmp_p
     assert "'=HYPERLINK(\"http://x\")" in gradebook(tmp_path / "out")  # not a formula in a spreadsheet
 
 
+def test_records_are_cached_in_one_file_and_a_changed_record_is_graded_again(tmp_path, capsys):
+    (tmp_path / "in").mkdir()
+    for name in ("ana", "ben", "cy"):
+        (tmp_path / "in" / f"{name}.json").write_text(gc.record(name, [("sample.kind", "a", "")]), encoding="utf-8")
+    argv = (str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--no-progress")
+    assert grade(*argv) == 0
+    cache = tmp_path / "out" / ".cache"
+    assert len(list(cache.glob("records-*.json"))) == 1 and not list(cache.glob("*-record-*.json"))
+    assert grade(*argv) == 0 and "3 from the cache" in capsys.readouterr().err
+    (tmp_path / "in" / "ben.json").write_text(gc.record("ben", [("sample.kind", "b", "")]), encoding="utf-8")
+    assert grade(*argv) == 0 and "2 from the cache" in capsys.readouterr().err
+    rows = gradebook(tmp_path / "out")
+    assert [rows[n]["sample.kind"] for n in ("ana", "ben", "cy")] == ["0", "1", "0"]
+
+
 def test_two_submissions_of_one_student_get_two_rows(tmp_path):
     (tmp_path / "in").mkdir()
     for name in ("a", "b"):
