@@ -27,6 +27,7 @@ SCRIPTS = [  # (script, normal arguments, quick arguments), in the order of RESU
     ("bench_records.py", ["--runs", "5"], ["--runs", "2"]),
     ("bench_lessons.py", ["--runs", "3"], ["--runs", "1"]),
     ("bench_grading.py", ["--runs", "3"], ["--runs", "1"]),
+    ("bench_scaling.py", [], ["--sizes", "30", "--records", "1000"]),
     ("bench_install.py", ["--runs", "1"], ["--runs", "1"]),
     ("bench_test_suite.py", ["--runs", "1"], ["--runs", "1"]),
 ]

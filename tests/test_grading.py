@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 
 from . import grading_cases as gc
-from lessonkit.teacher import cli, grading, report, sandbox
+from lessonkit.teacher import cli, grading, sandbox
+from lessonkit.teacher.grading import kernel, report
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "tests" / "sample" / "sample.md"
@@ -44,7 +45,7 @@ def _data_package():
 @pytest.fixture(scope="session", autouse=True)
 def _sample_source():
     """The grader finds the sample lesson's source (for its stubs) as a teacher's own lesson."""
-    from lessonkit.teacher.exercise_cells import SOURCES_ENV, student_stubs
+    from lessonkit.teacher.grading.cells import SOURCES_ENV, student_stubs
 
     old = os.environ.get(SOURCES_ENV)
     os.environ[SOURCES_ENV] = str(SAMPLE)
@@ -413,6 +414,21 @@ def test_records_only_run_reports_progress_and_escapes_what_students_wrote(tmp_p
     assert "'=HYPERLINK(\"http://x\")" in gradebook(tmp_path / "out")  # not a formula in a spreadsheet
 
 
+def test_records_are_cached_in_one_file_and_a_changed_record_is_graded_again(tmp_path, capsys):
+    (tmp_path / "in").mkdir()
+    for name in ("ana", "ben", "cy"):
+        (tmp_path / "in" / f"{name}.json").write_text(gc.record(name, [("sample.kind", "a", "")]), encoding="utf-8")
+    argv = (str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--no-progress")
+    assert grade(*argv) == 0
+    cache = tmp_path / "out" / ".cache"
+    assert len(list(cache.glob("records-*.json"))) == 1 and not list(cache.glob("*-record-*.json"))
+    assert grade(*argv) == 0 and "3 from the cache" in capsys.readouterr().err
+    (tmp_path / "in" / "ben.json").write_text(gc.record("ben", [("sample.kind", "b", "")]), encoding="utf-8")
+    assert grade(*argv) == 0 and "2 from the cache" in capsys.readouterr().err
+    rows = gradebook(tmp_path / "out")
+    assert [rows[n]["sample.kind"] for n in ("ana", "ben", "cy")] == ["0", "1", "0"]
+
+
 def test_two_submissions_of_one_student_get_two_rows(tmp_path):
     (tmp_path / "in").mkdir()
     for name in ("a", "b"):
@@ -508,15 +524,15 @@ FLOOD_RUN = """
 import json, resource, sys
 from pathlib import Path
 import nbformat
-from lessonkit.teacher import grading, sandbox
+from lessonkit.teacher import sandbox
+from lessonkit.teacher.grading.grade import NotebookTask, grade_notebook
 nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(sys.argv[1])])
 nb.metadata["lessonkit"] = {"lesson": "sample", "edition": "student"}
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-result = grading.grade_notebook({"lesson": "sample", "data": nbformat.writes(nb).encode(), "why": "",
-                                 "sandbox": sandbox.detect(), "limits": sandbox.Limits(timeout=60, notebook_timeout=120),
-                                 "hide": [], "parent": Path(sys.argv[2])})
+result = grade_notebook(NotebookTask("sample", nbformat.writes(nb).encode(), "", sandbox.detect(),
+                                     sandbox.Limits(timeout=60, notebook_timeout=120), (), Path(sys.argv[2])))
 print(json.dumps({"grown_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before,
-                  "problems": result["problems"]}))
+                  "problems": list(result.problems)}))
 """
 
 
@@ -531,7 +547,7 @@ def test_a_flood_of_widget_messages_does_not_grow_the_worker(tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["grown_kb"] < 30_000, result
-    assert any(f"more than {sandbox.MAX_MESSAGES} output messages" in p and "cut" in p for p in result["problems"])
+    assert any(f"more than {kernel.MAX_MESSAGES} output messages" in p and "cut" in p for p in result["problems"])
 
 
 def test_check_in_a_grading_kernel_records_the_answer_and_imports_no_key():

@@ -18,8 +18,10 @@ from pathlib import Path
 import pytest
 
 from . import grading_cases as gc
-from lessonkit.teacher import cli, grading, report
-from lessonkit.teacher.identity import Namer, comparable
+from lessonkit.teacher import cli, grading
+from lessonkit.teacher.grading import report
+from lessonkit.teacher.grading.identity import Namer, comparable
+from lessonkit.teacher.grading.submissions import Submission
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "tests" / "sample" / "sample.md"
@@ -117,12 +119,12 @@ def test_a_lone_file_with_its_own_name_keeps_the_file_name(tmp_path):
 
 
 def test_the_students_folder_is_the_level_where_the_copies_differ():
-    subs = [grading.Submission(Path(f"c/{n}/lessonkit/notebooks/00-start-here.ipynb"), "", "notebook",
+    subs = [Submission(Path(f"c/{n}/lessonkit/notebooks/00-start-here.ipynb"), "", "notebook",
                                ("c", n, "lessonkit", "notebooks"), 3) for n in ("alice", "bob")]
-    subs.append(grading.Submission(Path("c/carl/00-start-here.ipynb"), "", "notebook", ("c", "carl"), 1))
-    subs.append(grading.Submission(Path("c/carl/old/00-start-here.ipynb"), "", "notebook", ("c", "carl", "old"), 2))
-    subs.append(grading.Submission(Path("c/bob/00-start-here (1).ipynb"), "", "notebook", ("c", "bob"), 1))
-    subs.append(grading.Submission(Path("c/dan.ipynb"), "", "notebook", ("c",), 0))
+    subs.append(Submission(Path("c/carl/00-start-here.ipynb"), "", "notebook", ("c", "carl"), 1))
+    subs.append(Submission(Path("c/carl/old/00-start-here.ipynb"), "", "notebook", ("c", "carl", "old"), 2))
+    subs.append(Submission(Path("c/bob/00-start-here (1).ipynb"), "", "notebook", ("c", "bob"), 1))
+    subs.append(Submission(Path("c/dan.ipynb"), "", "notebook", ("c",), 0))
     namer = Namer(subs)
     assert [namer.name(s, None, "start")[0] for s in subs] == ["alice", "bob", "carl", "carl", "bob", "dan"]
 
@@ -263,7 +265,7 @@ def test_as_many_students_for_two_lessons_asks_for_lesson(tmp_path, capsys):
 # ----------------------------------------------------------------------------- the cache's key version
 
 def _version_in_subprocess(lesson: str, env: dict[str, str]) -> str:
-    code = "from lessonkit.teacher.grading import key_version; import lessonkit; " \
+    code = "from lessonkit.teacher.grading.key import key_version; import lessonkit; " \
            f"print(key_version({lesson!r})); print(lessonkit.__file__)"
     done = subprocess.run([sys.executable, "-c", code], env={**os.environ, **env}, capture_output=True,
                           text=True, timeout=120, check=True)

@@ -18,8 +18,11 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from lessonkit.teacher import cli, grading
-from lessonkit.teacher.sanitize import clean
-from lessonkit.teacher.submission_io import read_submission
+from lessonkit.teacher.grading.attribution import notebook_attempts
+from lessonkit.teacher.grading.key import Key
+from lessonkit.teacher.grading.reading import read_submission
+from lessonkit.teacher.grading.sanitize import clean
+from lessonkit.teacher.grading.scoring import score_attempts
 
 IDS = ["sample.year", "sample.venue", "sample.kind"]
 HUGE_NUMBER = "9" * 5000
@@ -170,7 +173,7 @@ def test_only_answers_from_the_exercise_cell_count_and_no_more_than_its_calls():
     def answer(cell, eid, value):
         return {"cell": cell, "exercise": eid, "answer": json.dumps(value)}
 
-    attempts, notes = grading.notebook_attempts(nb, [
+    attempts, notes = notebook_attempts(nb, [
         answer(0, "sample.year", 2025),          # another cell: not counted
         answer(1, "sample.year", 2025),          # its own cell: counted
         answer(2, "sample.venue", "Lancaster House"),  # passes the stub's ...: check() was replaced
@@ -186,13 +189,13 @@ def test_only_answers_from_the_exercise_cell_count_and_no_more_than_its_calls():
 def test_scoring_reads_a_claimed_status_only_in_a_plain_form():
     """A claim of "correct" is flagged when the key rejects the answer; a status of any other
     shape (a dict, a list, a number other than 0 or 1) is ignored, never raised on."""
-    key = grading.Key("sample")
+    key = Key("sample")
     eid = next(iter(key.exercises))
     wrong = {"$type": "repr", "value": "not an answer anyone expects"}
     for status, flagged in [("Correct", True), (True, True), (1, True), ({"a": [1]}, False),
                             ([1, 2], False), (10**40, False), (None, False)]:
-        scored = grading.score_attempts(key, [{"exercise": eid, "answer": wrong, "status": status},
+        scored = score_attempts(key, [{"exercise": eid, "answer": wrong, "status": status},
                                               {"exercise": ["list", "id"], "answer": 1}])
-        assert scored["scores"][eid] == 0
-        assert any("claims" in p for p in scored["problems"]) is flagged, status
-        assert any("ignored" in p for p in scored["problems"])
+        assert scored.scores[eid] == 0
+        assert any("claims" in p for p in scored.problems) is flagged, status
+        assert any("ignored" in p for p in scored.problems)

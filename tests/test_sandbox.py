@@ -21,6 +21,7 @@ import nbformat
 import pytest
 
 from lessonkit.teacher import confine, sandbox
+from lessonkit.teacher.grading import kernel
 
 REPO = Path(__file__).resolve().parents[1]
 BOX = sandbox.detect()
@@ -46,9 +47,10 @@ def found_text(out) -> str | None:
 _GRADER = textwrap.dedent("""
     import json, sys, nbformat
     from lessonkit.teacher import sandbox
+    from lessonkit.teacher.grading import kernel
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(sys.argv[1])])
     box = sandbox.detect()
-    out = sandbox.run_notebook(nb, "probe", box, sandbox.Limits(timeout=30))
+    out = kernel.run_notebook(nb, "probe", box, sandbox.Limits(timeout=30))
     found = next((json.loads(a["answer"]) for a in out.answers if a["exercise"] == "probe.found"), None)
     print(json.dumps({"kind": box.kind, "reason": box.reason, "notes": out.notes, "record": found}))
 """)
@@ -57,7 +59,7 @@ _GRADER = textwrap.dedent("""
 def probe(code: str, **limits) -> tuple[dict | None, list[str]]:
     """Run code (which fills a dict `found`) in a sandboxed kernel: (found, the run's notes)."""
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(textwrap.dedent(code) + _SAVE)])
-    out = sandbox.run_notebook(nb, "probe", BOX, sandbox.Limits(timeout=30, **limits))
+    out = kernel.run_notebook(nb, "probe", BOX, sandbox.Limits(timeout=30, **limits))
     assert out.started, out.notes
     text = found_text(out)
     return (json.loads(text) if text else None), out.notes
@@ -88,7 +90,7 @@ def test_without_bubblewrap_the_environment_is_still_an_allow_list(monkeypatch):
     monkeypatch.setenv(sandbox.SANDBOX_ENV, "none")
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
         "import os\nfound = {'env': dict(os.environ)}" + _SAVE)])
-    out = sandbox.run_notebook(nb, "probe", sandbox.detect(), sandbox.Limits(timeout=30))
+    out = kernel.run_notebook(nb, "probe", sandbox.detect(), sandbox.Limits(timeout=30))
     env = json.loads(found_text(out))["env"]
     assert "AWS_SECRET_ACCESS_KEY" not in env and env["LESSONKIT_GRADING"] == "1"
 
@@ -613,3 +615,28 @@ def test_a_notebook_runs_where_an_event_loop_is_already_running():
     with ThreadPoolExecutor(1) as pool:  # a thread of its own, whatever loop the test session runs
         found, notes = pool.submit(lambda: asyncio.run(inside_a_loop())).result()
     assert found == {"ran": True}, notes
+
+
+def test_each_notebook_gets_a_fresh_kernel_started_ahead_with_pandas_ready(tmp_path):
+    """A runner starts the next kernel while a notebook runs (pandas and lessonkit imported
+    before ipykernel starts); no kernel is reused, each sees its notebook's working copy, and
+    closing the runner kills the kernel kept ready and removes every kernel's folders."""
+    code = """
+        import sys
+        found = {"left": "left_behind" in globals(), "preloaded": [m for m in ("pandas", "lessonkit") if m in sys.modules],
+                 "copy": open("probe.ipynb").read(1) == "{"}
+        left_behind = 1
+    """
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(textwrap.dedent(code) + _SAVE)])
+    runner = kernel.Runner("probe", BOX, sandbox.Limits(timeout=30), parent=tmp_path)
+    try:
+        first = runner.run(nb, next_one=True)
+        assert runner.spare is not None  # the next notebook's kernel, started while this one ran
+        second = runner.run(nb, next_one=False)
+        assert runner.spare is None
+    finally:
+        runner.close()
+    for out in (first, second):
+        assert out.started and out.finished, out.notes
+        assert json.loads(found_text(out)) == {"left": False, "preloaded": ["pandas", "lessonkit"], "copy": True}
+    assert list(tmp_path.iterdir()) == []

@@ -3,21 +3,53 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from ._escape import NO_MATH, html_text
 
-CORRECT, INCORRECT, NOT_ATTEMPTED, INVALID = "correct", "incorrect", "not_attempted", "invalid"
-RECORDED = "recorded"  # while grading: the answer was recorded, the grader decides the verdict
 
-_LABELS = {
-    CORRECT: "Correct",
-    INCORRECT: "Not yet",
-    NOT_ATTEMPTED: "Not attempted yet",
-    INVALID: "Check the form of your answer",
-    RECORDED: "Answer recorded",
+class Status(StrEnum):
+    """What a check says of an answer, and how that is worded, once, for everyone.
+
+    The values are the strings learning records hold, so old records stay readable.
+    ``label`` heads a student's feedback; ``words`` says it inside a sentence (a progress
+    list, a gradebook's feedback file); ``colour`` is an Okabe–Ito colour (the label always
+    says the same in words, so colour is never alone).
+
+    >>> Status("invalid").label, Status.INVALID.words, Status.CORRECT == "correct"
+    ('Check the form of your answer', 'not in the expected form', True)
+    """
+
+    CORRECT = "correct"
+    INCORRECT = "incorrect"
+    NOT_ATTEMPTED = "not_attempted"
+    INVALID = "invalid"
+    RECORDED = "recorded"  # while grading: the answer was recorded, the grader decides the verdict
+
+    @property
+    def label(self) -> str:
+        """The status as a heading: Correct, Not yet, Not attempted yet, ..."""
+        return _WORDING[self][0]
+
+    @property
+    def words(self) -> str:
+        """The status inside a sentence: correct, not yet, not attempted, ..."""
+        return _WORDING[self][1]
+
+    @property
+    def colour(self) -> str:
+        """The status's colour (never shown without its label)."""
+        return _WORDING[self][2]
+
+
+_WORDING = {  # status: (label, words, colour)
+    Status.CORRECT: ("Correct", "correct", "#009E73"),
+    Status.INCORRECT: ("Not yet", "not yet", "#D55E00"),
+    Status.NOT_ATTEMPTED: ("Not attempted yet", "not attempted", "#0072B2"),
+    Status.INVALID: ("Check the form of your answer", "not in the expected form", "#E69F00"),
+    Status.RECORDED: ("Answer recorded", "answer recorded", "#999999"),
 }
-# Okabe–Ito colours; the label always says the same in words, so colour is never alone.
-_COLOURS = {CORRECT: "#009E73", INCORRECT: "#D55E00", NOT_ATTEMPTED: "#0072B2", INVALID: "#E69F00", RECORDED: "#999999"}
+CORRECT, INCORRECT, NOT_ATTEMPTED, INVALID, RECORDED = Status  # the names other modules import
 
 
 @dataclass(frozen=True)
@@ -57,7 +89,7 @@ class Feedback:
     @property
     def label(self) -> str:
         """The status in words: Correct, Not yet, Not attempted yet, ..."""
-        return _LABELS[self.status]
+        return Status(self.status).label
 
     def __str__(self) -> str:
         lines = [f"[{self.exercise_id}] {self.label}: {self.message}"]
@@ -69,7 +101,7 @@ class Feedback:
 
     def _repr_html_(self) -> str:
         e = html_text
-        colour = _COLOURS[self.status]
+        colour = Status(self.status).colour
         parts = [
             f'<div class="lessonkit-feedback lessonkit-{e(self.status)} {NO_MATH}" role="status" '
             f'style="border-left:6px solid {colour};padding:0.4em 0.8em;margin:0.3em 0;'

@@ -140,8 +140,7 @@ def actor_explorer() -> w.VBox:
             lines.append(f"<p>{_e(a['role'])}" + ("" if repeat else f", for {_e(body)}")
                          + " <small>(at the time of the summit)</small></p>")
             lines.append(_later(a))
-        status = {"attended": f"was at Lancaster House on {long_date(analysis.summit_date())}", "absent": "was not at the summit",
-                  "not_applicable": "was not part of the summit"}[a["at_summit"]]
+        status = _at_summit(a["at_summit"])
         lines.append(f"<p><strong>At the summit:</strong> {status}.")
         if isinstance(a["attendance_note"], str):
             lines.append(f" {_e(a['attendance_note'])}")
@@ -365,6 +364,13 @@ def claim_stepper() -> w.VBox:
     return _box([back, forward, guess, reveal], out, "Claim checker")
 
 
+def _at_summit(code: str) -> str:
+    """An actor's attendance (``actors.at_summit``) as the end of a sentence, written once."""
+    if code == "attended":
+        return f"was at Lancaster House on {long_date(analysis.summit_date())}"
+    return {"absent": "was not at the summit", "not_applicable": "was not part of the summit"}[code]
+
+
 # People whose recorded words on a role card insult others: the card says why they are quoted.
 QUOTED_INSULTS = {"medvedev": "insults Ukraine's leaders"}
 
@@ -372,8 +378,7 @@ QUOTED_INSULTS = {"medvedev": "insults Ukraine's leaders"}
 def role_card_html(actor_id: str) -> str:
     """The capstone role card of one state or organisation as HTML (see analysis.role_card)."""
     card = analysis.role_card(actor_id)
-    status = {"attended": f"was at Lancaster House on {long_date(analysis.summit_date())}",
-              "absent": "was not at the summit", "not_applicable": "was not part of the summit"}[card["at_summit"]]
+    status = _at_summit(card["at_summit"])
     who = f", represented by {_e(card['represented_by'])}" if card["represented_by"] else ""
     parts = [f"<h3 style='margin:0.2em 0'>Role card: {_e(card['name'])}</h3>",
              f"<p><strong>At the summit:</strong> {_e(card['name'])} {status}{who}. "

@@ -25,30 +25,27 @@ the kernel runs in the throwaway folder only, and the run notes say so.
 
 The grader talks to the kernel over Unix sockets (``transport="ipc"``) in a folder bound
 into the sandbox, so the kernel needs no network, and there is no TCP port race between
-kernels starting together. nbclient does not shut down a kernel it did not start: this
-module starts and always kills its kernels itself.
+kernels starting together. Kernels are started, run and killed by
+:mod:`lessonkit.teacher.grading.kernel`.
 """
 
 from __future__ import annotations
 
-import asyncio
-import atexit
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from .._exercises import GRADING_ENV
-from .sanitize import EXCEPTION_CHARS, MESSAGE_CHARS, clean
 
 SANDBOX_ENV = "LESSONKIT_SANDBOX"
 KERNEL_NAME = "lessonkit-grader"
-OUTPUT_NOTE_BYTES = 1_000_000  # output above this is mentioned in the gradebook
+PRELOAD = ("pandas", "lessonkit")  # imported by each kernel before ipykernel starts
 
 # Runs in the kernel process before ipykernel: limits that the student's code cannot raise
 # (bubblewrap drops the capability to raise a hard limit). No braces: jupyter_client
@@ -69,6 +66,14 @@ _limit("RLIMIT_FSIZE", @FSIZE@)
 if @NPROC@ > 0:
     _limit("RLIMIT_NPROC", @NPROC@)
 del _limit, resource
+def _preload():
+    for name in @PRELOAD@:
+        try:
+            __import__(name)
+        except BaseException:
+            pass
+_preload()
+del _preload
 from ipykernel import kernelapp
 kernelapp.launch_new_instance()
 """
@@ -192,12 +197,10 @@ def _package_files() -> list[Path]:
 
 def _secret_folders() -> list[Path]:
     """Folders never shown to a kernel: the answer keys (the lessons' sources, which hold the
-    exercise blocks and solutions, and LESSONKIT_KEYS) and the user's home."""
-    from .._paths import lessons_dir
+    exercise blocks and solutions; the build's keys; LESSONKIT_KEYS) and the user's home."""
+    from .grading.key import key_folders
 
-    folders = [lessons_dir()]
-    folders += [Path(p) for p in os.environ.get("LESSONKIT_KEYS", "").split(os.pathsep) if p]
-    return [p.resolve() for p in folders if p.is_dir()]
+    return key_folders()
 
 
 def _home() -> Path | None:
@@ -316,19 +319,6 @@ class Limits:
     disk_mb: int = 256       # each of: the private /tmp, the working folder, the grader-side folders
 
 
-@dataclass
-class RunOutcome:
-    """What happened when a notebook ran."""
-
-    started: bool = False          # the kernel started and answered
-    finished: bool = False         # every cell was run
-    answers: list[dict] = field(default_factory=list)  # {"cell", "exercise", "answer"} in the order recorded
-    notes: list[str] = field(default_factory=list)
-    output_bytes: int = 0
-    messages: int = 0              # output messages the kernel sent (widget messages included)
-    output_cut: str = ""           # why output beyond the caps was not looked at, if it was not
-
-
 def _kernel_env(work: Path, record_dir: Path | None = None) -> dict[str, str]:
     """The kernel's whole environment: a short allow-list, never the grader's own (which may
     hold passwords or tokens)."""
@@ -363,8 +353,9 @@ def _nproc_per_namespace() -> bool:
 
 def kernel_argv(sandbox: Sandbox, work: Path, sockets: Path, memory_mb: int, hide: list[str],
                 network: bool = False, processes: int | None = None, disk_mb: int | None = None,
-                record_dir: Path | None = None) -> list[str]:
-    """The kernel command: bubblewrap (if any) around Python setting limits, then ipykernel.
+                record_dir: Path | None = None, preload: tuple[str, ...] = PRELOAD) -> list[str]:
+    """The kernel command: bubblewrap (if any) around Python setting limits and importing
+    preload (so a kernel started ahead of its notebook has them ready), then ipykernel.
 
     Inside bubblewrap, work is an empty RAM-backed folder of disk_mb (the notebook's working
     copies of work's files are bound into it read-only) and the host's work folder is bound
@@ -375,6 +366,7 @@ def kernel_argv(sandbox: Sandbox, work: Path, sockets: Path, memory_mb: int, hid
     disk = (Limits.disk_mb if disk_mb is None else disk_mb) * 1024 * 1024
     code = (_LAUNCH.replace("@MEMORY@", str(int(memory_mb) * 1024 * 1024))
             .replace("@FSIZE@", str(min(FILE_SIZE_LIMIT, disk)))
+            .replace("@PRELOAD@", repr(tuple(preload)))
             .replace("@NPROC@", str(int(processes) if sandbox.kind == "bwrap" and _nproc_per_namespace() else -1)))
     python = [sys.executable, "-c", code, "-f", "{connection_file}", "--HistoryManager.enabled=False",
               "--IPKernelApp.quiet=True"]
@@ -423,256 +415,3 @@ def write_kernelspec(root: Path, argv: list[str]) -> Path:
         "interrupt_mode": "message",
     }), encoding="utf-8")
     return root
-
-
-class CellStuck(Exception):
-    """A cell ran past its time limit and did not stop when interrupted."""
-
-
-# What the worker keeps from one kernel: nothing but the answers, within these caps; all other
-# output is counted and dropped (widget state included), so a notebook cannot grow the worker.
-MAX_MESSAGES = 10_000             # output messages looked at; later ones are only counted
-MAX_ANSWERS = 2_000               # answers kept from one notebook
-MAX_ANSWER_BYTES = 1_000_000      # one answer, as JSON
-MAX_ANSWERS_BYTES = 20_000_000    # all answers of one notebook, as JSON
-MAX_MESSAGE_BYTES = 64 * 1024 * 1024  # one message; a larger one is dropped (ZeroMQ reconnects)
-RECEIVE_QUEUE = 8                 # messages queued in the worker: at most 8 x 64 MB, whatever the kernel sends
-
-
-def _size(content: dict, msg: dict) -> int:
-    """Roughly how many bytes of output one message carries."""
-    size = len(str(content.get("text", "")))
-    data = content.get("data")
-    if isinstance(data, dict):
-        size += sum(len(v) for v in data.values() if isinstance(v, (str, bytes)))  # JSON data: not measured
-    return size + sum(len(b) for b in msg.get("buffers") or ())
-
-
-def _make_client_class():
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionComplete
-
-    from .._exercises import ANSWER_MIME
-
-    class Client(NotebookClient):
-        """Keeps only the answers check() records, within caps; every other output message is
-        counted and dropped (no outputs, no widget state, no display ids, no comm objects).
-
-        At a cell's time limit the kernel is interrupted (the next cells still run); a cell
-        still running one more time limit later ignored the interrupt and ends the notebook.
-        """
-
-        output_bytes = 0
-        messages = 0
-        output_cut = ""
-        answers_bytes = 0
-        answers: list = []
-        timed_out: set = set()
-        current = None
-
-        def process_message(self, msg, cell, cell_index):
-            msg_type = msg.get("msg_type", "")
-            content = msg.get("content") or {}
-            if msg_type == "status":
-                if content.get("execution_state") == "idle":
-                    raise CellExecutionComplete()
-                return None
-            if msg_type in ("execute_input", "clear_output"):
-                return None
-            self.messages += 1
-            if self.messages > MAX_MESSAGES:
-                if not self.output_cut:
-                    self.output_cut = (f"the notebook sent more than {MAX_MESSAGES} output messages (widget "
-                                       "updates included); later output was cut (not looked at)")
-                if msg_type != "display_data":
-                    return None
-            self.output_bytes += _size(content, msg)
-            if msg_type in ("display_data", "execute_result"):
-                data = content.get("data")
-                if isinstance(data, dict) and ANSWER_MIME in data:
-                    self._keep_answer(data[ANSWER_MIME], cell_index)
-            return None
-
-        def _keep_answer(self, payload, cell_index) -> None:
-            if not isinstance(payload, dict) or not isinstance(payload.get("exercise"), str):
-                return
-            try:
-                text = json.dumps(payload.get("answer"))
-            except (TypeError, ValueError, RecursionError):
-                return
-            if (len(self.answers) >= MAX_ANSWERS or len(text) > MAX_ANSWER_BYTES
-                    or self.answers_bytes + len(text) > MAX_ANSWERS_BYTES):
-                self.output_cut = (self.output_cut
-                                   or "the notebook recorded more answers than are kept; later ones were cut")
-                return
-            self.answers_bytes += len(text)
-            self.answers.append({"cell": cell_index, "exercise": payload["exercise"][:200], "answer": text})
-
-        async def _async_handle_timeout(self, timeout, cell=None):
-            if self.current in self.timed_out:
-                raise CellStuck(self.current)
-            self.timed_out = self.timed_out | {self.current}
-            await self.km.interrupt_kernel()
-            return None
-
-    return Client
-
-
-def _capped_context():
-    """A ZeroMQ context whose sockets queue few messages and refuse huge ones, so the
-    kernel's output cannot pile up in the worker faster than it is read."""
-    import zmq
-    import zmq.asyncio
-
-    context = zmq.asyncio.Context()
-    context.setsockopt(zmq.RCVHWM, RECEIVE_QUEUE)
-    context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
-    return context
-
-
-async def _shutdown(km, kc) -> None:
-    try:
-        if kc is not None:
-            kc.stop_channels()
-    except Exception:  # the kernel may be gone already
-        pass
-    try:
-        if km.has_kernel:
-            await km.shutdown_kernel(now=True)
-    except Exception:
-        pass
-    try:
-        await km.cleanup_resources()
-    except Exception:
-        pass
-
-
-async def _run_once(nb, lesson: str, sandbox: Sandbox, limits: Limits, hide: list[str],
-                    root: Path) -> RunOutcome:
-    from jupyter_client.kernelspec import KernelSpecManager
-    from jupyter_client.manager import AsyncKernelManager
-    from nbclient.exceptions import DeadKernelError
-
-    work, sockets = root / "work", root / "kernel"
-    work.mkdir()
-    sockets.mkdir()
-    (work / f"{lesson}.ipynb").write_text(json.dumps(nb), encoding="utf-8")  # the working copy
-    # Unix sockets where the path fits (macOS's long temporary paths may not); loopback TCP elsewhere
-    ipc = sys.platform.startswith("linux") and len(str(sockets / "k-65535")) < 100
-    argv, env, group = kernel_setup(sandbox, work, sockets, limits, hide, network=not ipc)  # limits as a whole
-    write_kernelspec(root / "spec", argv)
-    context = _capped_context()
-    km = AsyncKernelManager(
-        kernel_name=KERNEL_NAME, kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(root / "spec" / "kernels")]),
-        connection_file=str(sockets / "connection.json"), context=context,
-        **({"transport": "ipc", "ip": str(sockets / "k")} if ipc else {"ip": "127.0.0.1"}))
-    km.client = lambda **kw: AsyncKernelManager.client(km, context=context, **kw)  # the capped sockets
-    out = RunOutcome()
-    client = None
-
-    def on_start(**_):
-        out.started = True
-
-    def on_execute(cell_index, **_):
-        client.current = cell_index
-
-    def on_error(cell_index, execute_reply, **_):
-        content = (execute_reply or {}).get("content") or {}
-        name = clean(content.get("ename", "error"), EXCEPTION_CHARS) or "error"
-        value = clean(content.get("evalue", ""), MESSAGE_CHARS)
-        if cell_index in client.timed_out:
-            out.notes.append(f"cell {cell_index + 1} was stopped after {limits.timeout:g} s (time limit)")
-        elif len(out.notes) < 50:  # a notebook of thousands of failing cells gets a bounded row
-            out.notes.append(f"cell {cell_index + 1} raised {name}" + (f": {value}" if value else ""))
-
-    client = _make_client_class()(
-        nb, km=km, timeout=limits.timeout, startup_timeout=30, allow_errors=True,
-        interrupt_on_timeout=True, shutdown_kernel="immediate", record_timing=False, store_widget_state=False,
-        on_notebook_start=on_start, on_cell_execute=on_execute, on_cell_error=on_error)
-    client.answers = []
-    log = open(root / "kernel.log", "wb")
-    deadline_hit = False
-
-    async def execute():
-        nonlocal deadline_hit
-        task = asyncio.ensure_future(client.async_execute())
-        done, _ = await asyncio.wait({task}, timeout=limits.notebook_timeout)
-        if not done:  # nbclient turns a cancellation into DeadKernelError: remember why
-            deadline_hit = True
-            task.cancel()
-        return await task
-
-    def where() -> str:
-        return f"cell {client.current + 1}" if client.current is not None else "its start"
-
-    try:
-        await km.start_kernel(cwd=str(work), env=env, stdout=log, stderr=log)
-        await execute()
-        out.finished = True
-    except CellStuck:
-        out.notes.append(f"{where()} went on running after its time limit ({limits.timeout:g} s) and an "
-                         "interrupt; the notebook was stopped, later cells did not run")
-    except (DeadKernelError, asyncio.CancelledError):
-        if deadline_hit:
-            out.notes.append(f"the notebook was stopped after {limits.notebook_timeout:g} s in all (time limit) "
-                             f"in {where()}; later cells did not run")
-        elif out.started:
-            out.notes.append(f"the kernel died while running {where()} (exit, crash or the memory limit); "
-                             "later cells did not run")
-        else:
-            out.notes.append("the kernel died as it started")
-    except Exception as e:  # any other failure: the notebook did not (fully) run
-        text = " ".join(str(e).split())[:160]
-        if not out.started:
-            log.flush()
-            tail = (root / "kernel.log").read_bytes()[-300:].decode("utf-8", "replace").strip().splitlines()
-            text = text or (tail[-1] if tail else "")
-            out.notes.append(f"the kernel could not start ({type(e).__name__}: {text})")
-        else:
-            out.notes.append(f"the notebook stopped with {type(e).__name__}: {clean(text, MESSAGE_CHARS)}")
-    finally:
-        await _shutdown(km, getattr(client, "kc", None))
-        out.notes += group.close()  # stops what is left of the run; says which limit, if any, stopped it
-        atexit.unregister(client._cleanup_kernel)  # nbclient leaves it registered when a start fails
-        log.close()
-        context.destroy(linger=0)
-    out.output_bytes, out.messages, out.output_cut = client.output_bytes, client.messages, client.output_cut
-    out.answers = client.answers
-    return out
-
-
-def _run_to_end(make_coroutine):
-    """Run a coroutine to its end from synchronous code, also where this thread already runs
-    an event loop (a notebook, or a test session driving a browser): then in a thread of its own."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(make_coroutine())
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(lambda: asyncio.run(make_coroutine())).result()
-
-
-def run_notebook(nb: dict, lesson: str, sandbox: Sandbox, limits: Limits, hide: list[str] = (),
-                 parent: Path | None = None) -> RunOutcome:
-    """Run a notebook (as a dict) in a fresh, limited kernel; retry once if it cannot start.
-
-    The working copy is made in a new folder under parent (default: the system's temporary
-    folder), removed afterwards; the answers check() recorded are returned with their cells.
-    """
-    import nbformat
-
-    outcome = RunOutcome()
-    for attempt in (1, 2):
-        root = Path(tempfile.mkdtemp(prefix="lkg-", dir=parent))
-        try:
-            node = nbformat.from_dict(json.loads(json.dumps(nb)))
-            outcome = _run_to_end(lambda: _run_once(node, lesson, sandbox, limits, list(hide), root))
-        finally:
-            shutil.rmtree(root, ignore_errors=True)
-        if outcome.started:
-            break
-    if attempt == 2:
-        outcome.notes.insert(0, "the first kernel did not start; it was retried once")
-    return outcome

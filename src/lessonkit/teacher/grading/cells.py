@@ -78,11 +78,11 @@ def cell_source(cell: object) -> str:
 
 def _candidates() -> list[Path]:
     """Lesson sources to search: LESSONKIT_LESSON_SOURCES, the installed copies, the checkout's."""
-    from .._paths import lessons_toml
+    from ..._paths import lessons_toml
 
     places = [Path(p) for p in os.environ.get(SOURCES_ENV, "").split(os.pathsep) if p]
     # the checkout's notebooks/ (beside lessons.toml) or the copy installed with the package
-    places += [lessons_toml().parent, Path(__file__).resolve().parents[1] / "_package_data" / "notebooks"]
+    places += [lessons_toml().parent, Path(__file__).resolve().parents[2] / "_package_data" / "notebooks"]
     files: list[Path] = []
     for place in places:
         if place.is_file() and place.suffix == ".md":
@@ -108,7 +108,7 @@ def find_source(lesson: str) -> Path | None:
 def student_stubs(lesson: str) -> dict[str, str] | None:
     """The normalised source of each exercise's cell in the student edition of lesson, by id;
     None when the lesson's source cannot be found or built."""
-    from . import editions
+    from .. import editions
 
     source = find_source(lesson)
     if source is None:

@@ -129,7 +129,7 @@ def lesson_file_names() -> frozenset[str]:
     """The file names of the lessons' notebooks (``00-start-here.ipynb``, ...), casefolded."""
     import tomllib
 
-    from .._paths import lessons_toml
+    from ..._paths import lessons_toml
 
     try:
         entries = tomllib.loads(lessons_toml().read_text(encoding="utf-8"))["lesson"]

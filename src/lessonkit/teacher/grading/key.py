@@ -1,4 +1,8 @@
-"""The version of an answer key: one hash of everything a verdict can depend on.
+"""The teacher's answer key of one lesson, and its version.
+
+This is the grader's only door to the keys: :class:`Key` loads a lesson's exercises through
+``lessonkit._exercises.exercises(lesson)`` and :func:`lessons` lists the lessons that have
+some; :func:`key_version` is one hash of everything a verdict can depend on.
 
 Grading caches each result under this version, so it must change whenever a verdict could:
 
@@ -22,7 +26,13 @@ import hashlib
 import importlib.util
 import os
 import sys
+import json
+import warnings
 from pathlib import Path
+from typing import Any
+
+from ..._errors import LessonkitError, UsageError
+from ..._feedback import Status
 
 MAX_KEY_FILES = 5_000  # files hashed from one folder
 MAX_READ_BYTES = 20_000_000  # a larger file is hashed by its size and modification time
@@ -56,8 +66,8 @@ def _add_folder(h: "hashlib._Hash", label: str, folder: Path) -> None:
 def key_folders() -> list[Path]:
     """The folders answer keys are found in: the lessons shipped with lessonkit, the
     build's keys in the working folder, and LESSONKIT_KEYS."""
-    from .._keys import LOCAL_KEYS
-    from .._paths import lessons_dir
+    from ..._keys import LOCAL_KEYS
+    from ..._paths import lessons_dir
 
     folders = [lessons_dir(), Path.cwd() / LOCAL_KEYS]
     folders += [Path(p) for p in os.environ.get("LESSONKIT_KEYS", "").split(os.pathsep) if p]
@@ -111,7 +121,7 @@ def _distribution_version(top: str, origin: Path) -> str:
 
 def _outside_imports(h: "hashlib._Hash", lesson: str, covered: list[Path]) -> None:
     """Hash what the key imports from outside the folders already hashed, transitively."""
-    from .._keys import specs_for
+    from ..._keys import specs_for
 
     seen: set[str] = set()
     todo = sorted({value.rpartition(".")[0] for spec in specs_for(lesson) for name, value in spec.options.items()
@@ -151,15 +161,14 @@ def _outside_imports(h: "hashlib._Hash", lesson: str, covered: list[Path]) -> No
 
 def key_version(lesson: str) -> str:
     """A short hash of everything a verdict of the lesson's key depends on (see the module)."""
-    from .. import __version__
-    from .._paths import data_dir
+    from ... import __version__
+    from ..._keys import key_sources
+    from ..._paths import data_dir
 
-    package = Path(__file__).resolve().parents[1]
+    package = Path(__file__).resolve().parents[2]
     h = hashlib.sha256(f"lessonkit {__version__}\0lesson {lesson}\0python {sys.version}\n".encode())
     _add_folder(h, "package", package)
     covered = [package]
-    from .._keys import key_sources
-
     for source in key_sources(lesson)[:1]:
         h.update(f"\0key source {source.name}\0".encode() + source.read_bytes())
     for i, folder in enumerate(key_folders()):
@@ -171,3 +180,62 @@ def key_version(lesson: str) -> str:
     if folder.is_dir():
         _add_folder(h, "data", folder)
     return h.hexdigest()[:16]
+
+
+def lessons() -> list[str]:
+    """The lessons that have an answer key."""
+    from ..._exercises import lesson_keys
+
+    return list(lesson_keys())
+
+
+class Key:
+    """The teacher's answer key of one lesson, with verdicts remembered per answer.
+
+    Raises UsageError when the key cannot be loaded or an expected answer cannot be computed.
+    """
+
+    def __init__(self, lesson: str) -> None:
+        from ..._exercises import exercises
+
+        self.lesson = lesson
+        try:
+            self.exercises = exercises(lesson)
+        except LessonkitError:
+            raise
+        except Exception as e:  # the key module itself is broken
+            raise UsageError(f"the answer key of lesson {lesson} cannot be loaded "
+                             f"({type(e).__name__}: {e})") from None
+        self._memo: dict[tuple[str, str], tuple[Status, str]] = {}
+        for exercise in self.exercises.values():  # a broken data package must stop the run, not fail everyone
+            try:
+                exercise.expected()
+            except Exception as e:
+                raise UsageError(f"the answer key of {exercise.id} cannot be computed "
+                                 f"({type(e).__name__}: {e}); is the data package complete?") from None
+
+    def verdict(self, exercise_id: str, answer_json: Any) -> tuple[Status, str]:
+        """(status, message) of the teacher's checker for an answer in its record form."""
+        from ..._answers import from_json
+
+        try:
+            memo: tuple[str, str] | None = (exercise_id, json.dumps(answer_json, sort_keys=True, default=repr))
+        except (TypeError, ValueError, RecursionError):
+            memo = None
+        if memo is not None and memo in self._memo:
+            return self._memo[memo]
+        try:
+            answer = from_json(answer_json)
+        except Exception:  # the record holds something no check() wrote
+            result = (Status.INVALID, "the saved answer could not be read back.")
+        else:
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    v = self.exercises[exercise_id].evaluate(answer)
+                result = (Status(v.status), v.message)
+            except Exception:  # an answer of a shape no checker expects
+                result = (Status.INVALID, "the saved answer could not be checked (not in a form this exercise takes).")
+        if memo is not None:
+            self._memo[memo] = result
+        return result

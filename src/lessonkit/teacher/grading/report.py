@@ -8,20 +8,22 @@ same submissions twice gives the same bytes.
 from __future__ import annotations
 
 import csv
+import functools
 import html
 import io
 import json
 import re
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from ..._feedback import Status
 from .sanitize import NAME_CHARS, PROBLEM_CHARS, clean
 
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
-_STATUS_WORDS = {"correct": "correct", "incorrect": "not yet", "invalid": "not in the expected form",
-                 "not_attempted": "not attempted"}
+WRITERS = 8  # threads writing feedback files
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,7 @@ class Row:
     kind: str
     graded: bool
     scores: dict[str, int] = field(default_factory=dict)
-    verdicts: dict[str, list] = field(default_factory=dict)
+    verdicts: dict[str, Any] = field(default_factory=dict)  # (status, message) per exercise
     problems: list[str] = field(default_factory=list)
     digest: str = ""  # hash of the file's bytes ('' for an empty or unreadable file)
     answers: dict[str, str] = field(default_factory=dict)  # a fingerprint of each counted answer
@@ -63,7 +65,7 @@ class Row:
 def unique_students(rows: list[Row]) -> list[Row]:
     """Rows sorted by student: one row per student where that is safe, every doubt in ``problem``.
 
-    Names are compared by :func:`lessonkit.teacher.identity.comparable`. A student who
+    Names are compared by :func:`lessonkit.teacher.grading.identity.comparable`. A student who
     handed in one notebook and one learning record gets one row: the notebook's, since it
     is re-run (the record's if the notebook could not be graded), saying which counted. Any
     other group keeps one row per submission, numbered and flagged: two submissions of one
@@ -131,10 +133,19 @@ def gradebook_csv(exercise_ids: list[str], rows: list[Row]) -> str:
     return buf.getvalue()
 
 
+@functools.lru_cache(maxsize=4096)  # prompts, hints and the key's messages recur for every student
 def _md(text: str) -> str:
     """Student-controlled text made inert in Markdown (no HTML, links or emphasis)."""
     text = html.escape(clean(text, PROBLEM_CHARS * 4), quote=False)
     return re.sub(r"([\\`*_\[\]#|])", r"\\\1", text)
+
+
+def _words(status: str) -> str:
+    """A verdict's status in a sentence (see Status.words); 'not yet' for one no checker gives."""
+    try:
+        return Status(status).words if status != Status.RECORDED else Status.INCORRECT.words
+    except ValueError:
+        return Status.INCORRECT.words
 
 
 def feedback_markdown(lesson: str, exercises: dict, row: Row) -> str:
@@ -160,7 +171,7 @@ def feedback_markdown(lesson: str, exercises: dict, row: Row) -> str:
         for e in again:
             status, message = (row.verdicts.get(e) or ["not_attempted", "no answer was checked."])[:2]
             lines.append(f"- **{e}**: {_md(exercises[e].prompt)}")
-            lines.append(f"  - Your last answer: {_STATUS_WORDS.get(status, 'not yet')}: {_md(message)}")
+            lines.append(f"  - Your last answer: {_words(status)}: {_md(message)}")
             if exercises[e].hints:
                 lines.append(f"  - Hint: {_md(exercises[e].hints[0])}")
         lines.append("")
@@ -184,16 +195,19 @@ def chart_html(exercise_ids: list[str], rates: list[float], lesson: str, graded:
 
 
 def report_html(lesson: str, exercises: dict, rows: list[Row], notes: list[str]) -> str:
-    """The class report: bar chart, per-exercise table, problems and run notes, all escaped."""
+    """The class report: bar chart, per-exercise table (scored exercises), written answers and
+    predictions, problems and run notes, all escaped."""
+    from ..written import is_recorded, written_html
+
     e = html.escape
-    ids = list(exercises)
+    ids = [i for i, x in exercises.items() if not is_recorded(x)]
     graded = [r for r in rows if r.graded]
     passed = [sum(r.scores.get(i, 0) for r in graded) for i in ids]
     rates = [100 * p / len(graded) if graded else 0.0 for p in passed]
     alt = (f"Bar chart of the share of the {len(graded)} graded submissions passing each exercise of lesson "
            f"{lesson}: " + ", ".join(f"{i} {r:.0f}%" for i, r in zip(ids, rates)) + ".")
     chart = chart_html(ids, rates, lesson, len(graded), alt)
-    mean = sum(r.total for r in graded) / len(graded) if graded else 0
+    mean = sum(sum(r.scores.get(i, 0) for i in ids) for r in graded) / len(graded) if graded else 0
     table = "".join(
         f"<tr><td><code>{e(i)}</code></td><td>{e(exercises[i].prompt)}</td>"
         f"<td class=n>{p}</td><td class=n>{len(graded)}</td><td class=n>{r:.0f}%</td></tr>"
@@ -202,7 +216,6 @@ def report_html(lesson: str, exercises: dict, rows: list[Row], notes: list[str])
                        f"{'' if r.graded else ', not graded'}): {e(r.problem)}</li>"
                        for r in rows if r.problems)
     copies = copies_html(rows, len(ids))
-    from .written import written_html
 
     return f"""<!DOCTYPE html>
 <html lang="en">
@@ -286,21 +299,29 @@ def feedback_names(rows: list[Row]) -> list[str]:
 def replace_text(path: Path, text: str) -> None:
     """Write text to path atomically, without fsync (feedback and cache files; the gradebook
     itself is synced)."""
-    from .._record import write_atomic
+    from ..._record import write_atomic
 
     write_atomic(path, text, sync=False)
 
 
 def write_all(out: Path, lesson: str, exercises: dict, rows: list[Row], notes: list[str]) -> None:
-    """Write gradebook.csv, feedback/*.md, report.html and run-notes.txt into out, atomically."""
-    from .._record import write_atomic
+    """Write gradebook.csv, feedback/*.md, report.html and run-notes.txt into out, atomically.
 
+    Written answers and predictions are never scored: they have no gradebook column and no
+    place in a student's score; the report shows them in a section of their own."""
+    from ..._record import write_atomic
+    from ..written import is_recorded
+
+    exercises_all, exercises = exercises, {i: x for i, x in exercises.items() if not is_recorded(x)}
     ids = list(exercises)
     folder = out / "feedback"
     folder.mkdir(parents=True, exist_ok=True)
     names = feedback_names(rows)
-    for row, name in zip(rows, names):
-        replace_text(folder / name, feedback_markdown(lesson, exercises, row))
+    with ThreadPoolExecutor(WRITERS) as pool:  # creating files mostly waits on the disk: a few at once
+        for start in range(0, len(rows), 256):  # in batches, so a large class's texts are never all in memory
+            texts = [(folder / name, feedback_markdown(lesson, exercises, row))
+                     for row, name in zip(rows[start:start + 256], names[start:start + 256])]
+            list(pool.map(lambda item: replace_text(*item), texts))
     manifest = out / ".cache" / "feedback-files.json"
     try:  # remove feedback a previous run wrote for submissions that are gone
         for old in set(json.loads(manifest.read_text(encoding="utf-8"))) - set(names):
@@ -310,6 +331,6 @@ def write_all(out: Path, lesson: str, exercises: dict, rows: list[Row], notes: l
         pass
     manifest.parent.mkdir(parents=True, exist_ok=True)
     replace_text(manifest, json.dumps(sorted(names)) + "\n")
-    write_atomic(out / "report.html", report_html(lesson, exercises, rows, notes))
+    write_atomic(out / "report.html", report_html(lesson, exercises_all, rows, notes))
     write_atomic(out / "run-notes.txt", "\n".join(clean(n, 1000) for n in notes) + "\n")
     write_atomic(out / "gradebook.csv", gradebook_csv(ids, rows))  # last: its presence means a finished run

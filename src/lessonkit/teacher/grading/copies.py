@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import combinations
+from typing import Any
 
 MIN_SHARED = 3
 RARE_MIN, RARE_SHARE = 4, 0.15
@@ -33,8 +34,8 @@ RARE_MIN, RARE_SHARE = 4, 0.15
 class PossibleCopy:
     """Two rows whose submissions are identical or nearly so, and in what way."""
 
-    first: object   # report.Row
-    second: object  # report.Row
+    first: Any   # report.Row
+    second: Any  # report.Row
     reason: str
 
 
@@ -62,7 +63,7 @@ def possible_copies(rows: list, n_exercises: int) -> list[PossibleCopy]:
 
     Only pairs that share a file or a telling answer are compared, so a large class is quick.
 
-    >>> from lessonkit.teacher.report import Row
+    >>> from lessonkit.teacher.grading.report import Row
     >>> a = Row("ana", "a.json", "record", True, {"x": 0, "y": 1, "z": 1}, answers={"x": "1", "y": "2", "z": "3"})
     >>> b = Row("ben", "b.json", "record", True, {"x": 0, "y": 1, "z": 1}, answers={"x": "1", "y": "2", "z": "3"})
     >>> right = Row("cy", "c.json", "record", True, {"x": 1, "y": 1, "z": 1}, answers={"x": "9", "y": "2", "z": "3"})

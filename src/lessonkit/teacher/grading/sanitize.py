@@ -38,6 +38,9 @@ def clean(value: Any, limit: int = PROBLEM_CHARS) -> str:
         text = f"<{type(value).__name__}>"
     if len(text) > limit * 4 + 64:  # never scan megabytes to keep a few characters
         text = text[:limit * 4 + 64]
+    if text.isprintable():  # the usual case: nothing to drop or replace (isprintable is False for them all)
+        text = " ".join(text.split())
+        return text if len(text) <= limit else text[:max(limit - 1, 0)] + "…"
     chars = []
     for ch in text:
         category = unicodedata.category(ch)

@@ -1,0 +1,257 @@
+"""``lessonkit grade``: the run, from the command's arguments to the gradebook.
+
+Find and read the submissions, choose the lesson, take what the cache holds, grade the rest
+(records here, notebooks in the pool, both while the progress bar runs), then write the
+gradebook (:mod:`lessonkit.teacher.grading.gradebook`). Ctrl-C stops the run and keeps what
+is cached, writing no gradebook; a second run goes on from there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import as_completed
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from ..._errors import UsageError
+from .. import sandbox as sb
+from .cache import Cache
+from .grade import NotebookTask, grade_record_safely
+from .identity import Namer
+from .key import Key, key_version, lessons
+from .reading import looks_like_notebook, read_notebook
+from .result import Result
+from .submissions import Loaded, discover, load
+
+
+def main(args: Any) -> int:
+    """Grade the submissions named in args; 0 when grading finished, 2 on unusable arguments,
+    130 when interrupted."""
+    try:
+        return _main(args)
+    except UsageError as e:
+        from .sanitize import clean
+
+        print(f"lessonkit grade: {clean(e, 1000)}", file=sys.stderr)
+        return 2
+
+
+def _validate(args: Any) -> None:
+    if not args.timeout or args.timeout <= 0:
+        raise UsageError(f"--timeout must be a positive number of seconds, not {args.timeout}")
+    if args.memory < 128:
+        raise UsageError(f"--memory must be at least 128 (MB); got {args.memory}")
+    if args.workers < 0:
+        raise UsageError(f"--workers must be 0 (automatic) or more; got {args.workers}")
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {args.out} is a file; give a folder")
+
+
+def _choose_lesson(args: Any, loaded: list[Loaded], namer: Namer) -> tuple[str, str]:
+    """The lesson to grade: --lesson, else the lesson the most STUDENTS handed in (not files:
+    one student's many files of another lesson must not decide), and a note saying why."""
+    from .identity import comparable
+
+    if args.lesson:
+        if args.lesson not in lessons():
+            raise UsageError(f"no lesson {args.lesson!r}; lessons with exercises: {', '.join(lessons())}")
+        return args.lesson, f"lesson {args.lesson} (given with --lesson)"
+    known = set(lessons())
+    students: dict[str, set[str]] = {}
+    files: dict[str, int] = {}
+    for item in loaded:
+        lesson = item.lesson
+        if lesson is not None and lesson in known:
+            students.setdefault(lesson, set()).add(comparable(namer.name(item.sub, item.student, lesson)[0]))
+            files[lesson] = files.get(lesson, 0) + 1
+    if not students:
+        raise UsageError("cannot tell which lesson these submissions are for; give --lesson")
+    ranked = sorted(students, key=lambda name: (-len(students[name]), name))
+    if len(ranked) > 1 and len(students[ranked[0]]) == len(students[ranked[1]]):
+        raise UsageError(f"as many students handed in lesson {ranked[0]!r} as {ranked[1]!r} "
+                         f"({len(students[ranked[0]])} each); give --lesson")
+
+    def handed_in(lesson: str) -> str:
+        n = len(students[lesson])
+        return f"{lesson} by {n} student{'s' * (n != 1)} in {files[lesson]} file{'s' * (files[lesson] != 1)}"
+
+    others = "; other lessons found: " + ", ".join(handed_in(name) for name in ranked[1:]) if len(ranked) > 1 else ""
+    return ranked[0], (f"lesson {ranked[0]} (chosen without --lesson as the lesson most students handed in: "
+                       f"{handed_in(ranked[0])}{others})")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What one run grades with: the lesson's key and how notebooks are run."""
+
+    key: Key
+    version: str
+    sandbox: sb.Sandbox
+    limits: sb.Limits
+    hide: tuple[str, ...]
+    source_found: bool  # the lesson's source, for the student edition's stubs
+    has_notebooks: bool
+
+    def notebook_settings(self) -> str:
+        """What a notebook's verdicts depend on besides the key: limits, sandbox, how stubs are made."""
+        from importlib import metadata
+
+        return f"{self.limits}|{self.sandbox.kind}|stubs {self.source_found} jupytext {metadata.version('jupytext')}"
+
+
+def _settings(args: Any, key: Key, loaded: list[Loaded], out: Path, run_parent: Path) -> Settings:
+    from .cells import find_source
+
+    has_notebooks = any(item.sub.kind == "notebook" for item in loaded)
+    sandbox = sb.detect() if has_notebooks else sb.Sandbox("none", reason="no notebooks")
+    limits = sb.Limits(timeout=float(args.timeout), memory_mb=int(args.memory),
+                       notebook_timeout=float(args.timeout) * (len(key.exercises) + 2))
+    hide: list[str] = []
+    if has_notebooks:  # the folders kernels must not see
+        home = Path.home() if "HOME" in os.environ or os.name != "posix" else None
+        roots = [Path(p).resolve() if Path(p).is_dir() else Path(p).resolve().parent for p in args.submissions]
+        hide = sb.hideable([*roots, out.resolve(), run_parent, *([home] if home else [])])
+    return Settings(key, key_version(key.lesson), sandbox, limits, tuple(hide),
+                    find_source(key.lesson) is not None, has_notebooks)
+
+
+def _main(args: Any) -> int:
+    from . import gradebook
+
+    started = time.monotonic()
+    _validate(args)
+    out = Path(args.out)
+    subs = discover(list(args.submissions), out)
+    warm = threading.Thread(target=_import_pandas, daemon=True)  # the key will need it: import it while reading
+    warm.start()
+    namer = Namer(subs)
+    loaded = [load(sub) for sub in subs]
+    warm.join()
+    lesson, lesson_note = _choose_lesson(args, loaded, namer)
+    if not args.lesson:
+        print(f"lessonkit grade: grading {lesson_note}", file=sys.stderr)
+    key = Key(lesson)
+    try:
+        (out / ".cache").mkdir(parents=True, exist_ok=True)
+        (out / "feedback").mkdir(exist_ok=True)
+    except OSError as e:
+        raise UsageError(f"cannot write to --out {args.out} ({e.strerror or e})") from None
+    run_parent = Path(tempfile.mkdtemp(prefix="lessonkit-grade-"))
+    try:
+        settings = _settings(args, key, loaded, out, run_parent)
+        cache = Cache(out / ".cache", lesson, settings.version, settings.notebook_settings())
+        digests = [_digest(item) for item in loaded]
+        prints = [d if item.data and item.data.strip() else "" for item, d in zip(loaded, digests)]
+        graded = _grade_all(args, settings, loaded, digests, cache, run_parent)
+    finally:
+        shutil.rmtree(run_parent, ignore_errors=True)
+    if graded is None:
+        return 130
+    results, from_cache = graded
+    rows = gradebook.write(out, settings, lesson_note, loaded, results, prints, namer)
+    print(f"lessonkit grade: {len(rows)} submissions ({sum(r.graded for r in rows)} graded, "
+          f"{sum(bool(r.problems) for r in rows)} with problems, "
+          f"{from_cache} from the cache) in {time.monotonic() - started:.1f} s -> {out / 'gradebook.csv'}",
+          file=sys.stderr)
+    if settings.has_notebooks and settings.sandbox.kind != "bwrap":
+        limits = settings.limits
+        print(f"lessonkit grade: warning: {settings.sandbox.describe(limits.timeout, limits.memory_mb, limits.notebook_timeout)}",
+              file=sys.stderr)
+    return 0
+
+
+def _import_pandas() -> None:
+    """Import pandas, which a key computing its answers from the data needs (a second or so)."""
+    try:
+        import pandas  # noqa: F401
+    except Exception:  # the key will say what is wrong
+        pass
+
+
+def _digest(item: Loaded) -> str:
+    return hashlib.sha256(item.data if item.data is not None else item.why.encode()).hexdigest()
+
+
+def _grade_all(args: Any, settings: Settings, loaded: list[Loaded], digests: list[str], cache: Cache,
+               run_parent: Path) -> tuple[list[Result], int] | None:
+    """Every file's result and how many came from the cache; None when interrupted (Ctrl-C)."""
+    from tqdm import tqdm
+
+    from .pool import Pool, workers
+
+    results: dict[int, Result] = {}
+    for i, item in enumerate(loaded):
+        cached = cache.get(digests[i], item.sub.kind)
+        if cached is not None:
+            results[i] = cached
+    from_cache = len(results)
+
+    def keep(i: int, result: Result) -> None:
+        results[i] = result
+        cache.put(digests[i], loaded[i].sub.kind, result)
+
+    bar = tqdm(total=len(loaded), initial=from_cache, disable=args.no_progress, file=sys.stderr,
+               unit="file", desc=f"grading {settings.key.lesson}", dynamic_ncols=True)
+    todo = [i for i in range(len(loaded)) if i not in results]
+    notebooks = [i for i in todo if loaded[i].sub.kind == "notebook"]
+    for i in notebooks:  # one that is surely not valid needs no worker (a worker checks the others)
+        if not looks_like_notebook(loaded[i].data):
+            nb, problem = read_notebook(loaded[i].data, loaded[i].why)
+            if nb is None:
+                keep(i, Result.ungraded(problem))
+                bar.update()
+    notebooks = [i for i in notebooks if i not in results]
+    pool = None
+    try:
+        futures = {}
+        if notebooks:  # each worker starts its first kernel as it starts
+            size = min(workers(args.workers), len(notebooks))
+            pool = Pool(size, NotebookTask(settings.key.lesson, None, "", settings.sandbox, settings.limits,
+                                           settings.hide, run_parent))
+            stubs = pool.stubs(settings.key.lesson)
+            for n, i in enumerate(notebooks):  # the last ones start no kernel for a next one
+                task = NotebookTask(settings.key.lesson, loaded[i].data, loaded[i].why, settings.sandbox,
+                                    settings.limits, settings.hide, run_parent, stubs)
+                futures[pool.submit(task, next_one=n + size < len(notebooks))] = i
+                loaded[i] = replace(loaded[i], data=None)  # the task holds them until graded
+        for i in todo:  # records and other files are quick: grade them while the kernels run
+            kind = loaded[i].sub.kind
+            if kind == "record":
+                keep(i, grade_record_safely(settings.key, loaded[i].data, loaded[i].why))
+                loaded[i] = replace(loaded[i], data=None)  # graded: a large class's bytes are not all kept
+            elif kind == "other":
+                keep(i, Result.ungraded("not a notebook (.ipynb) or a learning record (.json)"))
+            else:
+                continue
+            bar.update()
+        cache.flush()
+        for future in as_completed(futures):
+            try:
+                result = future.result()
+            except Exception as e:  # the worker process itself died
+                result = Result.ungraded(f"not graded: the grading worker failed ({type(e).__name__}); run again",
+                                         cacheable=False)
+            keep(futures[future], result)
+            bar.update()
+    except KeyboardInterrupt:
+        if pool:
+            pool.kill()
+        cache.flush()
+        bar.close()
+        print(f"lessonkit grade: interrupted; {len(results)} of {len(loaded)} results are cached in "
+              f"{cache.folder}; run the same command again to go on. No gradebook was written.", file=sys.stderr)
+        return None
+    finally:
+        if pool:
+            pool.close()
+        bar.close()
+    cache.flush()
+    return [results[i] for i in range(len(loaded))], from_cache

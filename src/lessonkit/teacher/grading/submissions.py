@@ -1,0 +1,100 @@
+"""Finding the submissions a teacher named, and loading each once.
+
+A path may be a file (graded whatever its name) or a folder, searched for ``.ipynb`` and
+``.json`` files; hidden folders, ``.ipynb_checkpoints`` and the output folder are skipped.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..._errors import UsageError
+from .reading import MAX_FILE_BYTES, parse_json, read_submission
+
+_KINDS = {".ipynb": "notebook", ".json": "record"}
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One file to grade."""
+
+    path: Path
+    label: str  # the path shown in the gradebook: relative to the folder it was found in
+    kind: str   # 'notebook', 'record' or 'other'
+    folders: tuple[str, ...] = ()  # the folders of the absolute path (they may name the student)
+    own: int = 0  # how many of the last folders lie inside the folder searched (or were typed)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A submission's bytes (None when unreadable, with why), the lesson it says it is of and
+    the student a record names (the parsed JSON itself is not kept: a class may be large)."""
+
+    sub: Submission
+    data: bytes | None
+    why: str
+    lesson: str | None = None
+    student: Any = None
+
+
+def discover(paths: list[str], out: Path) -> list[Submission]:
+    """The submissions named by paths: files as given, folders searched for .ipynb and .json.
+
+    Raises UsageError for a path that does not exist or when nothing is found.
+    """
+    out = out.resolve()
+    found: dict[Path, Submission] = {}
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            raise UsageError(f"no such file or folder: {raw}")
+        if path.is_file():
+            typed = [p for p in path.parent.parts if p not in (".", "..", path.anchor)]
+            folders = path.resolve().parent.parts[1:]
+            found.setdefault(path.resolve(), Submission(path, path.name, _KINDS.get(path.suffix.lower(), "other"),
+                                                        folders, min(len(typed), len(folders))))
+            continue
+        base = path.resolve()
+        for dirpath, dirnames, filenames in os.walk(base):
+            here = Path(dirpath)
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and (here / d).resolve() != out)
+            for name in sorted(filenames):
+                suffix = Path(name).suffix.lower()
+                if name.startswith(".") or suffix not in _KINDS:
+                    continue
+                file = here / name
+                inside = file.relative_to(base).parent.parts
+                label = (Path(base.name) / file.relative_to(base)).as_posix()
+                found.setdefault(file.resolve(), Submission(file, label, _KINDS[suffix],
+                                                            (*base.parts[1:], *inside), len(inside)))
+    if not found:
+        raise UsageError(f"no .ipynb notebooks or .json learning records found in {', '.join(paths)}")
+    return sorted(found.values(), key=lambda s: (s.label, str(s.path)))
+
+
+def load(sub: Submission) -> Loaded:
+    """Read a submission once (see :func:`lessonkit.teacher.grading.reading.read_submission`)."""
+    data, why = read_submission(sub.path, MAX_FILE_BYTES)
+    parsed = parse_json(data, sub.kind)[0] if data is not None and sub.kind != "other" else None
+    student = parsed.get("student") if sub.kind == "record" and isinstance(parsed, dict) else None
+    return Loaded(sub, data, why, lesson_of(sub.kind, parsed), student)
+
+
+def lesson_of(kind: str, data: Any) -> str | None:
+    """The lesson a parsed record or notebook says it belongs to.
+
+    >>> lesson_of("record", {"lesson": "money"}), lesson_of("notebook", {"metadata": []})
+    ('money', None)
+    """
+    if not isinstance(data, dict):
+        return None
+    if kind == "record":
+        value = data.get("lesson")
+    else:
+        meta = data.get("metadata", {})
+        value = meta.get("lessonkit", {}).get("lesson") if isinstance(meta, dict) and isinstance(
+            meta.get("lessonkit"), dict) else None
+    return value if isinstance(value, str) and value else None
