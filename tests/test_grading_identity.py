@@ -273,30 +273,44 @@ def _version_in_subprocess(lesson: str, env: dict[str, str]) -> str:
     return version, module
 
 
-KEY = '''\
-from lessonkit._checkers import Numeric
-from {helper} import expected_year
+KEY = """---
+lessonkit:
+  lesson: {lesson}
+---
 
-EXERCISES = [Numeric("{lesson}.year", "In which year?", hints=("Look it up.",), answer=expected_year)]
-'''
+```{{exercise}}
+---
+label: {lesson}.year
+kind: numeric
+level: recall
+answer_from: yearhelper.expected_year
+hints:
+- Look it up.
+---
+In which year? Give the number.
+```
+"""
 
 
-@pytest.mark.parametrize("helper_place", ["beside the key", "elsewhere on the path"])
-def test_key_version_changes_when_a_function_the_key_uses_changes(tmp_path, helper_place):
+def test_key_version_changes_when_a_function_the_key_uses_changes(tmp_path):
+    """A teacher's lesson whose answer comes from a function in a module of their own."""
     keys, lib = tmp_path / "keys", tmp_path / "lib"
     keys.mkdir()
     lib.mkdir()
-    helper = (keys if helper_place == "beside the key" else lib) / "yearhelper.py"
+    helper = lib / "yearhelper.py"
     helper.write_text("def expected_year():\n    return 2025\n", encoding="utf-8")
-    module = "lessonkit.keys.yearhelper" if helper_place == "beside the key" else "yearhelper"
-    (keys / "tmpyear.py").write_text(KEY.format(helper=module, lesson="tmpyear"), encoding="utf-8")
+    (keys / "tmpyear.md").write_text(KEY.format(lesson="tmpyear"), encoding="utf-8")
     path = os.pathsep.join(filter(None, [str(lib), os.environ.get("PYTHONPATH")]))
     env = {"LESSONKIT_KEYS": str(keys), "PYTHONPATH": path}
     before, _ = _version_in_subprocess("tmpyear", env)
     assert _version_in_subprocess("tmpyear", env)[0] == before  # stable while nothing changes
     with helper.open("a", encoding="utf-8") as f:
         f.write("\n\ndef unused():\n    return 2024\n")
-    assert _version_in_subprocess("tmpyear", env)[0] != before
+    changed, _ = _version_in_subprocess("tmpyear", env)
+    assert changed != before
+    (keys / "tmpyear.md").write_text(KEY.format(lesson="tmpyear").replace("Look it up.", "Look it up again."),
+                                     encoding="utf-8")
+    assert _version_in_subprocess("tmpyear", env)[0] != changed  # the exercise block itself
 
 
 def test_key_version_follows_the_modules_of_the_package_the_key_imports(tmp_path):
@@ -305,7 +319,7 @@ def test_key_version_follows_the_modules_of_the_package_the_key_imports(tmp_path
 
     copy = tmp_path / "site"
     shutil.copytree(Path(lessonkit.__file__).parent, copy / "lessonkit", ignore=shutil.ignore_patterns("__pycache__"))
-    env = {"PYTHONPATH": str(copy), "LESSONKIT_DATA": str(REPO / "data")}
+    env = {"PYTHONPATH": str(copy), "LESSONKIT_DATA": str(REPO / "data"), "LESSONKIT_KEYS": str(REPO / "notebooks")}
     before, where = _version_in_subprocess("money", env)
     assert Path(where).resolve().is_relative_to(copy.resolve())  # the copy really is the package in use
     with (copy / "lessonkit" / "analysis.py").open("a", encoding="utf-8") as f:

@@ -24,7 +24,7 @@ from lessonkit._exercises import exercises
 from lessonkit.teacher import markup
 from lessonkit.teacher.cli import main as cli
 from lessonkit.teacher.editions import STUDENT_STEPS, TEACHER_STEPS, lesson_id, make_edition, read_lesson
-from lessonkit.teacher.exercise_cells import checked_ids, normalize
+from lessonkit.teacher.grading.cells import checked_ids, normalize
 from lessonkit.teacher.nbgrader_edition import autograde_test, make_nbgrader_edition
 
 REPO = Path(__file__).resolve().parents[1]

@@ -355,6 +355,8 @@ def packaged_lessons() -> dict[str, Path]:
     from ._paths import lessons_toml
 
     toml = lessons_toml()
+    if not toml.is_file():  # a copy of the package without its lessons: only LESSONKIT_KEYS
+        return {}
     entries = tomllib.loads(toml.read_text(encoding="utf-8")).get("lesson", [])
     return {e["key"]: toml.parent / e["file"] for e in entries}
 

@@ -24,7 +24,7 @@ import nbformat
 
 from .._errors import MarkupError
 from . import editions, markup
-from .exercise_cells import checked_ids
+from .grading.cells import checked_ids
 
 EDITION = "nbgrader"
 POINTS = 1

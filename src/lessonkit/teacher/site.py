@@ -92,7 +92,7 @@ def _source_solution_lines(nb: nbformat.NotebookNode, sources: dict[str, Path]) 
     lesson = _meta(nb).get("lesson")
     source = sources.get(str(lesson))
     if source is None:
-        from .exercise_cells import find_source
+        from .grading.cells import find_source
 
         source = find_source(str(lesson)) if lesson else None
     if source is None:
