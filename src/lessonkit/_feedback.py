@@ -24,7 +24,7 @@ class Status(StrEnum):
     INCORRECT = "incorrect"
     NOT_ATTEMPTED = "not_attempted"
     INVALID = "invalid"
-    RECORDED = "recorded"  # while grading: the answer was recorded, the grader decides the verdict
+    RECORDED = "recorded"  # a prediction or written answer saved (never scored), or any answer while grading
 
     @property
     def label(self) -> str:
@@ -47,7 +47,7 @@ _WORDING = {  # status: (label, words, colour)
     Status.INCORRECT: ("Not yet", "not yet", "#D55E00"),
     Status.NOT_ATTEMPTED: ("Not attempted yet", "not attempted", "#0072B2"),
     Status.INVALID: ("Check the form of your answer", "not in the expected form", "#E69F00"),
-    Status.RECORDED: ("Answer recorded", "answer recorded", "#999999"),
+    Status.RECORDED: ("Answer recorded", "saved", "#999999"),
 }
 CORRECT, INCORRECT, NOT_ATTEMPTED, INVALID, RECORDED = Status  # the names other modules import
 
