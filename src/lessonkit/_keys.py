@@ -17,8 +17,8 @@ checkers, and finds the key of a lesson (see ``docs/exercise-format.md``).
 ... ```''', lesson="demo")
 >>> specs[0].label, specs[0].title
 ('demo.year', 'In which year was the summit held?')
->>> to_exercise(specs[0]).evaluate(2025).status
-'correct'
+>>> to_exercise(specs[0]).evaluate(2025).status == "correct"
+True
 """
 
 from __future__ import annotations
