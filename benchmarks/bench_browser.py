@@ -29,14 +29,12 @@ import time
 from pathlib import Path
 
 import nbformat
-
-from bench_lessons import LAZY, IMPORT, lessons
+from bench_lessons import IMPORT, LAZY, lessons
 from common import ROOT, alternate, machine, save, summary
 
 sys.path.insert(0, str(ROOT))
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, Lab, _start_server, _stop  # noqa: E402
-
 from lessonkit.widgets import EXPLORERS  # noqa: E402
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, Lab, _start_server, _stop  # noqa: E402
 
 TARGET = 1.5
 EXPLORER_CALL = re.compile(r"widgets\.(" + "|".join(EXPLORERS) + r")\(")
@@ -61,7 +59,7 @@ def floor_of(nb, explorer: int) -> nbformat.NotebookNode:
     code = "\n".join(c.source for c in nb.cells[:explorer + 1] if c.cell_type == "code")
     imports = "\n".join(dict.fromkeys(IMPORT.findall(code) + [line for use, line in LAZY.items() if use in code]))
     first = True
-    for i, cell in enumerate(floor.cells[:explorer]):
+    for cell in floor.cells[:explorer]:
         if cell.cell_type == "code":
             cell.source, first = (imports if first else ""), False
     floor.cells[explorer].source = FLOOR_WIDGET

@@ -27,10 +27,9 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
-
 from assignment import NAMES, QUESTIONS, SETUP, TEST_CALLS, expected_score, submission_answers
 from common import HERE, machine, save
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 WORK = HERE / "work" / "grading"
 NBGRADER = "nbgrader==0.9.6"
@@ -52,8 +51,8 @@ def key_lesson(answers: dict) -> str:
 
 def expected_values() -> dict:
     """What each question's test calls return with the reference solutions."""
-    import pandas as pd  # noqa: F401 - the solutions use it
     import numpy as np  # noqa: F401
+    import pandas as pd  # noqa: F401 - the solutions use it
 
     scope: dict = {}
     exec(SETUP, scope)  # noqa: S102 - our own assignment

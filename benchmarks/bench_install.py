@@ -105,7 +105,7 @@ def main() -> None:
 
     text = "\n".join([
         "### Install footprint", "", "Command: `python benchmarks/bench_install.py`  ", f"Machine: {machine()}", "",
-        "| environment | size (x baseline) | install time (median of %d, pip cache warm) |" % runs,
+        f"| environment | size (x baseline) | install time (median of {runs}, pip cache warm) |",
         "| --- | --- | --- |",
         f"| baseline: {' '.join(baseline)} | {base_s / 2**20:.0f} MiB | {base_t:.1f} s |",
         row("student", "student: `pip install lessonkit` (`make lesson`, `lessonkit lesson`)"),

@@ -20,9 +20,8 @@ import tomllib
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
-
 from common import ROOT, alternate, machine, save, summary
+from nbclient import NotebookClient
 
 from lessonkit.teacher.editions import TEACHER_STEPS, lesson_id, make_edition, read_lesson
 

@@ -31,6 +31,7 @@ from common import ROOT, machine, save
 
 sys.path.insert(0, str(ROOT))
 from bench_records import FLOOR, make_records  # noqa: E402
+
 from tests import grading_cases as gc  # noqa: E402
 
 SAMPLE = ROOT / "tests" / "sample" / "sample.md"

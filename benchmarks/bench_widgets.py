@@ -11,7 +11,6 @@ import statistics
 import time
 
 import ipywidgets as w
-
 from common import machine, save
 
 from lessonkit import widgets

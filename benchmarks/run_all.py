@@ -60,7 +60,7 @@ def kept(text: str, note: str) -> str:
 
 def results(started: float, quick: bool, failed: list[str]) -> str:
     """RESULTS.md: the machine and the date, then every section there is."""
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     lines = ["# Benchmark results", "",
              f"Produced by `make bench` (`benchmarks/run_all.py{' --quick' if quick else ''}`) on "
              f"{now:%Y-%m-%d %H:%M} UTC. Every figure is measured against a baseline measured in the same "
@@ -76,7 +76,7 @@ def results(started: float, quick: bool, failed: list[str]) -> str:
         if path.exists():
             text = path.read_text(encoding="utf-8")
             if path.stat().st_mtime < started:
-                when = datetime.datetime.fromtimestamp(path.stat().st_mtime, datetime.timezone.utc)
+                when = datetime.datetime.fromtimestamp(path.stat().st_mtime, datetime.UTC)
                 text = kept(text, f"kept from the run of {when:%Y-%m-%d %H:%M} UTC")
         elif script in previous:
             text = kept(previous[script], "kept from the previous RESULTS.md")

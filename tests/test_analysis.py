@@ -4,8 +4,7 @@ import math
 
 import pytest
 
-from lessonkit import LessonkitError, load
-from lessonkit import analysis
+from lessonkit import LessonkitError, analysis, load
 
 
 def test_timeline_is_in_date_order_and_split_around_the_summit():

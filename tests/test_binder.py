@@ -2,7 +2,8 @@
 
 repo2docker clones the repository, starts from an image that already has jupyterlab,
 notebook and ipywidgets, installs ``binder/requirements.txt`` from the repository's root and
-runs ``binder/postBuild`` there (which installs lessonkit itself with ``--no-deps``). The slow test below does the same in a fresh venv, then
+runs ``binder/postBuild`` there (which installs lessonkit itself with ``--no-deps``). The slow test below
+does the same in a fresh venv, then
 executes the student editions (nbclient, in that venv's own kernel) and checks that
 ``lessonkit`` is imported from the installed environment, not from the source tree.
 

@@ -3,7 +3,6 @@
 import json
 import math
 import re
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -297,7 +296,7 @@ def test_ids_without_their_prefix_are_explained():
 
 def test_a_stance_word_instead_of_an_option_letter():
     options = get_exercise("positions.stance").options
-    for label, stance in options.items():
+    for stance in options.values():
         assert check("positions.stance", stance).status in {"correct", "incorrect"}  # the option's own text
     label = next(k for k, v in options.items() if v == "opposes")
     fb = check("positions.stance", "opposed")

@@ -20,9 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from . import grading_cases as gc
 from lessonkit.teacher import cli, grading, sandbox
 from lessonkit.teacher.grading import kernel, report
+
+from . import grading_cases as gc
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "tests" / "sample" / "sample.md"

@@ -17,11 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from . import grading_cases as gc
 from lessonkit.teacher import cli, grading
 from lessonkit.teacher.grading import report
 from lessonkit.teacher.grading.identity import Namer, comparable
 from lessonkit.teacher.grading.submissions import Submission
+
+from . import grading_cases as gc
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "tests" / "sample" / "sample.md"

@@ -71,7 +71,7 @@ def test_objectives_start_with_a_verb(lesson):
     items = [line[2:].strip() for line in objectives.splitlines() if line.startswith("- ")]
     assert items, path.name
     for item in items:
-        assert item.split()[0][0].isupper() and not item.split()[0].lower() in {"the", "a", "an", "to"}, item
+        assert item.split()[0][0].isupper() and item.split()[0].lower() not in {"the", "a", "an", "to"}, item
 
 
 def test_exercises_are_four_to_ten_of_three_kinds_and_all_used(lesson):

@@ -17,10 +17,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from lessonkit._keys import parse_lesson
-
 from lessonkit._errors import MarkupError
 from lessonkit._exercises import exercises
+from lessonkit._keys import parse_lesson
 from lessonkit.teacher import markup
 from lessonkit.teacher.cli import main as cli
 from lessonkit.teacher.editions import STUDENT_STEPS, TEACHER_STEPS, lesson_id, make_edition, read_lesson

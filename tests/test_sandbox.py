@@ -369,7 +369,7 @@ def test_unix_sockets_of_the_host_cannot_be_reached(tmp_path):
         found, _ = probe(f"""
             import socket
             found = {{}}
-            for path in {[str(l.path) for l in listeners]!r}:
+            for path in {[str(listener.path) for listener in listeners]!r}:
                 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
                 try:
                     s.connect(path)
@@ -389,7 +389,7 @@ def test_unix_sockets_of_the_host_cannot_be_reached(tmp_path):
         for f in folders[:1] + folders[2:]:
             shutil.rmtree(f, ignore_errors=True)
     assert found and all(v == "FileNotFoundError" for v in found.values()), found
-    assert all(l.received == b"" for l in listeners)
+    assert all(listener.received == b"" for listener in listeners)
 
 
 # ----------------------------------------------------------------------------- limits

@@ -109,7 +109,7 @@ def test_every_override_is_a_valid_setting_of_the_installed_jupyterlab():
         schema_file = schemas / package / f"{name}.json"
         assert schema_file.exists(), f"JupyterLab has no plugin {plugin} ({schema_file} missing)"
         schema = json.loads(schema_file.read_text(encoding="utf-8"))
-        for key, value in values.items():
+        for key in values:
             assert key in schema["properties"], f"{plugin} has no setting {key!r}"
         jsonschema.validate({**_defaults(schema), **values}, schema)
 

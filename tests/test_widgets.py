@@ -148,7 +148,7 @@ def test_explorers_show_words_not_codes():
     theme = widgets.controls(widgets.timeline_explorer())[1]
     assert ("Sanctions and assets", "sanctions_and_assets") in theme.options
     quotes = widgets.quote_explorer()
-    for name, value in widgets.controls(quotes)[0].options:
+    for _, value in widgets.controls(quotes)[0].options:
         widgets.controls(quotes)[0].value = value
         assert " on european" not in quotes.children[-1].value
 

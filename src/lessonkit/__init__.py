@@ -40,6 +40,7 @@ __all__ = [
     "cite",
     "check",
     "progress",
+    "prediction",
     "say",
     "set_name",
     "Feedback",

@@ -11,8 +11,9 @@ import math
 import numbers
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, ClassVar
+from typing import Any, ClassVar
 
 from ._feedback import CORRECT, INCORRECT, INVALID, NOT_ATTEMPTED, RECORDED, Verdict
 

@@ -12,6 +12,7 @@ byte they come from, so a new kernel loads them without checking every cell agai
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 import io
 import json
@@ -20,7 +21,7 @@ import os
 import pickle
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,7 @@ from ._dates import long_date
 from ._errors import DataError, UnknownNameError
 from ._paths import data_dir
 
-_cache: dict[str, tuple[tuple, tuple, "Package"]] = {}  # folder -> (its files, their status, package)
+_cache: dict[str, tuple[tuple, tuple, Package]] = {}  # folder -> (its files, their status, package)
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ class Package:
     folder: Path
     descriptor: dict
     tables: dict
-    sources_by_id: dict = field(default_factory=dict)  # filled on first use by source()
+    sources_by_id: dict = dataclasses.field(default_factory=dict)  # filled on first use by source()
 
 
 def _fields(resource: dict) -> list[dict]:
@@ -116,7 +117,8 @@ def _read_rows(path: Path, resource: dict, raw: bytes | None) -> list[dict]:
         raise DataError(name, f"the header must be {','.join(names)} (found {','.join(header or [])})",
                         line=1)
     key = resource["schema"].get("primaryKey")
-    rows, seen = [], {}
+    rows: list[dict[str, Any]] = []
+    seen: dict[Any, int] = {}
     while True:
         try:
             cells = next(reader)
@@ -132,19 +134,19 @@ def _read_rows(path: Path, resource: dict, raw: bytes | None) -> list[dict]:
             raise DataError(name, f"expected {len(names)} cells, found {len(cells)} "
                                   "(a missing or extra comma, or an unquoted comma inside a value)",
                             line=line, row_id=row_id)
-        row = {}
-        for raw, field in zip(cells, fields):
+        row: dict[str, Any] = {}
+        for cell, field in zip(cells, fields):
             required = field.get("constraints", {}).get("required", False)
-            if raw == "":
+            if cell == "":
                 if required:
                     raise DataError(name, "a value is required", line, field["name"], row_id)
                 row[field["name"]] = None
                 continue
-            if raw != raw.strip():
-                raise DataError(name, f"{raw!r} has spaces around it", line, field["name"], row_id)
+            if cell != cell.strip():
+                raise DataError(name, f"{cell!r} has spaces around it", line, field["name"], row_id)
             try:
-                value = _parse_cell(raw, field)
-                _check_constraints(value, raw, field)
+                value = _parse_cell(cell, field)
+                _check_constraints(value, cell, field)
             except ValueError as e:
                 raise DataError(name, str(e), line, field["name"], row_id) from None
             row[field["name"]] = value
@@ -239,8 +241,9 @@ def _content_key(descriptor_bytes: bytes, files: dict[str, bytes | None]) -> str
     h = hashlib.sha256()
     for part in (Path(__file__).read_bytes(), sys.version.encode(), pd.__version__.encode(), descriptor_bytes):
         h.update(len(part).to_bytes(8, "big") + part)
-    for path, raw in sorted(files.items()):
-        h.update(path.encode() + b"\0" + len(raw).to_bytes(8, "big") + raw)
+    for path, content in sorted(files.items()):
+        assert content is not None  # checked above
+        h.update(path.encode() + b"\0" + len(content).to_bytes(8, "big") + content)
     return h.hexdigest()
 
 
@@ -276,10 +279,10 @@ def load_package(folder: Path | str | None = None) -> Package:
     folder = Path(folder) if folder is not None else data_dir()
     held = _cache.get(str(folder))
     if held is not None:
-        files, stamp, package = held
-        if stamp == tuple(map(_status, files)):
+        watched, held_stamp, package = held
+        if held_stamp == tuple(map(_status, watched)):
             return package
-    stamp = (_status(os.path.join(folder, "datapackage.json")),)  # before reading: a write during it shows
+    stamp: tuple = (_status(os.path.join(folder, "datapackage.json")),)  # before reading: a write during it shows
     descriptor_bytes = _read(folder / "datapackage.json")
     if descriptor_bytes is None:
         raise DataError("datapackage.json", f"not found in {folder}")
@@ -316,10 +319,10 @@ def load(table: str):
     >>> pledges = load("pledges")
     >>> {"pledge_id", "amount", "currency", "source_id"} <= set(pledges.columns)
     True
-    >>> load("pledge")
+    >>> load("pledge")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    lessonkit._errors.UnknownNameError: no table 'pledge'; did you mean 'pledges'? Tables: sources, actors, topics, events, pledges, exchange_rates, positions, claims
+    lessonkit._errors.UnknownNameError: no table 'pledge'; did you mean 'pledges'? Tables: sources, ...
 
     Raises DataError if any table breaks the package description.
     """

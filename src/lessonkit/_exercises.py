@@ -178,7 +178,7 @@ def progress(lesson: str) -> Progress:
     """
     if grading():
         return Progress(str(lesson), {})
-    status = {eid: NOT_ATTEMPTED for eid in exercises(lesson)}
+    status: dict[str, str] = {eid: NOT_ATTEMPTED for eid in exercises(lesson)}
     for attempt in _record.attempts(lesson):
         if attempt.get("exercise") in status and attempt.get("status", NOT_ATTEMPTED) != NOT_ATTEMPTED:
             status[attempt["exercise"]] = attempt["status"]

@@ -29,10 +29,11 @@ import json
 import os
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 
@@ -105,7 +106,7 @@ class ExerciseSpec:
                 "body": self.body, "options": self.options, "source": self.source, "line": self.line}
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "ExerciseSpec":
+    def from_json(cls, data: dict[str, Any]) -> ExerciseSpec:
         return cls(**{k: data[k] for k in ("label", "kind", "level", "title", "body", "options", "source", "line")})
 
     def answer_text(self) -> str:

@@ -14,7 +14,7 @@ import json
 import os
 import secrets
 import tempfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from . import _profile
@@ -116,7 +116,7 @@ def append(lesson: str, attempt: dict) -> list[dict]:
                     n += 1
                 path.rename(path.with_name(f"{path.stem}.unreadable-{n}.json"))
         record["student"] = _profile.student_name(path.parent) or record.get("student", "")
-        attempt = {"time": datetime.now(timezone.utc).isoformat(timespec="seconds"), **attempt}
+        attempt = {"time": datetime.now(UTC).isoformat(timespec="seconds"), **attempt}
         record["attempts"].append(attempt)
         write_atomic(path, json.dumps(record, indent=1, ensure_ascii=False) + "\n")
     return record["attempts"]

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ._data import load, reliability_label, source_name  # re-exported: what kind of source a row rests on
-from ._dates import long_date  # re-exported: lessons write a date as analysis.long_date(d)
+from ._data import load  # re-exported: what kind of source a row rests on
 from ._errors import LessonkitError, UnknownNameError
 from ._facts import value
 

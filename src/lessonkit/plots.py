@@ -155,7 +155,6 @@ def _finish(fig, title: str, source: str, alt: str) -> Chart:
 def smallest_text_px(fig, width_px: float) -> float:
     """The height in screen pixels of the figure's smallest visible lettering, when a PNG of
     ``width_px`` pixels is shown at most DISPLAY_WIDTH_PX wide (points x dpi/72 x the scaling)."""
-    from matplotlib.text import Text
 
     scale = min(1.0, DISPLAY_WIDTH_PX / width_px)
     shown = [t for t in _texts(fig) if t.get_visible() and t.get_text().strip()
@@ -252,7 +251,7 @@ def pledge_chart(frame, currency: str = "GBP", label: str = "pledge_id") -> Char
     fig, ax = plt.subplots(figsize=(9, 0.4 * len(rows) + 1.5))
     values = rows[f"amount_{currency}"] / 1e9
     ax.barh(rows[label], values, color=[colours[kinds.index(k) % len(colours)] for k in rows["kind"]])
-    for y, (v, k, r) in enumerate(zip(values, rows["kind"], rows["as_reported"])):
+    for y, (v, k) in enumerate(zip(values, rows["kind"])):
         ax.text(v, y, f"  {v:,.2f}bn  {label_of(k).lower()}", va="center", fontsize=9)
     ax.set_xlabel(f"Amount, billions of {currency} (converted at the data's dated rates where needed)")
     ax.set_ylabel("Figure (pledge id)")

@@ -26,8 +26,8 @@ from __future__ import annotations
 
 import re
 import statistics
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 WIDGET_ERRORS = ("Error displaying widget", "model not found", "Error rendering")
 

@@ -36,7 +36,7 @@ from lessonkit.teacher import markup
 from lessonkit.teacher.cli import main as cli
 from lessonkit.teacher.editions import build, read_lesson
 
-from .conftest import CHROMIUM_ARGS, REPO, Lab, _free_port
+from .conftest import REPO, Lab, _free_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -7,9 +7,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from .lab_widgets import Action, WidgetCheck, check_widgets, click, type_text
 
 from lessonkit import widgets
+
+from .lab_widgets import Action, WidgetCheck, check_widgets, click, type_text
 
 pytestmark = pytest.mark.browser
 

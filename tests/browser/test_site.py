@@ -23,9 +23,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from lessonkit._keys import parse_lesson
-
 from lessonkit import widgets
+from lessonkit._keys import parse_lesson
 from lessonkit.teacher import markup
 from lessonkit.teacher.cli import main as cli
 from lessonkit.teacher.editions import STUDENT_STEPS, build, make_edition, read_lesson

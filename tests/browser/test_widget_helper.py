@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from .lab_widgets import WidgetCheck, assert_widgets_render, check_widgets, click, keys_after_tab, select_option, type_text
+
+from .lab_widgets import (
+    WidgetCheck,
+    assert_widgets_render,
+    check_widgets,
+    click,
+    keys_after_tab,
+    select_option,
+    type_text,
+)
 
 pytestmark = pytest.mark.browser
 

@@ -27,7 +27,8 @@ import signal
 import threading
 import time
 import uuid
-from functools import lru_cache
+from collections.abc import Mapping
+from functools import cache
 from pathlib import Path
 
 _JOIN = ('while [ "$1" != -- ]; do echo $$ > "$1" || { echo "lessonkit: cannot join the limits group $1" >&2; '
@@ -132,7 +133,7 @@ def _make_v2(base: Path, name: str, memory: int, processes: int) -> list[Path] |
         return None
 
 
-def _make_v1(bases: dict[str, Path], name: str, memory: int, processes: int) -> list[Path] | None:
+def _make_v1(bases: Mapping[str, Path], name: str, memory: int, processes: int) -> list[Path] | None:
     made: list[Path] = []
     try:
         for controller, base in bases.items():
@@ -239,6 +240,8 @@ class Group:
         if self.groups:
             _kill_all(self.groups)
             return
+        if self.pid_file is None:
+            return
         try:  # the kernel leads its own process group (bubblewrap's children die with it)
             pid = int(self.pid_file.read_text(encoding="ascii").strip())
             os.killpg(pid, signal.SIGKILL)
@@ -303,7 +306,7 @@ def _sweep(parents: set[Path]) -> None:
                 pass
 
 
-@lru_cache(maxsize=None)
+@cache
 def support() -> str:
     """'' when this process can give each run its own cgroup, else why not (one sentence).
 
@@ -335,7 +338,7 @@ def open_group(memory_mb: int, processes: int, folders: list[Path], disk_mb: int
         made = _make_v2(base.parent if base.name == _LEAF else base, name, memory, processes)
         if made:
             return Group(made, 2, memory_mb, processes, folders, disk_mb)
-    v1 = {c: mounts[c] / own.get(c, "/").lstrip("/") for c in ("memory", "pids") if c in mounts}
+    v1: dict[str, Path] = {c: mounts[c] / own.get(c, "/").lstrip("/") for c in ("memory", "pids") if c in mounts}
     if len(v1) == 2:
         made = _make_v1(v1, name, memory, processes)
         if made:

@@ -23,10 +23,10 @@ import re
 import shutil
 import tempfile
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
 
 import nbformat
 
@@ -318,7 +318,7 @@ def build_editions(sources: list[Path], out: Path, editions: tuple[str, ...] = (
             released = make_nbgrader_edition(nb, lesson)
             exercise_blocks.render(released, specs, teacher=False)
             written.append(place(released, out / "nbgrader" / name, replace))
-    for src, nb, lesson, specs in lessons:
+    for _, _, lesson, specs in lessons:
         for edition in set(editions) & {"student", "teacher"}:
             _keys.write_key(specs, lesson, out / edition)
     for edition in editions:

@@ -82,7 +82,7 @@ def _answers(cell: nbformat.NotebookNode, lesson: str, index: int) -> dict[str, 
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "check"
                 and len(node.args) == 2 and isinstance(node.args[0], ast.Constant)
                 and node.args[0].value in wanted):
-            found.setdefault(node.args[0].value, ast.get_source_segment(source, node.args[1]))
+            found.setdefault(node.args[0].value, ast.get_source_segment(source, node.args[1]) or "")
     missing = sorted(wanted - set(found))
     if missing:
         raise MarkupError(lesson, index, None, f"check({missing[0]!r}, ...) is not a call with the id and the "
@@ -132,7 +132,8 @@ def _unique(gid: str, used: set[str]) -> str:
 def mark_for_nbgrader(nb: nbformat.NotebookNode, lesson: str) -> None:
     """nbgrader step: solution cells get nbgrader's metadata and keep their regions; each
     exercise's cell is followed by its autograder test cell."""
-    cells, used = [], set()
+    cells: list = []
+    used: set[str] = set()
     for index, cell in enumerate(nb.cells, start=1):
         cells.append(cell)
         if cell.cell_type != "code":
@@ -152,7 +153,7 @@ def mark_for_nbgrader(nb: nbformat.NotebookNode, lesson: str) -> None:
 
 def _steps() -> list[editions.Step]:
     """The student edition's steps, with mark_for_nbgrader where the solutions are stubbed."""
-    steps = []
+    steps: list[editions.Step] = []
     for step in editions.STUDENT_STEPS:
         if step is editions.stub_solutions:
             steps.append(mark_for_nbgrader)

@@ -38,7 +38,7 @@ import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from .._exercises import GRADING_ENV
@@ -113,7 +113,7 @@ class Sandbox:
                 f"{limits}.")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _probe(bwrap: str) -> str:
     """'' when bubblewrap works here with the flags used for kernels, else why not."""
     cmd = [bwrap, *_isolation_flags(network=False), *_filesystem_flags(sized=_sizes_tmpfs(bwrap)), "--",
@@ -169,7 +169,7 @@ _ENV_PASSED = ("LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "LC_NUMERIC", "LC_TIME"
                "LC_MONETARY", "LC_MESSAGES", "TZ", "PYTHONPATH", "LESSONKIT_DATA")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _python_path() -> tuple[str, ...]:
     """sys.path as a fresh interpreter of this environment sees it (the kernel's sys.path).
 
@@ -224,10 +224,10 @@ def _needed() -> list[Path]:
     secrets = _secret_folders()
     holders = [Path("/"), *([home] if home else [])]
     out = set()
-    for p in paths:
-        if not p or not os.path.exists(p):
+    for given in paths:
+        if not given or not os.path.exists(str(given)):
             continue
-        p = Path(p).resolve()
+        p = Path(str(given)).resolve()
         if any(p == h or p in h.parents for h in holders) or any(s in p.parents for s in secrets):
             continue
         out.add(p)
@@ -238,7 +238,7 @@ def _bound(path: Path, binds: list[Path]) -> bool:
     return any(b == path or b in path.parents for b in binds)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _sizes_tmpfs(bwrap: str) -> bool:
     """Whether this bubblewrap caps a tmpfs's size (``--size``, bubblewrap 0.5 and later)."""
     try:

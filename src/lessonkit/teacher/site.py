@@ -22,6 +22,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Set
 from pathlib import Path
 
 import nbformat
@@ -50,7 +51,7 @@ def _meta(nb: nbformat.NotebookNode) -> dict:
 # --------------------------------------------------------------------------- what may be published
 
 
-def solution_leaks(nb: nbformat.NotebookNode, name: str, source_lines: set[str] = frozenset()) -> list[str]:
+def solution_leaks(nb: nbformat.NotebookNode, name: str, source_lines: Set[str] = frozenset()) -> list[str]:
     """Why this notebook must not be published, one line per cell ([] when it is safe).
 
     A notebook is refused when it is a teacher edition, when a cell is an instructor note,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import os
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 SOURCES_ENV = "LESSONKIT_LESSON_SOURCES"  # more lesson .md files or folders, separated like PATH
@@ -55,7 +55,9 @@ def passes_stub(source: str, exercise_id: str) -> bool:
     calls = [i for i, node in enumerate(body) if _checks(node, exercise_id)]
     if len(calls) != 1 or calls[0] == 0:
         return False
-    arg = body[calls[0]].value.args[1]
+    call = body[calls[0]]
+    assert isinstance(call, ast.Expr) and isinstance(call.value, ast.Call)  # what _checks matched
+    arg = call.value.args[1]
     before = body[calls[0] - 1]
     return (isinstance(arg, ast.Name) and isinstance(before, ast.Assign) and len(before.targets) == 1
             and isinstance(before.targets[0], ast.Name) and before.targets[0].id == arg.id
@@ -104,7 +106,7 @@ def find_source(lesson: str) -> Path | None:
     return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def student_stubs(lesson: str) -> dict[str, str] | None:
     """The normalised source of each exercise's cell in the student edition of lesson, by id;
     None when the lesson's source cannot be found or built."""

@@ -19,6 +19,7 @@ import json
 import shutil
 import sys
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -69,6 +70,12 @@ def _make_client_class() -> Any:
     class Client(NotebookClient):
         """Keeps only the answers check() records, within caps; every other output message is
         counted and dropped (no outputs, no widget state, no display ids, no comm objects)."""
+
+        messages: int
+        output_bytes: int
+        output_cut: str
+        answers: list[dict]
+        answers_bytes: int
 
         def process_message(self, msg: dict, cell: Any, cell_index: int) -> None:
             msg_type = msg.get("msg_type", "")
@@ -306,7 +313,7 @@ class Runner:
     """Runs notebooks one after another, each in a fresh kernel; while one runs, the next
     kernel starts. Use from one thread; close() when done (it kills the kernel kept ready)."""
 
-    def __init__(self, lesson: str, sandbox: sb.Sandbox, limits: sb.Limits, hide: list[str] = (),
+    def __init__(self, lesson: str, sandbox: sb.Sandbox, limits: sb.Limits, hide: Sequence[str] = (),
                  parent: Path | None = None) -> None:
         self.args = (lesson, sandbox, limits, list(hide), parent)
         self.loop = asyncio.new_event_loop()
@@ -355,7 +362,7 @@ class Runner:
         await (await spare).close()
 
 
-def run_notebook(nb: dict, lesson: str, sandbox: sb.Sandbox, limits: sb.Limits, hide: list[str] = (),
+def run_notebook(nb: dict, lesson: str, sandbox: sb.Sandbox, limits: sb.Limits, hide: Sequence[str] = (),
                  parent: Path | None = None) -> RunOutcome:
     """Run one notebook (as a dict) in a fresh, limited kernel; retry once if it cannot start.
 

@@ -24,9 +24,9 @@ from __future__ import annotations
 import ast
 import hashlib
 import importlib.util
+import json
 import os
 import sys
-import json
 import warnings
 from pathlib import Path
 from typing import Any
@@ -49,7 +49,7 @@ def _files(folder: Path) -> list[Path]:
     return [f for f in found if f.is_file()][:MAX_KEY_FILES]
 
 
-def _add_folder(h: "hashlib._Hash", label: str, folder: Path) -> None:
+def _add_folder(h: hashlib._Hash, label: str, folder: Path) -> None:
     h.update(f"\0folder {label}\0".encode())
     for file in _files(folder):
         name = file.relative_to(folder).as_posix()
@@ -119,7 +119,7 @@ def _distribution_version(top: str, origin: Path) -> str:
     return f"{origin} {stat.st_size} {stat.st_mtime_ns}"
 
 
-def _outside_imports(h: "hashlib._Hash", lesson: str, covered: list[Path]) -> None:
+def _outside_imports(h: hashlib._Hash, lesson: str, covered: list[Path]) -> None:
     """Hash what the key imports from outside the folders already hashed, transitively."""
     from ..._keys import specs_for
 
@@ -154,7 +154,7 @@ def _outside_imports(h: "hashlib._Hash", lesson: str, covered: list[Path]) -> No
                 h.update(f"\0module {name}\0".encode() + origin.read_bytes())
             except OSError as e:
                 h.update(f"\0module {name} unreadable {e.errno}".encode())
-        if origin.suffix == ".py":
+        if origin.suffix == ".py" and spec is not None:
             package = name if spec.submodule_search_locations is not None else name.rpartition(".")[0]
             todo.extend(sorted(_imported_names(origin, package) - seen))
 

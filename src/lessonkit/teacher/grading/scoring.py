@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from ..._feedback import Status
 from ..written import is_recorded, recorded_text
@@ -91,8 +92,10 @@ def score_attempts(key: Key, attempts: Any) -> Scored:
     written: dict[str, str] = {}
     overclaimed = []
     for eid in key.exercises:
-        counted = counted_attempt(tries.get(eid, []),
-                                  lambda a, eid=eid: key.verdict(eid, a["answer"])[0] != Status.NOT_ATTEMPTED)
+        def answered(attempt: dict, eid: str = eid) -> bool:
+            return key.verdict(eid, attempt["answer"])[0] != Status.NOT_ATTEMPTED
+
+        counted = counted_attempt(tries.get(eid, []), answered)
         if counted is None:
             verdicts[eid] = _UNANSWERED
             scores[eid] = 0
