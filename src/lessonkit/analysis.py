@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from ._data import load  # re-exported: what kind of source a row rests on
+from ._data import load
+from ._data import reliability_label as reliability_label  # re-exported: what kind of source a row rests on
+from ._data import source_name as source_name
+from ._dates import long_date as long_date  # re-exported: lessons write a date as analysis.long_date(d)
 from ._errors import LessonkitError, UnknownNameError
 from ._facts import value
 
