@@ -146,8 +146,8 @@ ANSWERS = @ANSWERS@
 # Right-hand sides for the stub of sample.venue (``venue = ...``)
 VERDICT_ORACLE = ('next((c for c in ["Buckingham Palace", "Lancaster House", "Downing Street"] '
                   'if check("sample.venue", c).status == "correct"), "none")')
-KEY_ORACLE = ('next(c for c in ["Buckingham Palace", "Lancaster House"] if {e.id: e for e in '
-              '__import__("lessonkit.keys.sample", fromlist=["EXERCISES"]).EXERCISES}["sample.venue"]'
+KEY_ORACLE = ('next(c for c in ["Buckingham Palace", "Lancaster House"] if '
+              '__import__("lessonkit._keys", fromlist=["key_for"]).key_for("sample")["sample.venue"]'
               '.evaluate(c).status == "correct")')
 FORGED_ANSWER = '''\
 from IPython.display import display

@@ -342,10 +342,9 @@ def test_rerun_is_idempotent_and_comes_from_the_cache(graded_class, capsys):
     names = ["gradebook.csv", "report.html", "run-notes.txt", *(f"feedback/{p.name}" for p in (out / "feedback").iterdir())]
     first = {n: (out / n).read_bytes() for n in names}
     capsys.readouterr()
-    started = time.monotonic()
     assert grade(str(graded_class["subs"]), "--out", str(out), "--lesson", "sample", "--timeout", TIMEOUT,
                  "--no-progress") == 0
-    assert time.monotonic() - started < 15
+    # every submission came from the cache (no kernel ran): said by the run, not timed
     assert f"{len(graded_class['rows'])} from the cache" in capsys.readouterr().err
     assert {n: (out / n).read_bytes() for n in names} == first
 
@@ -485,25 +484,44 @@ def test_rows_sort_and_unique_names_are_stable():
     assert report.feedback_names(rows) == ["a.md", "B.md", "b_2.md"]
 
 
-def test_a_broken_answer_key_is_one_clear_line(tmp_path, capsys):
-    """A teacher's key module that fails to import stops the run with one line, no traceback."""
+BROKEN_KEY = """---
+lessonkit:
+  lesson: brokenkey
+---
+
+```{exercise}
+---
+label: brokenkey.year
+kind: numeric
+level: recall
+@ANSWER@
+hints:
+- Look it up.
+---
+In which year? Give the number.
+```
+"""
+
+
+@pytest.mark.parametrize("answer, says", [
+    ("answer_from: lessonkit.lessons.sample.no_such_function", "cannot be computed"),
+    ("answr: 2025", "unknown option 'answr'"),
+])
+def test_a_broken_answer_key_is_one_clear_line(tmp_path, capsys, monkeypatch, answer, says):
+    """A teacher's lesson whose exercise block is malformed, or whose answer function is missing,
+    stops the run with one line naming the problem, and no traceback."""
     from lessonkit.teacher.cli import main as cli
 
     keys = tmp_path / "keys"
     keys.mkdir()
-    (keys / "brokenkey.py").write_text("EXERCISES = [undefined_name]\n")
+    (keys / "brokenkey.md").write_text(BROKEN_KEY.replace("@ANSWER@", answer))
     record = tmp_path / "lessonkit-record-brokenkey.json"
     record.write_text('{"format": "lessonkit-record/1", "lesson": "brokenkey", "student": "a", "attempts": []}')
-    import lessonkit.keys
-
-    lessonkit.keys.__path__.append(str(keys))
-    try:
-        code = cli(["grade", str(record), "--out", str(tmp_path / "out"), "--lesson", "brokenkey", "--no-progress"])
-    finally:
-        lessonkit.keys.__path__.remove(str(keys))
+    monkeypatch.setenv("LESSONKIT_KEYS", str(keys))
+    code = cli(["grade", str(record), "--out", str(tmp_path / "out"), "--lesson", "brokenkey", "--no-progress"])
     err = capsys.readouterr().err
     assert code == 2
-    assert "cannot be loaded (NameError" in err and "Traceback" not in err
+    assert says in err and "brokenkey" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "out" / "gradebook.csv").exists()
 
 
@@ -559,5 +577,5 @@ def test_check_in_a_grading_kernel_records_the_answer_and_imports_no_key():
                           env={**os.environ, "LESSONKIT_GRADING": "1", "LESSONKIT_RECORD_DIR": tempfile.mkdtemp()})
     assert done.returncode == 0, done.stderr
     lines = done.stdout.strip().splitlines()
-    assert lines[-2:] == ["recorded Lesson sample: 0 of 0 exercises correct", "[]"]
+    assert lines[-2:] == ["recorded Lesson sample: 0 of 0 exercises done", "[]"]
     assert "application/vnd.lessonkit.answer+json" in done.stdout and "Lancaster House" in done.stdout

@@ -97,34 +97,34 @@ def test_without_bubblewrap_the_environment_is_still_an_allow_list(monkeypatch):
 
 @needs_bwrap
 def test_answer_keys_are_not_readable_or_importable(tmp_path, monkeypatch):
-    import lessonkit.keys
+    """The lessons' sources (their exercise blocks and solutions) and every LESSONKIT_KEYS folder
+    are out of the kernel's sight; the list of lessons stays readable."""
+    from lessonkit._paths import lessons_toml
 
     private = tmp_path / "other-lesson-keys"
     private.mkdir()
-    (private / "secretlesson.py").write_text("ANSWER = 'the private answer'\n", encoding="utf-8")
+    (private / "secretlesson.json").write_text('{"answer": "the private answer"}\n', encoding="utf-8")
     monkeypatch.setenv("LESSONKIT_KEYS", str(private))
-    package_keys = Path(list(lessonkit.keys.__path__)[0])
+    lessons = lessons_toml().parent
+    source = next(lessons.glob("03-*.md"))
     found, notes = probe(f"""
         import os
         found = {{}}
-        try:
-            import lessonkit.keys.sample
-            found["import"] = "imported"
-        except Exception as e:
-            found["import"] = type(e).__name__
-        for name, folder in {{"package": {str(package_keys)!r}, "env": {str(private)!r}}}.items():
+        from lessonkit import _keys
+        found["key"] = [s.label for s in _keys.specs_for("money")]
+        for name, folder in {{"lessons": {str(lessons)!r}, "env": {str(private)!r}}}.items():
             try:
-                found[name] = os.listdir(folder)
+                found[name] = sorted(os.listdir(folder))
             except OSError as e:
                 found[name] = type(e).__name__
         try:
-            found["file"] = open({str(package_keys / "sample.py")!r}).read()
+            found["file"] = open({str(source)!r}).read()
         except OSError as e:
             found["file"] = type(e).__name__
     """)
-    assert (package_keys / "sample.py").exists()
-    assert found["import"] == "ModuleNotFoundError"
-    assert found["package"] == [] and found["env"] in ([], "FileNotFoundError")
+    assert source.exists() and "answer" in source.read_text()
+    assert found["key"] == []
+    assert found["lessons"] in (["lessons.toml"], "FileNotFoundError") and found["env"] in ([], "FileNotFoundError")
     assert found["file"] == "FileNotFoundError"
 
 
@@ -165,8 +165,8 @@ try:
 except Exception as e:
     found["error"] = f"{type(e).__name__}: {e}"
 try:
-    import lessonkit.keys.sample
-    found["keys"] = "imported"
+    from lessonkit import _keys
+    found["keys"] = [s.label for s in _keys.specs_for("money")] or "none"
 except Exception as e:
     found["keys"] = type(e).__name__
 for name, path in SECRETS.items():
@@ -199,7 +199,7 @@ def _grade_in(python: Path, home: Path, secrets: dict[str, Path]) -> dict:
 def _assert_layout_works_and_hides(found: dict, secrets: dict) -> None:
     assert "error" not in found, found.get("error")
     assert found["lessons"] > 0 and found["data"] > 0
-    assert found["keys"] == "ModuleNotFoundError"
+    assert found["keys"] == "none"
     for name in secrets:
         assert found[name].startswith("refused: "), (name, found[name])
     assert not any(n in ("secret.txt", ".aws", ".ssh") for n in found["home"] if isinstance(found["home"], list))

@@ -215,8 +215,12 @@ def _needed() -> list[Path]:
     site-packages, the interpreter of a venv's base), lessonkit and the files it reads.
 
     A path that holds the home folder (or is /) is never bound whole, nor one inside an answer
-    key folder; answer key folders inside a bound path are hidden by :func:`_filesystem_flags`.
+    key folder, except the list of lessons (``lessons.toml``, which holds no answer and sits
+    beside the lessons' sources); answer key folders inside a bound path are hidden by
+    :func:`_filesystem_flags`.
     """
+    from .._paths import lessons_toml
+
     paths = [sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
              os.path.dirname(os.path.realpath(sys.executable)), os.path.dirname(sys.executable),
              *_python_path(), *_package_files()]
@@ -228,7 +232,9 @@ def _needed() -> list[Path]:
         if not given or not os.path.exists(str(given)):
             continue
         p = Path(str(given)).resolve()
-        if any(p == h or p in h.parents for h in holders) or any(s in p.parents for s in secrets):
+        if any(p == h or p in h.parents for h in holders):
+            continue
+        if any(s in p.parents for s in secrets) and p != lessons_toml().resolve():
             continue
         out.add(p)
     return sorted(out, key=lambda p: (len(p.parts), str(p)))
@@ -270,12 +276,14 @@ def _filesystem_flags(tmp_bytes: int = 64 * 1024 * 1024, sized: bool = True) -> 
         if not _bound(p, binds):
             flags += ["--ro-bind", str(p), str(p)]
             binds.append(p)
-    for secret in _secret_folders():  # the package's keys/ lies inside a bound folder
+    needed = _needed()
+    for secret in _secret_folders():  # an installed package's lessons lie inside a bound folder
         if _bound(secret, binds):
-            flags += ["--tmpfs", str(secret), "--remount-ro", str(secret)]
-            for p in binds:  # what Python needs inside a key folder stays (LESSONKIT_KEYS=/srv, say)
+            flags += ["--tmpfs", str(secret)]
+            for p in needed:  # what the kernel needs inside a key folder stays (lessons.toml; LESSONKIT_KEYS=/srv)
                 if secret in p.parents:
                     flags += ["--ro-bind", str(p), str(p)]
+            flags += ["--remount-ro", str(secret)]
     return flags
 
 
