@@ -7,7 +7,7 @@ import re
 import ipywidgets as w
 import pytest
 
-from lessonkit import widgets
+from lessonkit import tables, widgets
 
 
 def values_for(control):
@@ -143,6 +143,7 @@ def test_explorers_show_words_not_codes():
     box = widgets.pledge_explorer()
     kind = widgets.controls(box)[1]
     assert ("Export finance", "export_finance") in kind.options
+    kind.value = "export_finance"
     assert "export_finance" not in box.children[-1].value
     assert ">Export finance<" in box.children[-1].value
     theme = widgets.controls(widgets.timeline_explorer())[1]
@@ -200,3 +201,14 @@ def test_tabs_hold_each_explorer_under_its_title():
     tab = page.children[-1]
     assert isinstance(tab, w.Tab) and tab.titles == ("Money", "Claims")
     assert [type(c).__name__ for c in tab.children[0].children] == ["Explorer", "Explorer"]
+
+
+def test_an_explorer_shows_ten_rows_and_says_how_to_see_the_rest():
+    box = widgets.timeline_explorer()
+    shown = box.children[-1].value
+    from lessonkit import load
+
+    total = len(load("events"))
+    assert total > widgets.ROWS and shown.count("<tr>") == widgets.ROWS + 1  # the header row too
+    assert f"Showing {widgets.ROWS} of {total} rows; pick an actor" in shown
+    assert f"<td style=\"{tables.DATE_CELL}\">" in shown  # dates on one line

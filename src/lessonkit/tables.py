@@ -16,6 +16,7 @@ from .labels import CODE_COLUMNS, label
 
 CELL = "padding:0.25em 0.6em;text-align:left;vertical-align:top;white-space:normal;overflow-wrap:anywhere"
 NUMBER_CELL = "padding:0.25em 0.6em;text-align:right;vertical-align:top;white-space:nowrap"
+DATE_CELL = "padding:0.25em 0.6em;text-align:left;vertical-align:top;white-space:nowrap"  # "2 Mar 2025" on one line
 
 
 def cell_text(value, column: str = "", codes: bool = False) -> str:
@@ -47,11 +48,13 @@ def cell_text(value, column: str = "", codes: bool = False) -> str:
 
 
 def table_html(frame, columns: dict[str, str] | None = None, caption: str = "", limit: int = 60,
-               index: bool = False, codes: bool = True) -> str:
+               index: bool = False, codes: bool = True, narrow_with: str = "") -> str:
     """An accessible HTML table of some columns (header text from ``columns``, all columns if None).
 
-    Text wraps, numbers are right-aligned with thousands separators, empty cells stay empty,
-    and with ``codes`` the cells of code columns (see lessonkit.labels) show as words.
+    Text wraps, dates stay on one line, numbers are right-aligned with thousands separators,
+    empty cells stay empty, and with ``codes`` the cells of code columns (see lessonkit.labels)
+    show as words. Beyond ``limit`` rows it says how many are left out, and ``narrow_with``
+    says how to see them (an explorer's controls, say).
     """
     columns = columns if columns is not None else {str(c): str(c) for c in frame.columns}
     index_name = (frame.index.name or "") if index else None
@@ -64,9 +67,11 @@ def table_html(frame, columns: dict[str, str] | None = None, caption: str = "", 
             value = row[col]
             numeric = isinstance(value, numbers.Real) and not isinstance(value, bool) and value == value
             text = html_text(cell_text(value, col, codes))
-            cells.append(f'<td style="{NUMBER_CELL if numeric else CELL}">{text}</td>')
+            style = NUMBER_CELL if numeric else DATE_CELL if hasattr(value, "strftime") else CELL
+            cells.append(f'<td style="{style}">{text}</td>')
         body.append("<tr>" + "".join(cells) + "</tr>")
-    more = f"<p>Showing {limit} of {len(frame)} rows.</p>" if len(frame) > limit else ""
+    more = (f"<p>Showing {limit} of {len(frame)} rows{'; ' + html_text(narrow_with) if narrow_with else ''}.</p>"
+            if len(frame) > limit else "")
     cap = f"<caption style='text-align:left;font-weight:bold'>{html_text(caption)}</caption>" if caption else ""
     return (f'<div class="lessonkit-table-wrap {NO_MATH}" style="max-width:100%;overflow-x:auto">'
             f'<table class="lessonkit-table" style="border-collapse:collapse;table-layout:auto">{cap}'

@@ -24,6 +24,7 @@ STANCE_MARK = {"supports": "\u2714 supports", "conditional": "\u25D0 conditional
 STANCE_BG = {"supports": "#cfe3f2", "conditional": "#e2f1fb", "undecided": "#eeeeee", "opposes": "#f7d9c6"}
 
 
+ROWS = 10  # rows an explorer's table shows at once: the controls narrow the rest down
 ALL = "*"  # the "no filter" choice of a drop-down (a None value would show as a blank list)
 
 
@@ -114,7 +115,8 @@ def timeline_explorer() -> w.VBox:
         rows = rows.assign(source=[cite(s, links=False) for s in rows["source_id"]])
         out.value = (f"<p>{len(rows)} event{'s' if len(rows) != 1 else ''}</p>" +
                      table_html(rows, {"date": "Date", "title": "What happened", "summary": "Details",
-                                       "source": "Source"}))
+                                       "source": "Source"}, limit=ROWS,
+                                narrow_with="pick an actor, a theme or a period above to see the others"))
 
     for control in (actor, theme, period):
         control.observe(render, names="value")
@@ -189,7 +191,8 @@ def pledge_explorer() -> w.VBox:
                      f"{currency.value} use the data's dated exchange rates.</p>" +
                      table_html(shown, {"announced": "Announced", "item": "What", "kind": "Kind",
                                         "as_reported": "As reported", col: f"In {currency.value}",
-                                        "source": "Source"}))
+                                        "source": "Source"}, limit=ROWS,
+                                narrow_with="pick a donor or a kind of money above to see the others"))
 
     for control in (donor, kind, currency, seed):
         control.observe(render, names="value")
