@@ -14,7 +14,9 @@ from ._dates import long_date
 from ._escape import NO_MATH, html_text
 from .labels import CODE_COLUMNS, label
 
-CELL = "padding:0.25em 0.6em;text-align:left;vertical-align:top;white-space:normal;overflow-wrap:anywhere"
+# Lines break between words; only a word longer than its column (an address, an id) breaks inside.
+# ("anywhere" would let a narrow notebook squeeze a column to one letter: "su pp ort s".)
+CELL = "padding:0.25em 0.6em;text-align:left;vertical-align:top;white-space:normal;overflow-wrap:break-word"
 NUMBER_CELL = "padding:0.25em 0.6em;text-align:right;vertical-align:top;white-space:nowrap"
 DATE_CELL = "padding:0.25em 0.6em;text-align:left;vertical-align:top;white-space:nowrap"  # "2 Mar 2025" on one line
 

@@ -254,9 +254,8 @@ sphinx:
 """
 
 
-# The article column is narrower than JupyterLab's: lessonkit's tables may break lines at any
-# letter there (overflow-wrap: anywhere), which squeezes columns to one letter. On the site they
-# break between words, and a wide table scrolls sideways in its wrapper (see _focusable_tables).
+# The article column is narrower than JupyterLab's: on the site, table cells break only between
+# words (even a long id), and a wide table scrolls sideways in its wrapper (see _focusable_tables).
 CSS = """\
 .lessonkit-table td, .lessonkit-table th { overflow-wrap: normal !important; word-break: normal !important; }
 """
