@@ -311,7 +311,9 @@ class Kernel:
 
 class Runner:
     """Runs notebooks one after another, each in a fresh kernel; while one runs, the next
-    kernel starts. Use from one thread; close() when done (it kills the kernel kept ready)."""
+    kernel starts. Use from one thread at a time; close() when done (it kills the kernel kept
+    ready). Where the calling thread already runs an event loop (a notebook, Playwright), the
+    runner's own loop runs in a short-lived thread of its own."""
 
     def __init__(self, lesson: str, sandbox: sb.Sandbox, limits: sb.Limits, hide: Sequence[str] = (),
                  parent: Path | None = None) -> None:
@@ -319,13 +321,24 @@ class Runner:
         self.loop = asyncio.new_event_loop()
         self.spare: asyncio.Task[Kernel] | None = None
 
+    def _complete(self, coro: Any) -> Any:
+        """Run coro to its end on the runner's loop."""
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return self.loop.run_until_complete(coro)
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(self.loop.run_until_complete, coro).result()
+
     def _start(self) -> asyncio.Task[Kernel]:
         return self.loop.create_task(Kernel(*self.args).start())
 
     def prestart(self) -> None:
         """Launch the first notebook's kernel now (it boots while the grader gets ready)."""
         if self.spare is None:
-            kernel = self.loop.run_until_complete(Kernel(*self.args).launch())
+            kernel = self._complete(Kernel(*self.args).launch())
             self.spare = self.loop.create_task(kernel.start())
 
     def run(self, nb: dict, next_one: bool = True) -> RunOutcome:
@@ -334,7 +347,7 @@ class Runner:
         import nbformat
 
         node = nbformat.from_dict(json.loads(json.dumps(nb)))
-        return self.loop.run_until_complete(self._run(node, next_one))
+        return self._complete(self._run(node, next_one))
 
     async def _run(self, nb: Any, next_one: bool) -> RunOutcome:
         kernel = await (self.spare or self._start())
@@ -354,7 +367,7 @@ class Runner:
             return
         if self.spare is not None:
             spare, self.spare = self.spare, None
-            self.loop.run_until_complete(self._discard(spare))
+            self._complete(self._discard(spare))
         self.loop.close()
 
     @staticmethod
