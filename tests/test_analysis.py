@@ -5,6 +5,7 @@ import math
 import pytest
 
 from lessonkit import LessonkitError, analysis, load
+from lessonkit.lessons import news
 
 
 def test_timeline_is_in_date_order_and_split_around_the_summit():
@@ -76,7 +77,7 @@ def test_attendance_names_who_came_for_each_state():
 
 
 def test_claims_and_verdict_counts_agree():
-    counts = analysis.verdict_counts()
+    counts = news.verdict_counts()
     assert counts.sum() == len(analysis.claims())
     for verdict, n in counts.items():
         assert len(analysis.claims(verdict)) == n

@@ -1,8 +1,8 @@
 """Lesson 5's code (its answers, the stance time line, the truce game chart), and lesson 7's
 announcements and role cards."""
 
-from lessonkit import analysis
 from lessonkit.game import TruceGame
+from lessonkit.lessons import capstone
 
 
 def test_ceasefire_answers_come_from_the_data():
@@ -31,14 +31,14 @@ def test_truce_exercise_answers_follow_the_game():
 
 
 def test_announcements_count_each_announcement_once_with_its_middle_version():
-    uk = analysis.announcements("gbr", recipient="ukr").set_index("report_group")
+    uk = capstone.announcements("gbr", recipient="ukr").set_index("report_group")
     assert uk.loc["uk-era-loan-signed-2025-03-01", "amount_GBP"] == 2.26e9  # not the £2.6bn typo
     assert uk.loc["uk-era-loan-signed-2025-03-01", "versions"] == 6
 
 
 def test_role_cards_exist_for_every_playable_actor():
-    for actor in analysis.ROLE_ACTORS:
-        card = analysis.role_card(actor)
+    for actor in capstone.ROLE_ACTORS:
+        card = capstone.role_card(actor)
         assert card["name"] and set(card["positions"]["actor_id"]) <= {actor}
 
 
@@ -46,7 +46,7 @@ def test_role_card_refuses_a_person():
     import pytest
 
     with pytest.raises(Exception, match="state or organisation"):
-        analysis.role_card("starmer")
+        capstone.role_card("starmer")
 
 
 def test_new_figures_render_with_alt_text():

@@ -76,10 +76,10 @@ def test_a_figure_in_a_notebook_is_an_image_output_then_its_description(kernel):
         elif message["msg_type"] == "error":
             raise AssertionError("\n".join(message["content"]["traceback"]))
 
-    kernel.execute_interactive("from lessonkit import plots\nplots.verdict_chart()", output_hook=keep, timeout=60)
-    from lessonkit import plots
+    kernel.execute_interactive("from lessonkit.lessons import news\nnews.verdict_chart()", output_hook=keep, timeout=60)
+    from lessonkit.lessons import news
 
-    chart = plots.verdict_chart()
+    chart = news.verdict_chart()
     image, description = shown
     assert set(image["data"]) == {"image/png", "text/html", "text/plain"} and image["data"]["text/plain"] == repr(chart)
     assert image["data"]["text/html"] == chart._repr_mimebundle_()[0]["text/html"]
@@ -106,13 +106,14 @@ lessonkit:
 # A lesson with an explorer and a figure
 
 ```{code-cell} ipython3
-from lessonkit import plots, widgets
+from lessonkit import widgets
+from lessonkit.lessons import news
 
 widgets.truce_game_explorer()
 ```
 
 ```{code-cell} ipython3
-plots.verdict_chart()
+news.verdict_chart()
 ```
 '''
 

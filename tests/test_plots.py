@@ -7,14 +7,14 @@ import pytest
 
 from lessonkit import analysis, plots
 from lessonkit.game import TruceGame
-from lessonkit.lessons import ceasefire, context, money
+from lessonkit.lessons import capstone, ceasefire, context, money, news
 
 FIGURES = {
     "timeline": lambda: context.timeline_chart(),
     "attendance": lambda: plots.attendance_map(),
     "pledges": lambda: plots.pledge_chart(analysis.pledges(donor="gbr")),
     "positions": lambda: plots.position_chart(),
-    "verdicts": lambda: plots.verdict_chart(),
+    "verdicts": lambda: news.verdict_chart(),
     "game": lambda: ceasefire.truce_games_chart({"Your settings": TruceGame()}),
 }
 
@@ -54,7 +54,7 @@ def test_a_figure_displays_as_png_with_its_alt_text_and_a_description(name):
 
 
 def test_figures_are_reproducible():
-    assert plots.verdict_chart().png == plots.verdict_chart().png
+    assert news.verdict_chart().png == news.verdict_chart().png
 
 
 def test_palette_is_okabe_ito():
@@ -80,7 +80,7 @@ def test_an_html_export_gives_the_figure_its_alt_text():
     chart = FIGURES["verdicts"]()
     data, metadata = chart._repr_mimebundle_()
     nb = nbformat.v4.new_notebook()
-    cell = nbformat.v4.new_code_cell("plots.verdict_chart()")
+    cell = nbformat.v4.new_code_cell("news.verdict_chart()")
     cell.outputs = [nbformat.v4.new_output("display_data", data=data, metadata=metadata)]
     nb.cells.append(cell)
     images = []
@@ -115,12 +115,12 @@ def _lesson_figures():
         "versions_chart": lambda: money.versions_chart("uk-lmm-export-finance-2025-03-02", "GBP"),
         "position_chart (lesson 4)": lambda: plots.position_chart(analysis.position_matrix(
             ["gbr", "fra", "deu", "ita", "pol", "ukr", "can", "tur", "eu-commission", "nato", "hun", "usa", "rus"])),
-        "position_chart (lesson 7)": lambda: plots.position_chart(analysis.position_matrix(list(analysis.ROLE_ACTORS))),
+        "position_chart (lesson 7)": lambda: plots.position_chart(analysis.position_matrix(list(capstone.ROLE_ACTORS))),
         "stance_timeline_chart": lambda: ceasefire.stance_timeline_chart("ceasefire", theme="ceasefire"),
         "truce_games_chart": lambda: ceasefire.truce_games_chart(
             {"No guarantees": TruceGame(penalty=0, verification=0.5),
              "Strong, verified guarantees": TruceGame(penalty=10, verification=0.9)}),
-        "verdict_chart": lambda: plots.verdict_chart(),
+        "verdict_chart": lambda: news.verdict_chart(),
         "truce_games_chart (one game)": lambda: ceasefire.truce_games_chart({"Your settings": TruceGame()}),
     }
 

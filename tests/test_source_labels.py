@@ -10,6 +10,7 @@ from lessonkit import analysis, cite, load, widgets
 from lessonkit._data import COPY_LABEL, RELIABILITY_LABELS, reliability_label, source_name
 from lessonkit._dates import long_date
 from lessonkit._paths import data_dir
+from lessonkit.lessons import capstone
 
 from .data_copies import copy_with
 
@@ -97,16 +98,25 @@ def cells(markup: str) -> list[str]:
 
 
 def test_timeline_explorer_names_each_event_source_with_its_class():
-    out = cells(widgets.timeline_explorer().children[-1].value)
-    for source_id in analysis.timeline()["source_id"].head(60):
-        assert cite(source_id, links=False) in out
+    """Every event's source, period by period and page by page of the explorer's controls."""
+    box = widgets.timeline_explorer()
+    actor, theme, period = widgets.controls(box)
+    for _, theme_id in theme.options[1:]:
+        theme.value = theme_id
+        out = cells(box.children[-1].value)
+        for source_id in analysis.timeline(theme=theme_id)["source_id"].head(widgets.ROWS):
+            assert cite(source_id, links=False) in out
 
 
 def test_pledge_explorer_names_each_source_with_its_class():
-    out = cells(widgets.pledge_explorer().children[-1].value)
-    assert "Source" in out
-    for source_id in analysis.pledges()["source_id"].head(60):
-        assert source_name(source_id) in out
+    box = widgets.pledge_explorer()
+    kind = widgets.controls(box)[1]
+    for _, kind_id in kind.options[1:]:
+        kind.value = kind_id
+        out = cells(box.children[-1].value)
+        assert "Source" in out
+        for source_id in analysis.pledges(kind=kind_id)["source_id"].head(widgets.ROWS):
+            assert source_name(source_id) in out
 
 
 def test_position_explorer_names_each_source_with_its_class():
@@ -118,9 +128,9 @@ def test_position_explorer_names_each_source_with_its_class():
             assert source_name(source_id) in cells(box.children[-1].value)
 
 
-@pytest.mark.parametrize("actor_id", analysis.ROLE_ACTORS)
+@pytest.mark.parametrize("actor_id", capstone.ROLE_ACTORS)
 def test_role_cards_name_each_source_with_its_class(actor_id):
-    card = analysis.role_card(actor_id)
+    card = capstone.role_card(actor_id)
     out = widgets.role_card_html(actor_id)
     ids = [card["source_id"], *card["positions"]["source_id"], *card["linked_positions"]["source_id"]]
     for source_id in ids:

@@ -297,23 +297,6 @@ def position_chart(matrix=None) -> Chart:
     return _finish(fig, "Where they stood, February–March 2025", _source_ids(load("positions")), alt)
 
 
-def verdict_chart() -> Chart:
-    """Bars of how many of the seed article's claims got each verdict."""
-    counts = analysis.verdict_counts()
-    fig, ax = _figure(7, 3.2)
-    ax.bar(counts.index, counts.values, color=[VERDICT_COLOURS[v] for v in counts.index])
-    for x, n in enumerate(counts.values):
-        ax.text(x, n, str(n), ha="center", va="bottom", fontsize=9)
-    ax.set_xlabel("Verdict")
-    ax.set_ylabel("Number of claims")
-    ax.yaxis.get_major_locator().set_params(integer=True)
-    ax.spines[["right", "top"]].set_visible(False)
-    alt = "Bar chart of the seed article's claims by verdict: " + ", ".join(f"{n} {v}" for v, n in counts.items()) + "."
-    return _finish(fig, "What checking the seed article found", "data/claims.csv", alt)
-
-
-
-
 def _room_for_source_line(fig) -> None:
     """Leave space under the x-axis label so the source line never overlaps it."""
     fig.subplots_adjust(bottom=min(0.45, 0.95 / fig.get_figheight()))

@@ -15,6 +15,7 @@ from ._dates import long_date
 from ._escape import html_text
 from .game import TruceGame
 from .labels import label
+from .lessons import capstone
 from .tables import table_html
 
 LAYOUT = w.Layout(width="auto")
@@ -380,7 +381,7 @@ QUOTED_INSULTS = {"medvedev": "insults Ukraine's leaders"}
 
 def role_card_html(actor_id: str) -> str:
     """The capstone role card of one state or organisation as HTML (see analysis.role_card)."""
-    card = analysis.role_card(actor_id)
+    card = capstone.role_card(actor_id)
     status = _at_summit(card["at_summit"])
     who = f", represented by {_e(card['represented_by'])}" if card["represented_by"] else ""
     parts = [f"<h3 style='margin:0.2em 0'>Role card: {_e(card['name'])}</h3>",
@@ -428,7 +429,7 @@ def role_card_html(actor_id: str) -> str:
 
 def role_card_explorer(actor_id: str = "gbr") -> w.VBox:
     """Pick the actor you will play in the capstone and read its role card."""
-    pick = w.Dropdown(options=_names(analysis.ROLE_ACTORS), value=actor_id, description="Your actor", style=STYLE)
+    pick = w.Dropdown(options=_names(capstone.ROLE_ACTORS), value=actor_id, description="Your actor", style=STYLE)
     out = w.HTML()
 
     def render(_=None):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from .._data import load
 from .._facts import value
+from ..plots import VERDICT_COLOURS, Chart, _figure, _finish
 
 VERDICTS = {"a": "accurate", "b": "inaccurate", "c": "misleading", "d": "unverifiable", "e": "opinion"}
 VERDICT_CLAIM = "c34"  # the one-month ceasefire claim
@@ -110,3 +111,23 @@ def sources_of(claim) -> list[str]:
     """
     others = claim["also_source_ids"] if isinstance(claim["also_source_ids"], str) else ""
     return [claim["source_id"], *[s.strip() for s in others.split(";") if s.strip()]]
+
+
+def verdict_counts():
+    """How many claims got each verdict."""
+    return load("claims")["verdict"].value_counts().rename_axis("verdict").rename("claims")
+
+
+def verdict_chart() -> Chart:
+    """Bars of how many of the seed article's claims got each verdict."""
+    counts = verdict_counts()
+    fig, ax = _figure(7, 3.2)
+    ax.bar(counts.index, counts.values, color=[VERDICT_COLOURS[v] for v in counts.index])
+    for x, n in enumerate(counts.values):
+        ax.text(x, n, str(n), ha="center", va="bottom", fontsize=9)
+    ax.set_xlabel("Verdict")
+    ax.set_ylabel("Number of claims")
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.spines[["right", "top"]].set_visible(False)
+    alt = "Bar chart of the seed article's claims by verdict: " + ", ".join(f"{n} {v}" for v, n in counts.items()) + "."
+    return _finish(fig, "What checking the seed article found", "data/claims.csv", alt)
