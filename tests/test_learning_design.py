@@ -24,6 +24,7 @@ import nbformat
 import pytest
 
 from . import shown_text as st
+from .lesson_source import front_matter
 
 LEVELS = ("recall", "apply", "analyse", "evaluate")
 HIGHER = ("apply", "analyse", "evaluate")
@@ -284,20 +285,7 @@ def test_no_answer_is_printed_by_the_cell_before_its_exercise(editions, lesson):
     assert not found, f"{lesson.name}: " + "; ".join(found)
 
 
-CRAFTED = textwrap.dedent('''\
-    ---
-    jupytext:
-      text_representation:
-        extension: .md
-        format_name: myst
-    kernelspec:
-      display_name: Python 3
-      language: python
-      name: python3
-    lessonkit:
-      lesson: giveaway
-      minutes: 5
-    ---
+CRAFTED = front_matter('giveaway', 5) + textwrap.dedent('''\
 
     # A crafted lesson whose cells print the answers
 

@@ -10,6 +10,8 @@ import nbformat
 import pytest
 from jupytext.cli import jupytext as jupytext_cli
 
+from .lesson_source import front_matter
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 ORDER = tomllib.loads((NOTEBOOKS / "lessons.toml").read_text(encoding="utf-8"))["lesson"]
@@ -89,20 +91,7 @@ def test_a_figure_in_a_notebook_is_an_image_output_then_its_description(kernel):
 
 # --- Reproducible builds -------------------------------------------------------------
 
-DEMO = '''---
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
-lessonkit:
-  lesson: demo
-  minutes: 5
----
-
+DEMO = front_matter('demo', 5) + '''
 # A lesson with an explorer and a figure
 
 ```{code-cell} ipython3

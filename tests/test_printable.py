@@ -14,6 +14,7 @@ from lessonkit.teacher.editions import lesson_id, read_lesson
 from lessonkit.teacher.export import export_printable, notebook_to_html
 
 from . import shown_text as st
+from .lesson_source import front_matter
 
 pytestmark = pytest.mark.slow  # the pages are made by running the lessons in kernels
 
@@ -119,20 +120,7 @@ def test_the_sample_lesson_prints_its_exercise_blocks_without_answers(tmp_path):
     assert "Exercise sample.year" in st.html_text(text)
 
 
-BROKEN = textwrap.dedent('''\
-    ---
-    jupytext:
-      text_representation:
-        extension: .md
-        format_name: myst
-    kernelspec:
-      display_name: Python 3
-      language: python
-      name: python3
-    lessonkit:
-      lesson: broken
-      minutes: 5
-    ---
+BROKEN = front_matter('broken', 5) + textwrap.dedent('''\
 
     # A lesson with a failing cell
 

@@ -17,21 +17,9 @@ from lessonkit.teacher import cli, grading
 from lessonkit.teacher.written import cited, resolve
 
 from . import shown_text as st
+from .lesson_source import front_matter
 
-LESSON = textwrap.dedent('''\
-    ---
-    jupytext:
-      text_representation:
-        extension: .md
-        format_name: myst
-    kernelspec:
-      display_name: Python 3
-      language: python
-      name: python3
-    lessonkit:
-      lesson: memo
-      minutes: 10
-    ---
+LESSON = front_matter('memo', 10) + textwrap.dedent('''\
 
     # A lesson with a prediction, a written answer and a memo
 

@@ -480,6 +480,24 @@ class Lab:
 
 
 @pytest.fixture
+def offline(page):
+    """The page, for a static page opened from a file: every request that is not a local file
+    is refused and recorded (``page.refused``), so a test sees anything that would need the network."""
+    refused: list[str] = []
+
+    def local_only(route):
+        if route.request.url.startswith(("file:", "data:")):
+            route.continue_()
+        else:
+            refused.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", local_only)
+    page.refused = refused  # type: ignore[attr-defined]
+    return page
+
+
+@pytest.fixture
 def lab(page, jupyter_server, request) -> Lab:
     """A :class:`Lab` in a fresh page of the session's browser, on the session's server."""
     request.node._lab_server = jupyter_server

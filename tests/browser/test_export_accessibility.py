@@ -48,23 +48,6 @@ def exported(tmp_path_factory) -> Path:
     return out
 
 
-@pytest.fixture
-def offline(page):
-    """The page, with every request that is not a local file refused and recorded."""
-    refused: list[str] = []
-
-    def local_only(route):
-        if route.request.url.startswith(("file:", "data:")):
-            route.continue_()
-        else:
-            refused.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", local_only)
-    page.refused = refused  # type: ignore[attr-defined]
-    return page
-
-
 def test_export_writes_both_editions_of_every_lesson(exported):
     for edition, name in PAGES:
         assert (exported / edition / name).is_file(), f"{edition}/{name} missing"

@@ -108,23 +108,6 @@ def test_no_solution_and_no_instructor_note_appears_anywhere_in_the_site(site):
         "a page asks for MathJax, which is not there offline"
 
 
-@pytest.fixture
-def offline(page):
-    """The page, with every request that is not a local file refused and recorded."""
-    refused: list[str] = []
-
-    def local_only(route):
-        if route.request.url.startswith(("file:", "data:")):
-            route.continue_()
-        else:
-            refused.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", local_only)
-    page.refused = refused  # type: ignore[attr-defined]
-    return page
-
-
 # In document order: each explorer's note, then the first figure or table after it.
 _FALLBACKS = """() => {
   const items = [];
