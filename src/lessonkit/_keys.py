@@ -351,15 +351,41 @@ def read_key(path: Path) -> list[ExerciseSpec]:
         raise ExerciseFormatError(f"{path}: not a readable lessonkit key ({type(e).__name__}: {e})") from None
 
 
+def _stamp(path: Path) -> tuple[int, int] | None:
+    """A file's modification time and size (None when it is missing): what the caches below key on."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
+
+
+@lru_cache(maxsize=64)
+def _lessons_listed(toml: Path, stamp: tuple[int, int]) -> dict[str, Path]:
+    entries = tomllib.loads(toml.read_text(encoding="utf-8")).get("lesson", [])
+    return {e["key"]: toml.parent / e["file"] for e in entries}
+
+
+@lru_cache(maxsize=256)
+def _key_in_front_matter(md: Path, stamp: tuple[int, int]) -> str | None:
+    return lesson_key_of(md.read_text(encoding="utf-8")[:2000])
+
+
+def _source_key(md: Path) -> str | None:
+    """The lesson key a lesson source names, read once per version of the file."""
+    stamp = _stamp(md)
+    return _key_in_front_matter(md, stamp) if stamp else None
+
+
 def packaged_lessons() -> dict[str, Path]:
-    """The lessons shipped with lessonkit, by key (from lessons.toml)."""
+    """The lessons shipped with lessonkit, by key (from lessons.toml, read once per version)."""
     from ._paths import lessons_toml
 
     toml = lessons_toml()
-    if not toml.is_file():  # a copy of the package without its lessons: only LESSONKIT_KEYS
+    stamp = _stamp(toml)
+    if stamp is None:  # a copy of the package without its lessons: only LESSONKIT_KEYS
         return {}
-    entries = tomllib.loads(toml.read_text(encoding="utf-8")).get("lesson", [])
-    return {e["key"]: toml.parent / e["file"] for e in entries}
+    return _lessons_listed(toml, stamp)
 
 
 def key_sources(lesson: str) -> list[Path]:
@@ -372,7 +398,7 @@ def key_sources(lesson: str) -> list[Path]:
         if (folder / f"{lesson}.json").is_file():
             found.append(folder / f"{lesson}.json")
         for md in sorted(folder.glob("*.md")) if folder.is_dir() else []:
-            if lesson_key_of(md.read_text(encoding="utf-8")[:2000]) == lesson:
+            if _source_key(md) == lesson:
                 found.append(md)
     local = key_file(Path.cwd(), lesson)
     if local.is_file():
@@ -404,7 +430,7 @@ def known_lessons() -> list[str]:
     for folder in [Path(p) for p in os.environ.get(KEYS_ENV, "").split(os.pathsep) if p]:
         if folder.is_dir():
             keys |= {p.stem for p in folder.glob("*.json")}
-            keys |= {k for md in folder.glob("*.md") if (k := lesson_key_of(md.read_text(encoding="utf-8")[:2000]))}
+            keys |= {k for md in folder.glob("*.md") if (k := _source_key(md))}
     local = Path.cwd() / LOCAL_KEYS
     if local.is_dir():
         keys |= {p.stem for p in local.glob("*.json")}
