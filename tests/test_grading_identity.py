@@ -355,3 +355,12 @@ def test_a_common_mistake_is_no_sign_but_a_copy_with_one_answer_changed_is(tmp_p
     assert "<strong>common" not in section
     assert ("<strong>nia</strong> (<code>in/nia.json</code>) and <strong>omar</strong> (<code>in/omar.json</code>): "
             "the same answers to 3 of the 4 exercises either answered, 3 of them the same uncommon mistake") in section
+
+
+def test_a_record_in_an_edition_folder_is_not_named_by_that_folder(tmp_path):
+    """editions/student/ is where lessonkit builds the lessons: 'student' names nobody."""
+    write_record(tmp_path / "editions" / "student" / "lessonkit-record-sample.json", "Ana Day", [])
+    assert grade(str(tmp_path / "editions" / "student" / "lessonkit-record-sample.json"),
+                 "--out", str(tmp_path / "out"), "--lesson", "sample") == 0
+    row = gradebook(tmp_path / "out")["Ana Day"]
+    assert row["problem"] == ""

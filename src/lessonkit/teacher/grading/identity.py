@@ -59,6 +59,8 @@ _SKELETON = str.maketrans(_LOOKALIKES)
 # names a submission folder <user>+<assignment>+<timestamp>[+<random>].
 _HUB_HOME = re.compile(r"jupyter-(.+)")
 _EXCHANGE = re.compile(r"([^+]+)\+[^+]+\+[^+]+(\+[^+]*)?")
+# Folders lessonkit itself writes (editions, exports): a file lying in one is named by nobody.
+_OWN_FOLDERS = frozenset({"editions", "student", "teacher", "nbgrader", "exports", "printable"})
 _NBGRADER = ("submitted", "autograded")
 
 
@@ -176,7 +178,8 @@ class Namer:
             return sub.folders[-2], f"nbgrader's {sub.folders[-3]}/ folder"
         if sub.path in self._shared:
             return self._shared[sub.path], "folder"
-        if sub.folders and self.shared_file_name(sub, lesson):  # a lone one: its folder (maybe the one searched)
+        if sub.folders and self.shared_file_name(sub, lesson) \
+                and sub.folders[-1].casefold() not in _OWN_FOLDERS:  # a lone one: its folder (maybe the one searched)
             return sub.folders[-1], "folder"
         for n in range(len(sub.folders), len(sub.folders) - sub.own, -1):  # another file in a student's folder
             if sub.folders[:n] in self._student_folders:
