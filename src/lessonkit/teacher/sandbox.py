@@ -48,7 +48,8 @@ KERNEL_NAME = "lessonkit-grader"
 PRELOAD = ("pandas", "lessonkit")  # imported by each kernel before ipykernel starts
 
 # Runs in the kernel process before ipykernel: limits that the student's code cannot raise
-# (bubblewrap drops the capability to raise a hard limit). No braces: jupyter_client
+# (bubblewrap drops the capability to raise a hard limit); no debugger (ipykernel then does not
+# import debugpy, a tenth of a kernel's start); the preloaded modules. No braces: jupyter_client
 # substitutes {names} in kernel commands.
 _LAUNCH = """\
 try:
@@ -66,6 +67,8 @@ _limit("RLIMIT_FSIZE", @FSIZE@)
 if @NPROC@ > 0:
     _limit("RLIMIT_NPROC", @NPROC@)
 del _limit, resource
+import sys
+sys.modules["debugpy"] = None
 def _preload():
     for name in @PRELOAD@:
         try:

@@ -27,16 +27,34 @@ def workers(requested: int) -> int:
     return min(4, max(2, 2 * (os.cpu_count() or 1)))
 
 
+# What the fork server imports once for every worker: the grader's own modules, nbclient,
+# nbformat and ZeroMQ (a second or two, so the grader itself never imports nbformat), and
+# pandas with the checkers (which scoring needs; each worker would import them otherwise).
+# worker_setup comes first: it spares the fork server a slow import that nbformat brings.
+_PRELOAD = ["lessonkit.teacher.grading.worker_setup", __name__, "lessonkit.teacher.grading.kernel", "lessonkit.teacher.grading.grade",
+            "lessonkit.teacher.grading.scoring", "lessonkit.teacher.grading.attribution",
+            "lessonkit.teacher.editions", "lessonkit._exercises", "nbclient", "nbformat",
+            "jupyter_client.manager", "zmq.asyncio", "pandas"]
+
+
 def _context() -> Any:
-    """Workers forked from a server that imported the grader once (nbformat, nbclient and
-    ZeroMQ take a second or two to import, so the grader itself never imports nbformat);
-    started fresh ("spawn") where that is not offered."""
+    """Workers forked from a server that imported the grader once (see _PRELOAD); started
+    fresh ("spawn") where that is not offered."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([__name__, "lessonkit.teacher.grading.kernel", "lessonkit.teacher.editions",
-                                        "nbclient", "nbformat", "jupyter_client.manager", "zmq.asyncio"])
+        context.set_forkserver_preload(_PRELOAD)
         return context
     return multiprocessing.get_context("spawn")
+
+
+def warm_up() -> None:
+    """Start the fork server now, so that it imports while the grader reads the submissions
+    and loads the key (the pool made later forks its workers from it)."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        from multiprocessing import forkserver
+
+        _context()
+        forkserver.ensure_running()
 
 
 def _worker_init(first: NotebookTask, environ: dict[str, str]) -> None:

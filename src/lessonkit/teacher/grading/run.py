@@ -130,6 +130,10 @@ def _main(args: Any) -> int:
     _validate(args)
     out = Path(args.out)
     subs = discover(list(args.submissions), out)
+    if any(sub.kind == "notebook" for sub in subs):
+        from .pool import warm_up
+
+        warm_up()  # the workers' fork server imports while the submissions are read
     warm = threading.Thread(target=_import_pandas, daemon=True)  # the key will need it: import it while reading
     warm.start()
     namer = Namer(subs)
