@@ -33,8 +33,11 @@ import time
 from pathlib import Path
 
 CACHE_ENV = "LESSONKIT_CACHE_DIR"
-KEEP = 8  # entries kept; older ones are deleted when a new one is written
-_SUFFIX = ".pickle"
+KEEP = 8  # entries of one kind kept; older ones are deleted when a new one is written
+# The kinds of entry, each with its own file name ending and number kept: the typed tables
+# (the data package: one entry per version) and rendered figures (see lessonkit._figure_cache).
+KINDS = {"tables": (".pickle", KEEP), "figure": (".figure", 96)}
+_SUFFIX = KINDS["tables"][0]
 _MAGIC = b"lessonkit cache 1\n"
 
 
@@ -73,13 +76,13 @@ def _open_folder(create: bool) -> Path | None:
     return folder if _private(folder) else None
 
 
-def read(key: str) -> bytes | None:
+def read(key: str, kind: str = "tables") -> bytes | None:
     """The bytes cached under ``key``, only if they are whole and in a private folder."""
     folder = _open_folder(create=False)
     if folder is None:
         return None
     try:
-        raw = (folder / f"{key}{_SUFFIX}").read_bytes()
+        raw = (folder / f"{key}{KINDS[kind][0]}").read_bytes()
     except OSError:
         return None
     head, _, data = raw[len(_MAGIC):].partition(b"\n")
@@ -88,15 +91,16 @@ def read(key: str) -> bytes | None:
     return data
 
 
-def write(key: str, data: bytes) -> None:
+def write(key: str, data: bytes, kind: str = "tables") -> None:
     """Keep ``data`` under ``key`` (atomically; silently nothing where the folder is unusable)."""
     folder = _open_folder(create=True)
     if folder is None:
         return
     digest = hashlib.sha256(data).hexdigest().encode("ascii")
+    suffix, keep = KINDS[kind]
     try:
-        _replace(folder / f"{key}{_SUFFIX}", _MAGIC + digest + b"\n" + data)
-        _prune(folder)
+        _replace(folder / f"{key}{suffix}", _MAGIC + digest + b"\n" + data)
+        _prune(folder, suffix, keep)
     except OSError:
         return
 
@@ -113,10 +117,10 @@ def _replace(path: Path, data: bytes) -> None:
         raise
 
 
-def _prune(folder: Path) -> None:
-    """Delete all but the KEEP most recent entries, and temporary files left for an hour."""
-    entries = sorted(folder.glob(f"*{_SUFFIX}"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
-    for old in entries[KEEP:]:
+def _prune(folder: Path, suffix: str = _SUFFIX, keep: int = KEEP) -> None:
+    """Delete all but the ``keep`` most recent entries of one kind, and temporary files left for an hour."""
+    entries = sorted(folder.glob(f"*{suffix}"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    for old in entries[keep:]:
         old.unlink(missing_ok=True)
     for tmp in folder.glob(".*.tmp"):
         if time.time() - tmp.stat().st_mtime > 3600:

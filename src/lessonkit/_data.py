@@ -42,6 +42,7 @@ class Package:
     descriptor: dict
     tables: dict
     sources_by_id: dict = dataclasses.field(default_factory=dict)  # filled on first use by source()
+    content_key: str | None = None  # the hash of every byte the tables depend on (None: a file is missing)
 
 
 def _fields(resource: dict) -> list[dict]:
@@ -302,7 +303,7 @@ def load_package(folder: Path | str | None = None) -> Package:
         tables = _validate(descriptor, files, folder)
         if key is not None:
             disk_cache.write(key, pickle.dumps(tables, protocol=pickle.HIGHEST_PROTOCOL))
-    package = Package(folder, descriptor, tables)
+    package = Package(folder, descriptor, tables, content_key=key)
     _cache.clear()
     _cache[str(folder)] = (tuple(s[0] for s in stamp), stamp, package)
     return package

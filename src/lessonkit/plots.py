@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from . import analysis
 from ._data import load
 from ._dates import long_date
+from ._figure_cache import cached
 from .labels import label as label_of
 
 # Okabe & Ito (2008), safe for the common forms of colour blindness.
@@ -205,6 +206,7 @@ TILES = {
 }
 
 
+@cached
 def attendance_map() -> Chart:
     """A tile-grid map: one square per state, coloured and labelled by whether it attended."""
     from matplotlib.patches import Patch
@@ -241,6 +243,7 @@ def attendance_map() -> Chart:
     return _finish(fig, "Who was at Lancaster House on 2 March 2025", _source_ids(load("actors")), alt)
 
 
+@cached
 def pledge_chart(frame, currency: str = "GBP", label: str = "pledge_id") -> Chart:
     """Horizontal bars of amounts converted to one currency, each labelled with its kind."""
     plt = _pyplot()
@@ -262,6 +265,7 @@ def pledge_chart(frame, currency: str = "GBP", label: str = "pledge_id") -> Char
     return _finish(fig, f"Money figures around the summit, in {currency}", _source_ids(frame), alt)
 
 
+@cached
 def position_chart(matrix=None) -> Chart:
     """Actors × topics grid: colour for the stance and the stance written in each cell; the
     topic names, wrapped, stand above and below the grid so a tall grid still shows them."""

@@ -8,6 +8,7 @@ from .. import analysis, plots
 from .._data import load
 from .._dates import long_date
 from .._facts import row, value
+from .._figure_cache import cached
 from ..game import MOVES, TruceGame, smallest_stable_penalty
 
 # How exercise ceasefire.proposers names each idea → the positions row that records who made it.
@@ -61,6 +62,7 @@ def chances_that_hold() -> list[float]:
     return [c for c in CHANCES if ("keep", "keep") in TruceGame(verification=c, **HOLD_GAME).equilibria()]
 
 
+@cached
 def truce_games_chart(games: dict) -> plots.Chart:
     """Payoff tables of several truce games side by side (e.g. without and with guarantees),
     each titled with its label and its stable outcome outlined and named.
@@ -101,6 +103,7 @@ def truce_games_chart(games: dict) -> plots.Chart:
                    "a model; the points are chosen values, not data about the war", alt)
 
 
+@cached
 def stance_timeline_chart(topic: str, theme: str | None = None, actors: list[str] | None = None) -> plots.Chart:
     """Who said what on one topic, and when: one row per actor, a dot per recorded position
     coloured and labelled by stance; events of ``theme`` are marked as lettered dashed lines."""

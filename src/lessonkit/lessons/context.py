@@ -9,6 +9,7 @@ from .. import plots
 from .._data import load
 from .._dates import long_date
 from .._facts import value
+from .._figure_cache import cached
 from ..analysis import summit_date, timeline
 from ..labels import label as label_of
 
@@ -69,6 +70,7 @@ def reveal_pause(guess: Any) -> str:
                    f"{'it came sooner than you expected' if guess > days else 'it came later than you expected'}.")
 
 
+@cached
 def timeline_chart(events=None) -> plots.Chart:
     """Events as dots on a date line, coloured and labelled by theme, the summit marked."""
     plt = plots._pyplot()

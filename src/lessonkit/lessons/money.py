@@ -11,6 +11,7 @@ from .._data import reliability_label
 from .._data import source as source_row
 from .._errors import LessonkitError
 from .._facts import row, value
+from .._figure_cache import cached
 from ..analysis import in_currency, rate, versions
 from ..labels import label as label_of
 
@@ -165,6 +166,7 @@ def _money(v: float) -> str:
     return f"{v / 1e9:,.2f}bn" if abs(v) >= 1e9 else f"{v / 1e6:,.0f}m"
 
 
+@cached
 def announcement_chart(frame, currency: str = "GBP", log: bool = False, title: str | None = None) -> plots.Chart:
     """Horizontal bars, one per row (e.g. from ``analysis.per_announcement``), converted to one
     currency, coloured by kind of money with the kind also written on each bar; ``log=True``
@@ -207,6 +209,7 @@ def announcement_chart(frame, currency: str = "GBP", log: bool = False, title: s
                                "rates: data/exchange_rates.csv", alt)
 
 
+@cached
 def versions_chart(report_group: str, currency: str = "GBP") -> plots.Chart:
     """One announcement as each source printed it, every version converted to one currency
     with the data's dated rates: bars coloured and labelled by the currency it was printed in."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from .._data import load
 from .._facts import value
+from .._figure_cache import cached
 from ..plots import VERDICT_COLOURS, Chart, _figure, _finish
 
 VERDICTS = {"a": "accurate", "b": "inaccurate", "c": "misleading", "d": "unverifiable", "e": "opinion"}
@@ -118,6 +119,7 @@ def verdict_counts():
     return load("claims")["verdict"].value_counts().rename_axis("verdict").rename("claims")
 
 
+@cached
 def verdict_chart() -> Chart:
     """Bars of how many of the seed article's claims got each verdict."""
     counts = verdict_counts()

@@ -342,6 +342,7 @@ def _kernel_env(work: Path, record_dir: Path | None = None) -> dict[str, str]:
         "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1",
         "PYDEVD_DISABLE_FILE_VALIDATION": "1", "JUPYTER_PLATFORM_DIRS": "1",
         "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+        "LESSONKIT_CACHE_DIR": "none",  # a throwaway home: no data or figure cache to keep
     })
     import site
 

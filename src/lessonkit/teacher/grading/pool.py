@@ -31,8 +31,8 @@ def workers(requested: int) -> int:
 # nbformat and ZeroMQ (a second or two, so the grader itself never imports nbformat), and
 # pandas with the checkers (which scoring needs; each worker would import them otherwise).
 # worker_setup comes first: it spares the fork server a slow import that nbformat brings.
-_PRELOAD = ["lessonkit.teacher.grading.worker_setup", __name__, "lessonkit.teacher.grading.kernel", "lessonkit.teacher.grading.grade",
-            "lessonkit.teacher.grading.scoring", "lessonkit.teacher.grading.attribution",
+_PRELOAD = ["lessonkit.teacher.grading.worker_setup", __name__, "lessonkit.teacher.grading.kernel",
+            "lessonkit.teacher.grading.grade", "lessonkit.teacher.grading.scoring", "lessonkit.teacher.grading.attribution",
             "lessonkit.teacher.editions", "lessonkit._exercises", "nbclient", "nbformat",
             "jupyter_client.manager", "zmq.asyncio", "pandas"]
 
