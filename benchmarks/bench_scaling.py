@@ -18,6 +18,7 @@ not grow with the class; at least 2,000 records per second, start-up included.
 """
 import argparse
 import copy
+import json
 import os
 import random
 import shutil
@@ -37,6 +38,44 @@ from tests import grading_cases as gc  # noqa: E402
 SAMPLE = ROOT / "tests" / "sample" / "sample.md"
 DRIVER = ("import resource, sys\nfrom lessonkit.teacher.cli import main\ncode = main(sys.argv[1:])\n"
           "print('PEAK_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\nsys.exit(code)")
+
+
+# One more run of each records class, instrumented: the seconds spent in each step of the
+# grader (see lessonkit.teacher.grading.run), from the process's start.
+PHASES = """import json, os, sys, time
+started = float(os.environ["BENCH_STARTED"])
+imported = time.time()
+from lessonkit.teacher.grading import gradebook, key, run
+spent = {"start-up and imports": 0.0}
+def timed(module, name, label):
+    f = getattr(module, name)
+    def wrapper(*args, **kwargs):
+        t = time.perf_counter()
+        try:
+            return f(*args, **kwargs)
+        finally:
+            spent[label] = spent.get(label, 0.0) + time.perf_counter() - t
+    setattr(module, name, wrapper)
+for module, name, label in ((run, "discover", "finding files"), (run, "load", "reading"),
+                            (run, "key_version", "the key"), (run, "Key", "the key"),
+                            (run, "_grade_all", "grading"), (gradebook, "write", "writing gradebook and feedback")):
+    timed(module, name, label)
+from lessonkit.teacher.cli import main
+spent["start-up and imports"] = time.time() - started
+t = time.perf_counter()
+code = main(sys.argv[1:])
+total = time.time() - started
+spent["other"] = total - sum(spent.values())
+print("PHASES", json.dumps(spent), file=sys.stderr)
+sys.exit(code)"""
+
+
+def phases(folder: Path, out: Path) -> dict[str, float]:
+    """Seconds per step of one instrumented run (PHASES)."""
+    env = dict(os.environ, LESSONKIT_LESSON_SOURCES=str(SAMPLE), BENCH_STARTED=repr(time.time()))
+    proc = subprocess.run([sys.executable, "-c", PHASES, "grade", str(folder), "--out", str(out), "--lesson", "sample",
+                           "--no-progress"], env=env, capture_output=True, text=True, check=True)
+    return json.loads(next(line for line in proc.stderr.splitlines() if line.startswith("PHASES"))[7:])
 
 
 def make_notebooks(folder: Path, n: int) -> None:
@@ -103,7 +142,7 @@ def main() -> None:
              f"Machine: {machine()}", "",
              "| submissions | total, s | per submission, ms | ratio to smallest | grader peak, MB | largest worker, MB |"
              " per second |", "| --- | --- | --- | --- | --- | --- | --- |"]
-    verdicts = []
+    verdicts, where = [], []
     with tempfile.TemporaryDirectory(prefix="lessonkit-bench-scaling-") as tmp:
         root = Path(tmp)
         for kind, sizes, make in (("notebooks", a.sizes, make_notebooks), ("records", a.records, make_records)):
@@ -127,6 +166,7 @@ def main() -> None:
                     lines.append(f"| floor: read and parse the same {n:,} files | {floor:.2f} | "
                                  f"{floor / n * 1000:.2f} | | | | {n / floor:,.0f} |")
                 if kind == "records":
+                    where.append((n, phases(folder, root / f"out-phases-{n}")))
                     verdicts.append((f"{n:,} records at {n / seconds:,.0f}/s", n / seconds >= 2000))
             if len(sizes) > 1:
                 worst = max(pers) / pers[0]
@@ -134,6 +174,12 @@ def main() -> None:
                                  worst <= 1.2))
                 verdicts.append((f"{kind}: grader peak {peaks[0] / 1024:.0f} -> {peaks[-1] / 1024:.0f} MB "
                                  "(target: flat, within 1.2 x)", peaks[-1] <= 1.2 * peaks[0]))
+    if where:
+        steps = list(where[0][1])
+        lines += ["", "Where a records run's time goes (one more run of each size, instrumented), in seconds:", "",
+                  "| records | " + " | ".join(steps) + " |", "| --- |" + " --- |" * len(steps)]
+        for n, spent in where:
+            lines.append(f"| {n:,} | " + " | ".join(f"{spent.get(step, 0.0):.2f}" for step in steps) + " |")
     lines += ["", "Targets: " + "; ".join(f"{text} — **{'met' if ok else 'not met'}**" for text, ok in verdicts), ""]
     save("scaling", "\n".join(lines))
 

@@ -10,6 +10,7 @@ import difflib
 import math
 import numbers
 import re
+import sys
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -527,9 +528,9 @@ def _same_items(got: list | tuple, want: list | tuple, tol: float) -> bool:
 
 def _compare(got: Any, want: Any, tol: float) -> tuple[str, str] | None:
     """None when got equals want (numbers within tol); else (status, what differs)."""
-    import pandas as pd
+    pd = sys.modules.get("pandas")  # a DataFrame or Series exists only once pandas is imported
 
-    if isinstance(want, pd.DataFrame):
+    if pd is not None and isinstance(want, pd.DataFrame):
         if not isinstance(got, pd.DataFrame):
             return INVALID, f"expected a pandas DataFrame, got {describe(got)}."
         missing = [c for c in want.columns if c not in got.columns]
@@ -544,7 +545,7 @@ def _compare(got: Any, want: Any, tol: float) -> tuple[str, str] | None:
             if diff:
                 return INCORRECT, f"column {col!r} differs: {diff[1]}"
         return None
-    if isinstance(want, pd.Series):
+    if pd is not None and isinstance(want, pd.Series):
         if not isinstance(got, pd.Series):
             return INVALID, f"expected a pandas Series, got {describe(got)}."
         if set(got.index) != set(want.index):
@@ -572,7 +573,7 @@ def _compare(got: Any, want: Any, tol: float) -> tuple[str, str] | None:
                                        "again for the order it asks for (sorted A to Z, by date, or as in the table).")
                 return INCORRECT, f"item {i + 1} is {short(g)}, which is not right."
         return None
-    if isinstance(want, numbers.Real) and not isinstance(want, bool) and not pd.isna(want):
+    if isinstance(want, numbers.Real) and not isinstance(want, bool) and want == want:  # not NaN
         g = _as_number(got) if not isinstance(got, str) else None
         if g is None:
             return INVALID, f"expected a number, got {describe(got)}."

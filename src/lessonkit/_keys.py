@@ -298,6 +298,7 @@ def _function(dotted: str) -> Callable[[], Any]:
         return target()
 
     compute.__qualname__ = dotted
+    compute.answer_from = dotted  # type: ignore[attr-defined]  # marks a computed answer (teacher/grading/key.py)
     return compute
 
 

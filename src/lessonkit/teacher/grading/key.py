@@ -133,8 +133,14 @@ def _outside_imports(h: hashlib._Hash, lesson: str, covered: list[Path]) -> None
         if name in seen or name.split(".")[0] in sys.stdlib_module_names:
             continue
         seen.add(name)
-        try:
-            spec = importlib.util.find_spec(name)
+        top = name.split(".")[0]
+        if top != name and f"\0dist {top}" in seen:  # a module of a package already hashed by its version
+            continue
+        try:  # the top-level package first: finding a submodule imports its package (IPython: 25 ms)
+            spec = importlib.util.find_spec(top)
+            top_origin = Path(spec.origin).resolve() if spec and spec.origin and spec.has_location else None
+            if not (top_origin and _installed(top_origin)):
+                spec = importlib.util.find_spec(name)
         except Exception:  # not a module (an imported name), or a parent that cannot be imported
             continue
         origin = Path(spec.origin) if spec and spec.origin and spec.has_location else None
@@ -144,7 +150,6 @@ def _outside_imports(h: hashlib._Hash, lesson: str, covered: list[Path]) -> None
         if any(origin.is_relative_to(folder) for folder in covered):
             pass
         elif _installed(origin):  # an installed package: by its version, not followed further
-            top = name.split(".")[0]
             if f"\0dist {top}" not in seen:
                 seen.add(f"\0dist {top}")
                 h.update(f"\0dist {_distribution_version(top, origin)}".encode())
@@ -195,7 +200,9 @@ class Key:
     Raises UsageError when the key cannot be loaded or an expected answer cannot be computed.
     """
 
-    def __init__(self, lesson: str) -> None:
+    def __init__(self, lesson: str, version: str | None = None) -> None:
+        """version (see key_version), when given, lets the answers computed from the data come
+        from the user's cache (see _computed_answers)."""
         from ..._exercises import exercises
 
         self.lesson = lesson
@@ -207,6 +214,7 @@ class Key:
             raise UsageError(f"the answer key of lesson {lesson} cannot be loaded "
                              f"({type(e).__name__}: {e})") from None
         self._memo: dict[tuple[str, str], tuple[Status, str]] = {}
+        self.exercises = _computed_answers(self.exercises, lesson, version)
         for exercise in self.exercises.values():  # a broken data package must stop the run, not fail everyone
             try:
                 exercise.expected()
@@ -239,3 +247,83 @@ class Key:
         if memo is not None:
             self._memo[memo] = result
         return result
+
+
+def _is_plain(value: Any, depth: int = 0) -> bool:
+    """True if value survives JSON unchanged, types included (no tuples, no numpy numbers)."""
+    if depth > 20:
+        return False
+    if value is None or type(value) in (bool, int, str):
+        return True
+    if type(value) is float:
+        return value == value and value not in (float("inf"), float("-inf"))
+    if type(value) is list:
+        return all(_is_plain(v, depth + 1) for v in value)
+    if type(value) is dict:
+        return all(type(k) is str and _is_plain(v, depth + 1) for k, v in value.items())
+    return False
+
+
+def _computed_answers(exercises: dict, lesson: str, version: str | None) -> dict:
+    """The exercises with every answer computed from the data (``<field>_from``, a trap's
+    ``from``) in place as its value.
+
+    Computing them loads the data package and pandas (a fifth of a second). With ``version``,
+    the values are kept in the user's cache (lessonkit._cache: a private folder, each entry
+    checked against its SHA-256) as JSON under the lesson and the key's version, which changes
+    with every file they depend on; a later run takes them from there. Values that JSON would
+    change (a DataFrame, a tuple, a numpy number) are computed every time.
+    """
+    import dataclasses
+
+    from ... import _cache
+
+    computed = {eid: _computed_fields(e) for eid, e in exercises.items()}
+    computed = {eid: fields for eid, fields in computed.items() if fields}
+    if not computed:
+        return exercises
+    entry = hashlib.sha256(f"key\0{lesson}\0{version}".encode()).hexdigest() if version else None
+    values: dict | None = None
+    if entry:
+        raw = _cache.read(entry, kind="key")
+        try:
+            values = json.loads(raw) if raw is not None else None
+        except ValueError:
+            values = None
+        if not isinstance(values, dict) or set(values) != set(computed) or any(
+                not isinstance(values[eid], dict) or set(values[eid]) != set(fields) for eid, fields in computed.items()):
+            values = None
+    if values is None:
+        values = {}
+        for eid, fields in computed.items():  # a broken data package must stop the run, not fail everyone
+            try:
+                values[eid] = {name: ([v() if callable(v) else v for v in value] if name == "traps" else value())
+                               for name, value in fields.items()}
+            except Exception as e:
+                raise UsageError(f"the answer key of {eid} cannot be computed "
+                                 f"({type(e).__name__}: {e}); is the data package complete?") from None
+        if entry and _is_plain(values):
+            _cache.write(entry, json.dumps(values, sort_keys=True).encode(), kind="key")
+    out = dict(exercises)
+    for eid, fields in values.items():
+        exercise = exercises[eid]
+        changes = {name: (tuple((v, says) for v, (_, says) in zip(value, exercise.traps)) if name == "traps" else value)
+                   for name, value in fields.items()}
+        out[eid] = dataclasses.replace(exercise, **changes)
+    return out
+
+
+def _computed_fields(exercise: Any) -> dict[str, Any]:
+    """{field: function} for each field of exercise computed from the data, and "traps":
+    [value or function] when a trap is."""
+    import dataclasses
+
+    fields: dict[str, Any] = {}
+    for f in dataclasses.fields(exercise):
+        value = getattr(exercise, f.name)
+        if f.name == "traps":
+            if any(callable(t[0]) for t in value):
+                fields["traps"] = [t[0] for t in value]
+        elif callable(value) and getattr(value, "answer_from", None):
+            fields[f.name] = value
+    return fields

@@ -13,7 +13,6 @@ import os
 import shutil
 import sys
 import tempfile
-import threading
 import time
 from concurrent.futures import as_completed
 from dataclasses import dataclass, replace
@@ -107,7 +106,7 @@ class Settings:
         return f"{self.limits}|{self.sandbox.kind}|stubs {self.source_found} jupytext {metadata.version('jupytext')}"
 
 
-def _settings(args: Any, key: Key, loaded: list[Loaded], out: Path, run_parent: Path) -> Settings:
+def _settings(args: Any, key: Key, version: str, loaded: list[Loaded], out: Path, run_parent: Path) -> Settings:
     from .cells import find_source
 
     has_notebooks = any(item.sub.kind == "notebook" for item in loaded)
@@ -119,7 +118,7 @@ def _settings(args: Any, key: Key, loaded: list[Loaded], out: Path, run_parent: 
         home = Path.home() if "HOME" in os.environ or os.name != "posix" else None
         roots = [Path(p).resolve() if Path(p).is_dir() else Path(p).resolve().parent for p in args.submissions]
         hide = sb.hideable([*roots, out.resolve(), run_parent, *([home] if home else [])])
-    return Settings(key, key_version(key.lesson), sandbox, limits, tuple(hide),
+    return Settings(key, version, sandbox, limits, tuple(hide),
                     find_source(key.lesson) is not None, has_notebooks)
 
 
@@ -134,15 +133,13 @@ def _main(args: Any) -> int:
         from .pool import warm_up
 
         warm_up()  # the workers' fork server imports while the submissions are read
-    warm = threading.Thread(target=_import_pandas, daemon=True)  # the key will need it: import it while reading
-    warm.start()
     namer = Namer(subs)
     loaded = [load(sub) for sub in subs]
-    warm.join()
     lesson, lesson_note = _choose_lesson(args, loaded, namer)
     if not args.lesson:
         print(f"lessonkit grade: grading {lesson_note}", file=sys.stderr)
-    key = Key(lesson)
+    version = key_version(lesson)
+    key = Key(lesson, version)  # its answers computed from the data come from the user's cache after a first run
     try:
         (out / ".cache").mkdir(parents=True, exist_ok=True)
         (out / "feedback").mkdir(exist_ok=True)
@@ -150,7 +147,7 @@ def _main(args: Any) -> int:
         raise UsageError(f"cannot write to --out {args.out} ({e.strerror or e})") from None
     run_parent = Path(tempfile.mkdtemp(prefix="lessonkit-grade-"))
     try:
-        settings = _settings(args, key, loaded, out, run_parent)
+        settings = _settings(args, key, version, loaded, out, run_parent)
         cache = Cache(out / ".cache", lesson, settings.version, settings.notebook_settings())
         digests = [_digest(item) for item in loaded]
         prints = [d if item.data and item.data.strip() else "" for item, d in zip(loaded, digests)]
@@ -170,14 +167,6 @@ def _main(args: Any) -> int:
         print(f"lessonkit grade: warning: {settings.sandbox.describe(limits.timeout, limits.memory_mb, limits.notebook_timeout)}",
               file=sys.stderr)
     return 0
-
-
-def _import_pandas() -> None:
-    """Import pandas, which a key computing its answers from the data needs (a second or so)."""
-    try:
-        import pandas  # noqa: F401
-    except Exception:  # the key will say what is wrong
-        pass
 
 
 def _digest(item: Loaded) -> str:
