@@ -235,6 +235,14 @@ def main() -> None:
         lines.append(f"| {label} | {med[name]:.1f} ({min(v):.1f}–{max(v):.1f}, n={len(v)}) | "
                      f"{med[name] / med[base]:.2f} of nbgrader |")
     lines += ["", f"lessonkit / floor: {med['lessonkit'] / med['floor']:.2f}", "",
+              "Both start a fresh kernel for every notebook; the run ends about one time limit after the notebook "
+              "with the endless loop starts. What lessonkit saves against the floor: its workers are forked from "
+              "one server that imports nbclient, nbformat, pandas and the checkers once (each of the floor's workers "
+              "imports them, jsonschema's IRI checker included: rfc3987-syntax builds its grammar on import), that "
+              "server starts while the submissions are read, each worker starts its next notebook's kernel "
+              "(sandboxed, with pandas and lessonkit imported, without a debugger) while the current one runs. "
+              "What it pays on top: bubblewrap and a control group per "
+              "kernel, and the checks.", "",
               f"Same total for {len(same)} of {STUDENTS} students; class total lessonkit {sum(lk.values()):g}, "
               f"nbgrader {sum(nbg.values()):g}, expected {sum(v for v in expected.values() if v is not None):g}.",
               "Differences: " + (", ".join(f"s{i:02d} lessonkit {lk.get(i)} nbgrader {nbg.get(i)} expected "

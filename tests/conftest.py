@@ -13,6 +13,19 @@ def update_goldens(request) -> bool:
     return request.config.getoption("--update-goldens")
 
 
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    """An empty private cache folder of lessonkit's own (the data's tables, figures, keys),
+    and no data package held in memory, before and after the test."""
+    from lessonkit import _cache, _data
+
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(_cache.CACHE_ENV, str(folder))
+    _data._cache.clear()
+    yield folder
+    _data._cache.clear()
+
+
 # `make check` runs `-m "not slow and not browser"`: the tests below start kernels, notebook
 # servers or whole environments, so they are marked slow here (`make test` runs them all).
 # A test is slow if its module runs kernels throughout, or if it uses a fixture that does.

@@ -15,15 +15,6 @@ from lessonkit._errors import DataError
 from .data_copies import copy_with
 
 
-@pytest.fixture
-def cache(tmp_path, monkeypatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv(_cache.CACHE_ENV, str(folder))
-    _data._cache.clear()
-    yield folder
-    _data._cache.clear()
-
-
 def entries(folder: Path) -> list[Path]:
     return sorted(folder.glob("*.pickle"))
 

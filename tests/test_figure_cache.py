@@ -12,15 +12,6 @@ from .data_copies import copy_with
 
 
 @pytest.fixture
-def cache(tmp_path, monkeypatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv(_cache.CACHE_ENV, str(folder))
-    _data._cache.clear()
-    yield folder
-    _data._cache.clear()
-
-
-@pytest.fixture
 def drawings(monkeypatch) -> list[str]:
     """The titles of the figures matplotlib actually drew."""
     drawn: list[str] = []

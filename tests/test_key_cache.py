@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from lessonkit import _cache, _data
+from lessonkit import _cache
 from lessonkit._errors import UsageError
 from lessonkit.lessons import sample
 from lessonkit.teacher.grading.key import Key, key_version
@@ -17,14 +17,9 @@ from lessonkit.teacher.grading.key import Key, key_version
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture
-def cache(tmp_path, monkeypatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv(_cache.CACHE_ENV, str(folder))
+@pytest.fixture(autouse=True)
+def sample_keys(monkeypatch) -> None:
     monkeypatch.setenv("LESSONKIT_KEYS", str(ROOT / "tests" / "sample"))
-    _data._cache.clear()
-    yield folder
-    _data._cache.clear()
 
 
 def entries(folder: Path) -> list[Path]:
