@@ -14,7 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from common import ROOT, alternate, report, save
+from common import ROOT, alternate, report, save, settle
 
 sys.path.insert(0, str(ROOT))
 from tests import grading_cases as gc  # noqa: E402 - the sample lesson's right and wrong answers
@@ -60,7 +60,7 @@ def main() -> None:
             subprocess.run([sys.executable, "-m", "lessonkit.teacher.cli", "grade", str(records), "--out", str(out),
                             "--no-progress"], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
-        base, subj = alternate(floor, grade, a.runs)
+        base, subj = alternate(floor, grade, a.runs, between=lambda: settle(1.0))
         rows = sum(1 for _ in (out / "gradebook.csv").open(encoding="utf-8")) - 1
     rate = a.records / statistics.median(subj)
     save("records", report(f"Grading {a.records} learning records",

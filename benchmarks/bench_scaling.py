@@ -8,7 +8,7 @@ Each size is graded once, as a new process (start-up included), into a fresh out
 (no cache of results), with the same worker count; an untimed run first fills the user's cache
 with the answers the key computes from the data (see lessonkit.teacher.grading.key), as for
 any grading after the first on a machine. Peak memory is the maximum resident set of the
-grading process itself and of its largest worker or fork server (sampled every 0.2 s), not of the kernels,
+grading process itself (its VmHWM) and of its largest worker or fork server (sampled every 0.2 s), not of the kernels,
 which run the students' code. The records floor is a process that only reads and parses the
 same JSON files, measured in the same run.
 
@@ -30,7 +30,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import ROOT, machine, save
+from common import ROOT, machine, save, settle
 
 sys.path.insert(0, str(ROOT))
 from bench_records import FLOOR, make_records  # noqa: E402
@@ -38,8 +38,12 @@ from bench_records import FLOOR, make_records  # noqa: E402
 from tests import grading_cases as gc  # noqa: E402
 
 SAMPLE = ROOT / "tests" / "sample" / "sample.md"
-DRIVER = ("import resource, sys\nfrom lessonkit.teacher.cli import main\ncode = main(sys.argv[1:])\n"
-          "print('PEAK_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\nsys.exit(code)")
+# The grader's peak memory: VmHWM, the high-water mark of this process's own memory. Not
+# getrusage's ru_maxrss, which on Linux keeps what the process had before exec: the size of
+# the benchmark process that started it.
+DRIVER = ("import sys\nfrom lessonkit.teacher.cli import main\ncode = main(sys.argv[1:])\n"
+          "status = open('/proc/self/status').read().split('VmHWM:')[1].split()[0]\n"
+          "print('PEAK_KB', status, file=sys.stderr)\nsys.exit(code)")
 
 
 # One more run of each records class, instrumented: the seconds spent in each step of the
@@ -154,7 +158,7 @@ def main() -> None:
                 make(folder, n)
                 if kind == "records" and n == sizes[0]:  # untimed: fills the user cache with the key's computed
                     grade(folder, root / "out-warm-up", n_workers)  # answers, as any run after a machine's first has
-                os.sync()  # the new files reach the disk before the clock starts
+                settle()  # the new files reach the disk, and the warm-up's processes exit, before the clock starts
                 # A fresh output folder each time, and nothing deleted until the end: deleting many
                 # files makes the file system busy for a while afterwards, which would count here.
                 seconds, peak, worker = grade(folder, root / f"out-{kind}-{n}", n_workers)

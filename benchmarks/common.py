@@ -67,15 +67,25 @@ def timed(fn: Callable[[], object]) -> float:
     return time.perf_counter() - t
 
 
+def settle(seconds: float = 2.0) -> None:
+    """Let the machine settle before a timed run: what the previous run wrote reaches the
+    disk, and what it started has time to exit, so neither is counted against the next."""
+    os.sync()
+    time.sleep(seconds)
+
+
 def alternate(baseline: Callable[[], object], subject: Callable[[], object], runs: int,
-              warmup: int = 1) -> tuple[list[float], list[float]]:
-    """Run baseline and subject alternately (warm-up runs discarded); return both timings."""
+              warmup: int = 1, between: Callable[[], None] | None = None) -> tuple[list[float], list[float]]:
+    """Run baseline and subject alternately (warm-up runs discarded), calling between (if
+    given) before each timed run; return both timings."""
     for _ in range(warmup):
         baseline(), subject()
     base, subj = [], []
     for i in range(runs):
         pair = [(base, baseline), (subj, subject)]
         for times, fn in (pair if i % 2 == 0 else pair[::-1]):
+            if between is not None:
+                between()
             times.append(timed(fn))
     return base, subj
 
