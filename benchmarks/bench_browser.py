@@ -30,7 +30,7 @@ from pathlib import Path
 
 import nbformat
 from bench_lessons import IMPORT, LAZY, lessons
-from common import ROOT, alternate, machine, save, summary
+from common import ROOT, alternate, machine, per_lesson_target, save, summary
 
 sys.path.insert(0, str(ROOT))
 from lessonkit.widgets import EXPLORERS  # noqa: E402
@@ -168,11 +168,7 @@ def main() -> None:
              "| --- | --- | --- | --- |"]
     for (name, base, subj), ratio in zip(rows, ratios):
         lines.append(f"| {name} | {summary(base)} | {summary(subj)} | {ratio:.2f} |")
-    met = bool(rows) and all(r <= TARGET for r in ratios)
-    worst = max(zip(ratios, (n for n, _, _ in rows)), default=(0.0, "none"))
-    lines += ["", f"Target: each lesson at most {TARGET} x its floor — " + ("**met**" if met else
-              f"**not met** ({sum(r > TARGET for r in ratios)} of {len(rows)} above; the worst, "
-              f"{worst[1]}, at {worst[0]:.2f} x)"), "",
+    lines += ["", per_lesson_target(ratios, [n for n, _, _ in rows], TARGET), "",
               "From `page.goto` of the notebook to the explorer's output changing: JupyterLab loads "
               "(its JavaScript from the browser's cache after the warm-up), the kernel starts, the "
               "cells down to the explorer run, the explorer renders, and a change of its first "

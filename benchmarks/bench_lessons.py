@@ -21,7 +21,7 @@ import tomllib
 from pathlib import Path
 
 import nbformat
-from common import ROOT, alternate, machine, save, summary
+from common import ROOT, alternate, machine, per_lesson_target, save, summary
 from nbclient import NotebookClient
 
 from lessonkit._cache import cache_dir
@@ -161,11 +161,7 @@ def main() -> None:
     for (name, base, subj), (count, took, drawing), fresh in zip(rows, parts, cold):
         lines.append(f"| {name} | {count} | {statistics.median(base):.2f} s | {statistics.median(subj):.2f} s | "
                      f"{took:.2f} s | {drawing:.2f} s | {fresh:.2f} s, {fresh / statistics.median(base):.2f} x |")
-    met = all(r <= TARGET for r in ratios)
-    worst = max(zip(ratios, (n for n, _, _ in rows)))
-    lines += ["", f"Target: each lesson at most {TARGET} x its floor — " + ("**met**" if met else
-              f"**not met** ({sum(r > TARGET for r in ratios)} of {len(rows)} above; the worst, "
-              f"{worst[1]}, at {worst[0]:.2f} x)"), "",
+    lines += ["", per_lesson_target(ratios, [n for n, _, _ in rows], TARGET), "",
               "The floor of a lesson imports what the lesson imports, pandas included (lessonkit loads "
               "it with the data), and matplotlib where the lesson has a figure, in one cell. The data "
               "package's cache and the figure cache (lessonkit._figure_cache) were warm, as for any "

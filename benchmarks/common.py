@@ -98,6 +98,15 @@ def command(args: list[str], env: dict | None = None, cwd: Path | None = None) -
     return run
 
 
+def per_lesson_target(ratios: list[float], names: list[str], target: float) -> str:
+    """The target line of a benchmark with one ratio per lesson: met, or how many are above and the worst."""
+    if ratios and all(r <= target for r in ratios):
+        return f"Target: each lesson at most {target} x its floor — **met**"
+    worst = max(zip(ratios, names), default=(0.0, "none"))
+    return (f"Target: each lesson at most {target} x its floor — **not met** ({sum(r > target for r in ratios)} "
+            f"of {len(ratios)} above; the worst, {worst[1]}, at {worst[0]:.2f} x)")
+
+
 def summary(times: list[float], unit: str = "s") -> str:
     scale = 1000 if unit == "ms" else 1
     med = statistics.median(times) * scale

@@ -42,6 +42,37 @@ _SUFFIX = KINDS["tables"][0]
 _MAGIC = b"lessonkit cache 1\n"
 
 
+MAX_HASHED_FILES = 5_000  # files hashed from one folder (hash_folder)
+MAX_READ_BYTES = 20_000_000  # a larger file is hashed by its size and modification time
+
+
+def folder_files(folder: Path) -> list[Path]:
+    """Regular files under folder, sorted, without hidden ones or compiled caches."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "__pycache__")
+        found += [Path(dirpath) / f for f in sorted(filenames) if not f.startswith(".")]
+        if len(found) > MAX_HASHED_FILES:
+            break
+    return [f for f in found if f.is_file()][:MAX_HASHED_FILES]
+
+
+def hash_folder(h: hashlib._Hash, label: str, folder: Path) -> None:
+    """Feed every file under folder (see folder_files) into the hash h, with its path: the
+    answer key's version and the figure cache's key both change whenever one does."""
+    h.update(f"\0folder {label}\0".encode())
+    for file in folder_files(folder):
+        name = file.relative_to(folder).as_posix()
+        try:
+            st = file.stat()
+            if st.st_size > MAX_READ_BYTES:  # a large file is known by its size and time
+                h.update(f"{name}\0{st.st_size} {st.st_mtime_ns}\0".encode())
+            else:
+                h.update(name.encode() + b"\0" + file.read_bytes() + b"\0")
+        except OSError as e:  # an unreadable file still changes the version when it changes
+            h.update(f"{name}\0unreadable {e.errno}\0".encode())
+
+
 def cache_dir() -> Path | None:
     """The cache folder (not created here), or None when the cache is turned off."""
     env = os.environ.get(CACHE_ENV)

@@ -10,7 +10,7 @@ checked against its SHA-256) under a hash of everything the picture depends on:
   frozen dataclasses by value, DataFrames and Series by their content (pandas' row
   hashes, with the columns, index and types);
 - the data package's content hash (a figure may read any table);
-- the source of every module of lessonkit (the drawing code and what it calls);
+- every file of the lessonkit package (the drawing code and what it calls);
 - the installed versions of matplotlib, pandas and numpy, and Python's.
 
 A call with any other kind of argument is drawn and not kept. An entry is JSON text (the
@@ -44,7 +44,7 @@ class _Unkeyable(Exception):
 
 @functools.cache
 def _code_and_versions() -> bytes:
-    """lessonkit's source files and the versions of what draws, hashed once per process."""
+    """lessonkit's files and the versions of what draws, hashed once per process."""
     from importlib import metadata
 
     h = hashlib.sha256(sys.version.encode())
@@ -53,10 +53,7 @@ def _code_and_versions() -> bytes:
             h.update(f"\0{name} {metadata.version(name)}".encode())
         except metadata.PackageNotFoundError:
             h.update(f"\0{name} none".encode())
-    package = Path(__file__).resolve().parent
-    for path in sorted(package.rglob("*.py")):
-        content = path.read_bytes()
-        h.update(str(path.relative_to(package)).encode() + b"\0" + len(content).to_bytes(8, "big") + content)
+    _cache.hash_folder(h, "lessonkit", Path(__file__).resolve().parent)
     return h.digest()
 
 

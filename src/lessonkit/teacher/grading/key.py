@@ -31,36 +31,9 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+from ..._cache import hash_folder
 from ..._errors import LessonkitError, UsageError
 from ..._feedback import Status
-
-MAX_KEY_FILES = 5_000  # files hashed from one folder
-MAX_READ_BYTES = 20_000_000  # a larger file is hashed by its size and modification time
-
-
-def _files(folder: Path) -> list[Path]:
-    """Regular files under folder, sorted, without hidden ones or compiled caches."""
-    found = []
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "__pycache__")
-        found += [Path(dirpath) / f for f in sorted(filenames) if not f.startswith(".")]
-        if len(found) > MAX_KEY_FILES:
-            break
-    return [f for f in found if f.is_file()][:MAX_KEY_FILES]
-
-
-def _add_folder(h: hashlib._Hash, label: str, folder: Path) -> None:
-    h.update(f"\0folder {label}\0".encode())
-    for file in _files(folder):
-        name = file.relative_to(folder).as_posix()
-        try:
-            stat = file.stat()
-            if stat.st_size > MAX_READ_BYTES:  # a large file is known by its size and time
-                h.update(f"{name}\0{stat.st_size} {stat.st_mtime_ns}\0".encode())
-            else:
-                h.update(name.encode() + b"\0" + file.read_bytes() + b"\0")
-        except OSError as e:  # an unreadable file still changes the version when it changes
-            h.update(f"{name}\0unreadable {e.errno}\0".encode())
 
 
 def key_folders() -> list[Path]:
@@ -172,18 +145,18 @@ def key_version(lesson: str) -> str:
 
     package = Path(__file__).resolve().parents[2]
     h = hashlib.sha256(f"lessonkit {__version__}\0lesson {lesson}\0python {sys.version}\n".encode())
-    _add_folder(h, "package", package)
+    hash_folder(h, "package", package)
     covered = [package]
     for source in key_sources(lesson)[:1]:
         h.update(f"\0key source {source.name}\0".encode() + source.read_bytes())
     for i, folder in enumerate(key_folders()):
         if folder.is_dir() and not folder.is_relative_to(package):
-            _add_folder(h, f"keys {i}", folder)
+            hash_folder(h, f"keys {i}", folder)
             covered.append(folder)
     _outside_imports(h, lesson, covered)
     folder = data_dir()
     if folder.is_dir():
-        _add_folder(h, "data", folder)
+        hash_folder(h, "data", folder)
     return h.hexdigest()[:16]
 
 
