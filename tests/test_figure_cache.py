@@ -110,3 +110,33 @@ def test_figures_do_not_push_the_data_out_of_the_cache(cache, drawings):
         context.timeline_chart(rows.head(n + 3))
     assert sorted(cache.glob("*.pickle")) == tables
     assert len(figures(cache)) == _cache.KEEP + 2
+
+
+def _calls():
+    """A call of every cached chart function, with arguments as the lessons pass them."""
+    from lessonkit.game import TruceGame
+    from lessonkit.lessons import capstone, ceasefire, news
+
+    pledges = analysis.pledges(donor="gbr", include_seed=False)
+    return {
+        plots.attendance_map: ((), {}),
+        plots.pledge_chart: ((pledges.head(6),), {}),
+        plots.position_chart: ((analysis.position_matrix(list(capstone.ROLE_ACTORS)),), {}),
+        context.timeline_chart: ((analysis.timeline(),), {}),
+        money.announcement_chart: ((pledges.head(5), "GBP"), {"log": True, "title": "Some UK pledges"}),
+        money.versions_chart: (("uk-lmm-export-finance-2025-03-02", "GBP"), {}),
+        ceasefire.stance_timeline_chart: (("ceasefire",), {"theme": "ceasefire"}),
+        ceasefire.truce_games_chart: (({"No guarantees": TruceGame(penalty=0, verification=0.5)},), {}),
+        news.verdict_chart: ((), {}),
+    }
+
+
+def test_every_cached_chart_gives_the_same_figure_from_the_cache_as_drawn(cache, drawings):
+    calls = _calls()
+    assert set(calls) == set(_figure_cache.CACHED), "a new cached chart needs a call here"
+    for function, (args, kwargs) in calls.items():
+        drawn = function(*args, **kwargs)
+        before = len(drawings)
+        kept = function(*args, **kwargs)
+        assert len(drawings) == before, f"{function.__qualname__} was drawn again"
+        assert kept == drawn and kept.png == drawn.png, function.__qualname__

@@ -95,3 +95,22 @@ def test_grading_records_twice_imports_pandas_only_the_first_time(cache, tmp_pat
     assert [r.stdout.split()[-1] for r in runs] == ["True", "False"]
     books = [(tmp_path / f"out{n}" / "gradebook.csv").read_text(encoding="utf-8") for n in (1, 2)]
     assert books[0] == books[1]
+
+
+def test_every_lesson_key_expects_the_same_answers_from_the_cache(cache):
+    from lessonkit._exercises import lesson_keys
+
+    for lesson in [*lesson_keys(), "sample"]:
+        version = key_version(lesson)
+        computed = Key(lesson)
+        Key(lesson, version)  # fills the cache where the values allow
+        kept = Key(lesson, version)
+        for eid, exercise in computed.exercises.items():
+            want, got = exercise.expected(), kept.exercises[eid].expected()
+            if hasattr(want, "equals"):
+                assert want.equals(got), eid
+            else:
+                assert got == want and type(got) is type(want), eid
+            traps = [(t() if callable(t) else t, says) for t, says in getattr(exercise, "traps", ())]
+            assert list(getattr(kept.exercises[eid], "traps", ())) == traps, eid
+    assert len(entries(cache)) >= 6  # all lessons but those whose answers JSON would change

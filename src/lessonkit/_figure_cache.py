@@ -36,6 +36,7 @@ from . import _cache
 
 F = TypeVar("F", bound=Callable[..., Any])
 FORMAT = b"lessonkit figure 1\n"
+CACHED: list[Callable] = []  # every chart function wrapped by cached(), for the tests
 
 
 class _Unkeyable(Exception):
@@ -162,4 +163,5 @@ def cached(function: F) -> F:
             _cache.write(key, _dump(result), kind="figure")
         return result
 
+    CACHED.append(chart)
     return chart  # type: ignore[return-value]
