@@ -26,13 +26,20 @@ $(VENV)/.created:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	touch $@
 
+# An editable install leaves lessonkit uncompiled; where PYTHONDONTWRITEBYTECODE is set (many
+# container images), every process, every grading kernel too, would compile it again.
+# compileall writes the bytecode once, as pip does for a package it installs.
+COMPILE := $(BIN)/python -m compileall -q src/lessonkit
+
 $(STUDENT_STAMP): pyproject.toml $(VENV)/.created
 	$(BIN)/python -m pip install --quiet -e .
+	$(COMPILE)
 	$(BIN)/python -m lessonkit settings
 	touch $@
 
 $(STAMP): pyproject.toml $(VENV)/.created
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(COMPILE)
 	$(BIN)/python -m lessonkit settings
 	touch $(STUDENT_STAMP) $@
 
@@ -90,6 +97,7 @@ check: $(STAMP)
 # Debian's Chromium). `make bench BENCH_ARGS=--quick` is a noisy smoke run;
 # BENCH_ARGS="--only bench_lessons" runs one benchmark (see benchmarks/README.md).
 bench: $(STAMP)
+	$(COMPILE)
 	$(BIN)/python benchmarks/run_all.py $(BENCH_ARGS)
 
 clean:

@@ -421,7 +421,7 @@ def test_records_are_cached_in_one_file_and_a_changed_record_is_graded_again(tmp
     argv = (str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--no-progress")
     assert grade(*argv) == 0
     cache = tmp_path / "out" / ".cache"
-    assert len(list(cache.glob("records-*.json"))) == 1 and not list(cache.glob("*-record-*.json"))
+    assert len(list(cache.glob("records-*.jsonl"))) == 1 and not list(cache.glob("*-record-*.json"))
     assert grade(*argv) == 0 and "3 from the cache" in capsys.readouterr().err
     (tmp_path / "in" / "ben.json").write_text(gc.record("ben", [("sample.kind", "b", "")]), encoding="utf-8")
     assert grade(*argv) == 0 and "2 from the cache" in capsys.readouterr().err

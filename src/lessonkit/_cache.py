@@ -36,8 +36,9 @@ CACHE_ENV = "LESSONKIT_CACHE_DIR"
 KEEP = 8  # entries of one kind kept; older ones are deleted when a new one is written
 # The kinds of entry, each with its own file name ending and number kept: the typed tables
 # (the data package: one entry per version), rendered figures (see lessonkit._figure_cache) and
-# the answers a key computes from the data (see lessonkit.teacher.grading.key).
-KINDS = {"tables": (".pickle", KEEP), "figure": (".figure", 96), "key": (".key", 32)}
+# the answers a key computes from the data and the modules each source file imports (see
+# lessonkit.teacher.grading.key).
+KINDS = {"tables": (".pickle", KEEP), "figure": (".figure", 96), "key": (".key", 32), "imports": (".imports", 2)}
 _SUFFIX = KINDS["tables"][0]
 _MAGIC = b"lessonkit cache 1\n"
 

@@ -14,6 +14,7 @@ import json
 import os
 import secrets
 import tempfile
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -45,17 +46,21 @@ def read(path: Path) -> dict:
     return data
 
 
-def write_atomic(path: Path, text: str, sync: bool = True) -> None:
+def write_atomic(path: Path, text: str | Iterable[str], sync: bool = True) -> None:
     """Replace path with text in one rename: readers see the old file or the new, never half.
 
-    ``sync=False`` skips the fsync, for the many small files of a run that a crash may lose
-    but never leave half written.
+    text may be an iterable of pieces, written one after another (a large file need not be
+    one string in memory). ``sync=False`` skips the fsync, for the many small files of a run
+    that a crash may lose but never leave half written.
     """
     path = Path(path)
     fd, tmp = _create_temporary(path)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
+            if isinstance(text, str):
+                f.write(text)
+            else:
+                f.writelines(text)
             if sync:
                 f.flush()
                 os.fsync(f.fileno())

@@ -34,15 +34,18 @@ class NotebookTask:
     stubs: dict[str, str] | None = None  # the student edition's exercise cells (see cells.student_stubs)
 
 
-def grade_record(key: Key, data: bytes | None, why: str) -> Result:
-    """The result of one learning record (content only; the student id is decided later)."""
+def grade_record(key: Key, data: bytes | None, why: str, record: dict | None = None) -> Result:
+    """The result of one learning record (content only; the student id is decided later).
+
+    record is the record's parsed JSON, when the caller has it (it is then not parsed again)."""
     from ..._record import FORMAT
 
-    if data is None:
-        return Result.ungraded(why)
-    record, why = parse_json(data, "learning record")
-    if why:
-        return Result.ungraded(why)
+    if record is None:
+        if data is None:
+            return Result.ungraded(why)
+        record, why = parse_json(data, "learning record")
+        if why:
+            return Result.ungraded(why)
     if not isinstance(record, dict) or record.get("format") != FORMAT or not isinstance(record.get("attempts"), list):
         return Result.ungraded(f"not a lessonkit learning record (no \"format\": \"{FORMAT}\" with a list of attempts)")
     student = record.get("student")
@@ -55,10 +58,10 @@ def grade_record(key: Key, data: bytes | None, why: str) -> Result:
                   problems=scored.problems, student=student, written=scored.written)
 
 
-def grade_record_safely(key: Key, data: bytes | None, why: str) -> Result:
+def grade_record_safely(key: Key, data: bytes | None, why: str, record: dict | None = None) -> Result:
     """grade_record, with anything it raises turned into this record's result."""
     try:
-        return grade_record(key, data, why)
+        return grade_record(key, data, why, record)
     except RecursionError:
         return Result.ungraded("not graded: the record is nested too deeply")
     except Exception as e:  # a grader bug must cost one row, not the class

@@ -52,11 +52,50 @@ def key_folders() -> list[Path]:
     return out
 
 
-def _imported_names(file: Path, package: str | None) -> set[str]:
-    """Absolute names of the modules a Python file imports (relative imports resolved)."""
+class _Imports:
+    """The names each source file imports, by a hash of the file's bytes and package, kept in
+    the user's cache between runs: parsing a file takes milliseconds, a lookup microseconds."""
+
+    ENTRY = hashlib.sha256(b"lessonkit imported names 1").hexdigest()
+    MAX = 2_000  # entries kept
+
+    def __init__(self) -> None:
+        from ... import _cache
+
+        self._cache = _cache
+        try:
+            found = json.loads(_cache.read(self.ENTRY, kind="imports") or b"{}")
+        except ValueError:
+            found = {}
+        self.known: dict[str, list[str]] = found if isinstance(found, dict) else {}
+        self.used: dict[str, list[str]] = {}
+
+    def names(self, file: Path, package: str | None) -> set[str]:
+        """Absolute names of the modules file imports (see _imported_names)."""
+        try:
+            data = file.read_bytes()
+        except OSError:
+            return set()
+        digest = hashlib.sha256(f"{package}\0".encode() + data).hexdigest()
+        found = self.known.get(digest)
+        if not (isinstance(found, list) and all(isinstance(n, str) for n in found)):
+            found = sorted(_imported_names(data, package))
+        self.used[digest] = found
+        return set(found)
+
+    def save(self) -> None:
+        """Keep the names found (those used this run first) if any were new."""
+        if all(self.known.get(d) == v for d, v in self.used.items()):
+            return
+        kept = {**self.used, **{d: v for d, v in self.known.items() if d not in self.used}}
+        self._cache.write(self.ENTRY, json.dumps(dict(list(kept.items())[:self.MAX])).encode(), kind="imports")
+
+
+def _imported_names(source: bytes, package: str | None) -> set[str]:
+    """Absolute names of the modules a Python source imports (relative imports resolved)."""
     try:
-        tree = ast.parse(file.read_bytes())
-    except (OSError, SyntaxError, ValueError):
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
         return set()
     names: set[str] = set()
     for node in ast.walk(tree):
@@ -96,6 +135,7 @@ def _outside_imports(h: hashlib._Hash, lesson: str, covered: list[Path]) -> None
     """Hash what the key imports from outside the folders already hashed, transitively."""
     from ..._keys import specs_for
 
+    imports = _Imports()
     seen: set[str] = set()
     todo = sorted({value.rpartition(".")[0] for spec in specs_for(lesson) for name, value in spec.options.items()
                    if name.endswith("_from")}
@@ -134,7 +174,8 @@ def _outside_imports(h: hashlib._Hash, lesson: str, covered: list[Path]) -> None
                 h.update(f"\0module {name} unreadable {e.errno}".encode())
         if origin.suffix == ".py" and spec is not None:
             package = name if spec.submodule_search_locations is not None else name.rpartition(".")[0]
-            todo.extend(sorted(_imported_names(origin, package) - seen))
+            todo.extend(sorted(imports.names(origin, package) - seen))
+    imports.save()
 
 
 def key_version(lesson: str) -> str:

@@ -13,6 +13,7 @@ import queue
 import stat
 import threading
 import warnings
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -58,35 +59,50 @@ def _safe_read(path: Path, limit: int) -> tuple[bytes | None, str]:
         return None, f"the file could not be read ({type(e).__name__})"
 
 
-class _Reader:
-    """One thread that reads files one after another (a thread per file costs more than a
-    small file's read); a read that hangs is abandoned with its thread, and the next read
-    starts a new one."""
+AHEAD = 8  # files read ahead of the grader
 
-    def __init__(self) -> None:
-        self._jobs: queue.Queue | None = None
-        self._lock = threading.Lock()
 
-    def _serve(self, jobs: queue.Queue) -> None:
-        while True:
-            path, limit, answer = jobs.get()
-            answer.put(_safe_read(path, limit))
+def read_many(paths: Sequence[Path], limit: int = MAX_FILE_BYTES, seconds: float = READ_SECONDS,
+              ahead: int = AHEAD) -> Iterator[tuple[bytes | None, str]]:
+    """For each path in turn, its bytes or None and a sentence saying why not (as read_submission).
 
-    def read(self, path: Path, limit: int, seconds: float) -> tuple[bytes | None, str]:
-        with self._lock:
-            if self._jobs is None:
-                self._jobs = queue.Queue()
-                threading.Thread(target=self._serve, args=(self._jobs,), name="lessonkit-read", daemon=True).start()
-            answer: queue.Queue = queue.Queue(maxsize=1)
-            self._jobs.put((path, limit, answer))
+    One thread reads up to ``ahead`` files ahead of the caller (a thread per file, or a
+    hand-over per file, costs more than a small file's read). When the next file has not
+    come ``seconds`` after the caller asked for it, that read is abandoned with its thread
+    and a new thread goes on from the file after it.
+    """
+    start = 0
+    while start < len(paths):
+        answers: queue.Queue = queue.Queue(maxsize=ahead)
+        stop = threading.Event()
+        threading.Thread(target=_serve, args=(paths, start, limit, answers, stop), name="lessonkit-read",
+                         daemon=True).start()
+        try:
+            while start < len(paths):
+                try:
+                    got = answers.get(timeout=seconds)
+                except queue.Empty:  # that thread is stuck in this read: leave it
+                    got = None, f"the file could not be read within {seconds:g} s (not read)"
+                    start += 1
+                    yield got
+                    break
+                start += 1
+                yield got
+        finally:
+            stop.set()
+
+
+def _serve(paths: Sequence[Path], start: int, limit: int, answers: queue.Queue, stop: threading.Event) -> None:
+    for path in paths[start:]:
+        got = _safe_read(path, limit)
+        while not stop.is_set():
             try:
-                return answer.get(timeout=seconds)
-            except queue.Empty:
-                self._jobs = None  # that thread is stuck in this read: leave it
-                return None, f"the file could not be read within {seconds:g} s (not read)"
-
-
-_READER = _Reader()
+                answers.put(got, timeout=0.5)
+                break
+            except queue.Full:
+                continue
+        else:
+            return
 
 
 def read_submission(path: Path, limit: int = MAX_FILE_BYTES, seconds: float = READ_SECONDS) -> tuple[bytes | None, str]:
@@ -96,7 +112,7 @@ def read_submission(path: Path, limit: int = MAX_FILE_BYTES, seconds: float = RE
     blocking, then checked with fstat); at most limit bytes; a read still going after
     seconds is abandoned. Never raises.
     """
-    return _READER.read(path, limit, seconds)
+    return next(read_many([path], limit, seconds))
 
 
 def parse_json(data: bytes, what: str) -> tuple[Any, str]:

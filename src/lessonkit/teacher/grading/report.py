@@ -14,6 +14,7 @@ import io
 import json
 import re
 import unicodedata
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -296,9 +297,9 @@ def feedback_names(rows: list[Row]) -> list[str]:
     return names
 
 
-def replace_text(path: Path, text: str) -> None:
-    """Write text to path atomically, without fsync (feedback and cache files; the gradebook
-    itself is synced)."""
+def replace_text(path: Path, text: str | Iterable[str]) -> None:
+    """Write text (or its pieces) to path atomically, without fsync (feedback and cache files;
+    the gradebook itself is synced)."""
     from ..._record import write_atomic
 
     write_atomic(path, text, sync=False)

@@ -8,7 +8,7 @@ from typing import Any
 from ..._feedback import Status
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Result:
     """What grading one file found (the student's name is decided later, seeing every file).
 
@@ -48,12 +48,46 @@ class Result:
         return out
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Result:
-        """A result from :meth:`to_json`'s form; raises KeyError, TypeError or ValueError if it is not one."""
-        verdicts = {str(e): (Status(v[0]), str(v[1])) for e, v in data["verdicts"].items()}
+    def from_json(cls, data: dict[str, Any], shared: Shared | None = None) -> Result:
+        """A result from :meth:`to_json`'s form; raises KeyError, TypeError or ValueError if it is not one.
+
+        With shared, parts equal to those of results read before are the same objects (see Shared)."""
+        share = shared or Shared()
+        verdicts = {str(e): share((Status(v[0]), str(v[1]))) for e, v in data["verdicts"].items()}
         student = data.get("student")
-        return cls(graded=bool(data["graded"]), scores={str(e): int(s) for e, s in data["scores"].items()},
-                   verdicts=verdicts, answers={str(e): str(a) for e, a in (data.get("answers") or {}).items()},
-                   problems=tuple(str(p) for p in data["problems"]),
-                   written={str(e): str(t) for e, t in (data.get("written") or {}).items()},
+        return cls(graded=bool(data["graded"]), scores=share.dict({str(e): int(s) for e, s in data["scores"].items()}),
+                   verdicts=share.dict(verdicts),
+                   answers=share.dict({str(e): share(str(a)) for e, a in (data.get("answers") or {}).items()}),
+                   problems=share(tuple(str(p) for p in data["problems"])),
+                   written=share.dict({str(e): str(t) for e, t in (data.get("written") or {}).items()}),
                    student=student if isinstance(student, str) else None, cacheable=bool(data.get("cacheable", True)))
+
+    def shared(self, shared: Shared) -> Result:
+        """This result with its scores, verdicts, answers and problems shared with equal ones
+        of other results: a class of many records keeps each distinct part once."""
+        return Result(self.graded, shared.dict(self.scores), shared.dict({e: shared(v) for e, v in self.verdicts.items()}),
+                      shared.dict({e: shared(a) for e, a in self.answers.items()}), shared(self.problems),
+                      shared.dict(self.written), self.student, self.cacheable)
+
+
+class Shared:
+    """One object for each distinct value seen: results of a large class share their parts.
+
+    Results never change their dicts (they are frozen values), so equal ones can be one object.
+
+    >>> share = Shared()
+    >>> share.dict({"x": 1}) is share.dict({"x": 1}), share(("a", "b")) is share(("a", "b"))
+    (True, True)
+    """
+
+    def __init__(self) -> None:
+        self._seen: dict[Any, Any] = {}
+        self._dicts: dict[tuple, dict[str, Any]] = {}
+
+    def __call__(self, value: Any) -> Any:
+        """The first value equal to value (hashable values only)."""
+        return self._seen.setdefault(value, value)
+
+    def dict(self, value: dict[str, Any]) -> dict[str, Any]:
+        """The first dict with the same items, in the same order (values hashable)."""
+        return self._dicts.setdefault(tuple(value.items()), value)

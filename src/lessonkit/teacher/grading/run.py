@@ -1,21 +1,21 @@
 """``lessonkit grade``: the run, from the command's arguments to the gradebook.
 
-Find and read the submissions, choose the lesson, take what the cache holds, grade the rest
-(records here, notebooks in the pool, both while the progress bar runs), then write the
+Find and read the submissions (learning records of one lesson are graded as they are read,
+so a large class's files are never all in memory), choose the lesson, take what the cache
+holds, grade the rest (records here, notebooks in the pool), then write the
 gradebook (:mod:`lessonkit.teacher.grading.gradebook`). Ctrl-C stops the run and keeps what
 is cached, writing no gradebook; a second run goes on from there.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import sys
 import tempfile
 import time
 from concurrent.futures import as_completed
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,7 @@ from .identity import Namer
 from .key import Key, key_version, lessons
 from .reading import looks_like_notebook, read_notebook
 from .result import Result
-from .submissions import Loaded, discover, load
+from .submissions import Loaded, Submission, discover, load, load_all
 
 
 def main(args: Any) -> int:
@@ -49,6 +49,8 @@ def _validate(args: Any) -> None:
         raise UsageError(f"--memory must be at least 128 (MB); got {args.memory}")
     if args.workers < 0:
         raise UsageError(f"--workers must be 0 (automatic) or more; got {args.workers}")
+    if args.lesson and args.lesson not in lessons():
+        raise UsageError(f"no lesson {args.lesson!r}; lessons with exercises: {', '.join(lessons())}")
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {args.out} is a file; give a folder")
@@ -59,9 +61,7 @@ def _choose_lesson(args: Any, loaded: list[Loaded], namer: Namer) -> tuple[str, 
     one student's many files of another lesson must not decide), and a note saying why."""
     from .identity import comparable
 
-    if args.lesson:
-        if args.lesson not in lessons():
-            raise UsageError(f"no lesson {args.lesson!r}; lessons with exercises: {', '.join(lessons())}")
+    if args.lesson:  # checked by _validate
         return args.lesson, f"lesson {args.lesson} (given with --lesson)"
     known = set(lessons())
     students: dict[str, set[str]] = {}
@@ -106,10 +106,10 @@ class Settings:
         return f"{self.limits}|{self.sandbox.kind}|stubs {self.source_found} jupytext {metadata.version('jupytext')}"
 
 
-def _settings(args: Any, key: Key, version: str, loaded: list[Loaded], out: Path, run_parent: Path) -> Settings:
+def _settings(args: Any, key: Key, version: str, subs: list[Submission], out: Path, run_parent: Path) -> Settings:
     from .cells import find_source
 
-    has_notebooks = any(item.sub.kind == "notebook" for item in loaded)
+    has_notebooks = any(sub.kind == "notebook" for sub in subs)
     sandbox = sb.detect() if has_notebooks else sb.Sandbox("none", reason="no notebooks")
     limits = sb.Limits(timeout=float(args.timeout), memory_mb=int(args.memory),
                        notebook_timeout=float(args.timeout) * (len(key.exercises) + 2))
@@ -122,7 +122,61 @@ def _settings(args: Any, key: Key, version: str, loaded: list[Loaded], out: Path
                     find_source(key.lesson) is not None, has_notebooks)
 
 
+@dataclass
+class _Grading:
+    """One lesson's settings and cache, and the results graded with them so far."""
+
+    settings: Settings
+    cache: Cache
+    results: dict[int, Result] = field(default_factory=dict)
+    from_cache: int = 0
+
+    def record(self, i: int, item: Loaded, parsed: dict | None = None) -> None:
+        """Grade record i (from its parsed JSON, if given), or take its result from the cache."""
+        cached = self.cache.get(item.digest, item.sub.kind)
+        if cached is not None:
+            self.results[i] = cached
+            self.from_cache += 1
+            return
+        self.keep(i, item, grade_record_safely(self.settings.key, item.data, item.why, parsed))
+
+    def keep(self, i: int, item: Loaded, result: Result) -> None:
+        """Keep file i's result (its parts shared with equal ones) and cache it."""
+        self.results[i] = result = result.shared(self.cache.shared)
+        self.cache.put(item.digest, item.sub.kind, result)
+
+
+def _grading(args: Any, lesson: str, subs: list[Submission], out: Path, run_parent: Path) -> _Grading:
+    version = key_version(lesson)
+    key = Key(lesson, version)  # its answers computed from the data come from the user's cache after a first run
+    settings = _settings(args, key, version, subs, out, run_parent)
+    return _Grading(settings, Cache(out / ".cache", lesson, version, settings.notebook_settings()))
+
+
+def _read_all(args: Any, subs: list[Submission], out: Path, run_parent: Path,
+              bar: Any) -> tuple[list[Loaded], _Grading | None]:
+    """Every submission read once. Learning records of one lesson (--lesson, else the first a
+    record names) are graded as they are read, and their bytes let go: a large class is never
+    all in memory. Also that lesson's grading, if one was begun."""
+    known = set(lessons())
+    loaded: list[Loaded] = []
+    early: _Grading | None = None
+    for i, (item, parsed) in enumerate(load_all(subs)):
+        sub = item.sub
+        if sub.kind == "record" and item.lesson is not None:
+            if early is None and (args.lesson or item.lesson in known):
+                early = _grading(args, args.lesson or item.lesson, subs, out, run_parent)
+            if early is not None and item.lesson == early.settings.key.lesson:
+                early.record(i, item, parsed)
+                item = replace(item, data=None)
+                bar.update()
+        loaded.append(item)
+    return loaded, early
+
+
 def _main(args: Any) -> int:
+    from tqdm import tqdm
+
     from . import gradebook
 
     started = time.monotonic()
@@ -134,33 +188,51 @@ def _main(args: Any) -> int:
 
         warm_up()  # the workers' fork server imports while the submissions are read
     namer = Namer(subs)
-    loaded = [load(sub) for sub in subs]
-    lesson, lesson_note = _choose_lesson(args, loaded, namer)
-    if not args.lesson:
-        print(f"lessonkit grade: grading {lesson_note}", file=sys.stderr)
-    version = key_version(lesson)
-    key = Key(lesson, version)  # its answers computed from the data come from the user's cache after a first run
-    try:
-        (out / ".cache").mkdir(parents=True, exist_ok=True)
-        (out / "feedback").mkdir(exist_ok=True)
-    except OSError as e:
-        raise UsageError(f"cannot write to --out {args.out} ({e.strerror or e})") from None
     run_parent = Path(tempfile.mkdtemp(prefix="lessonkit-grade-"))
+    bar = tqdm(total=len(subs), disable=args.no_progress, file=sys.stderr, unit="file", desc="grading",
+               dynamic_ncols=True)
+    grading: _Grading | None = None
     try:
-        settings = _settings(args, key, version, loaded, out, run_parent)
-        cache = Cache(out / ".cache", lesson, settings.version, settings.notebook_settings())
-        digests = [_digest(item) for item in loaded]
-        prints = [d if item.data and item.data.strip() else "" for item, d in zip(loaded, digests)]
-        graded = _grade_all(args, settings, loaded, digests, cache, run_parent)
-    finally:
-        shutil.rmtree(run_parent, ignore_errors=True)
-    if graded is None:
+        try:
+            loaded, grading = _read_all(args, subs, out, run_parent, bar)
+            lesson, lesson_note = _choose_lesson(args, loaded, namer)
+            if not args.lesson:
+                bar.write(f"lessonkit grade: grading {lesson_note}", file=sys.stderr)
+            if grading is None or grading.settings.key.lesson != lesson:  # a record of another lesson came first
+                for i in grading.results if grading else ():
+                    loaded[i] = load(loaded[i].sub)[0]  # read again, to grade with this lesson's key
+                grading = _grading(args, lesson, subs, out, run_parent)
+                bar.reset()
+            bar.set_description(f"grading {lesson}")
+            try:
+                (out / ".cache").mkdir(parents=True, exist_ok=True)
+                (out / "feedback").mkdir(exist_ok=True)
+            except OSError as e:
+                raise UsageError(f"cannot write to --out {args.out} ({e.strerror or e})") from None
+            _grade_all(args, grading, loaded, run_parent, bar)
+        finally:
+            shutil.rmtree(run_parent, ignore_errors=True)
+            bar.close()
+    except KeyboardInterrupt:
+        kept = 0
+        if grading is not None:
+            try:
+                grading.cache.folder.mkdir(parents=True, exist_ok=True)
+            except OSError:
+                pass
+            grading.cache.flush()
+            kept = len(grading.results)
+        print(f"lessonkit grade: interrupted; {kept} of {len(subs)} results are cached in {out / '.cache'}; "
+              "run the same command again to go on. No gradebook was written.", file=sys.stderr)
         return 130
-    results, from_cache = graded
+    settings = grading.settings
+    results = [grading.results[i] for i in range(len(loaded))]
+    grading.results.clear()
+    prints = ["" if item.blank else item.digest for item in loaded]
     rows = gradebook.write(out, settings, lesson_note, loaded, results, prints, namer)
     print(f"lessonkit grade: {len(rows)} submissions ({sum(r.graded for r in rows)} graded, "
           f"{sum(bool(r.problems) for r in rows)} with problems, "
-          f"{from_cache} from the cache) in {time.monotonic() - started:.1f} s -> {out / 'gradebook.csv'}",
+          f"{grading.from_cache} from the cache) in {time.monotonic() - started:.1f} s -> {out / 'gradebook.csv'}",
           file=sys.stderr)
     if settings.has_notebooks and settings.sandbox.kind != "bwrap":
         limits = settings.limits
@@ -169,37 +241,27 @@ def _main(args: Any) -> int:
     return 0
 
 
-def _digest(item: Loaded) -> str:
-    return hashlib.sha256(item.data if item.data is not None else item.why.encode()).hexdigest()
-
-
-def _grade_all(args: Any, settings: Settings, loaded: list[Loaded], digests: list[str], cache: Cache,
-               run_parent: Path) -> tuple[list[Result], int] | None:
-    """Every file's result and how many came from the cache; None when interrupted (Ctrl-C)."""
-    from tqdm import tqdm
-
+def _grade_all(args: Any, grading: _Grading, loaded: list[Loaded], run_parent: Path, bar: Any) -> None:
+    """Grade every file grading has no result for yet (records here, notebooks in the pool);
+    a Ctrl-C stops the pool and is raised again."""
     from .pool import Pool, workers
 
-    results: dict[int, Result] = {}
+    settings, results, cache = grading.settings, grading.results, grading.cache
     for i, item in enumerate(loaded):
-        cached = cache.get(digests[i], item.sub.kind)
-        if cached is not None:
-            results[i] = cached
-    from_cache = len(results)
-
-    def keep(i: int, result: Result) -> None:
-        results[i] = result
-        cache.put(digests[i], loaded[i].sub.kind, result)
-
-    bar = tqdm(total=len(loaded), initial=from_cache, disable=args.no_progress, file=sys.stderr,
-               unit="file", desc=f"grading {settings.key.lesson}", dynamic_ncols=True)
+        if i not in results and item.sub.kind == "notebook":
+            cached = cache.get(item.digest, "notebook")
+            if cached is not None:
+                results[i] = cached
+                grading.from_cache += 1
+    bar.n = len(results)
+    bar.refresh()
     todo = [i for i in range(len(loaded)) if i not in results]
     notebooks = [i for i in todo if loaded[i].sub.kind == "notebook"]
     for i in notebooks:  # one that is surely not valid needs no worker (a worker checks the others)
         if not looks_like_notebook(loaded[i].data):
             nb, problem = read_notebook(loaded[i].data, loaded[i].why)
             if nb is None:
-                keep(i, Result.ungraded(problem))
+                grading.keep(i, loaded[i], Result.ungraded(problem))
                 bar.update()
     notebooks = [i for i in notebooks if i not in results]
     pool = None
@@ -218,10 +280,10 @@ def _grade_all(args: Any, settings: Settings, loaded: list[Loaded], digests: lis
         for i in todo:  # records and other files are quick: grade them while the kernels run
             kind = loaded[i].sub.kind
             if kind == "record":
-                keep(i, grade_record_safely(settings.key, loaded[i].data, loaded[i].why))
+                grading.record(i, loaded[i])
                 loaded[i] = replace(loaded[i], data=None)  # graded: a large class's bytes are not all kept
             elif kind == "other":
-                keep(i, Result.ungraded("not a notebook (.ipynb) or a learning record (.json)"))
+                grading.keep(i, loaded[i], Result.ungraded("not a notebook (.ipynb) or a learning record (.json)"))
             else:
                 continue
             bar.update()
@@ -232,19 +294,13 @@ def _grade_all(args: Any, settings: Settings, loaded: list[Loaded], digests: lis
             except Exception as e:  # the worker process itself died
                 result = Result.ungraded(f"not graded: the grading worker failed ({type(e).__name__}); run again",
                                          cacheable=False)
-            keep(futures[future], result)
+            grading.keep(futures[future], loaded[futures[future]], result)
             bar.update()
     except KeyboardInterrupt:
         if pool:
             pool.kill()
-        cache.flush()
-        bar.close()
-        print(f"lessonkit grade: interrupted; {len(results)} of {len(loaded)} results are cached in "
-              f"{cache.folder}; run the same command again to go on. No gradebook was written.", file=sys.stderr)
-        return None
+        raise
     finally:
         if pool:
             pool.close()
-        bar.close()
     cache.flush()
-    return [results[i] for i in range(len(loaded))], from_cache

@@ -6,18 +6,20 @@ A path may be a file (graded whatever its name) or a folder, searched for ``.ipy
 
 from __future__ import annotations
 
+import hashlib
 import os
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..._errors import UsageError
-from .reading import MAX_FILE_BYTES, parse_json, read_submission
+from .reading import MAX_FILE_BYTES, parse_json, read_many, read_submission
 
 _KINDS = {".ipynb": "notebook", ".json": "record"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Submission:
     """One file to grade."""
 
@@ -28,16 +30,19 @@ class Submission:
     own: int = 0  # how many of the last folders lie inside the folder searched (or were typed)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Loaded:
-    """A submission's bytes (None when unreadable, with why), the lesson it says it is of and
-    the student a record names (the parsed JSON itself is not kept: a class may be large)."""
+    """A submission's bytes (None when unreadable, with why, or once graded), the lesson it
+    says it is of, the student a record names, the hash of its bytes (of why, if unreadable)
+    and whether it had any content (the parsed JSON itself is not kept: a class may be large)."""
 
     sub: Submission
     data: bytes | None
     why: str
     lesson: str | None = None
     student: Any = None
+    digest: str = ""
+    blank: bool = True
 
 
 def discover(paths: list[str], out: Path) -> list[Submission]:
@@ -68,19 +73,31 @@ def discover(paths: list[str], out: Path) -> list[Submission]:
                 file = here / name
                 inside = file.relative_to(base).parent.parts
                 label = (Path(base.name) / file.relative_to(base)).as_posix()
-                found.setdefault(file.resolve(), Submission(file, label, _KINDS[suffix],
+                real = file.resolve() if os.path.islink(file) else file  # the folders above are resolved
+                found.setdefault(real, Submission(file, label, _KINDS[suffix],
                                                             (*base.parts[1:], *inside), len(inside)))
     if not found:
         raise UsageError(f"no .ipynb notebooks or .json learning records found in {', '.join(paths)}")
     return sorted(found.values(), key=lambda s: (s.label, str(s.path)))
 
 
-def load(sub: Submission) -> Loaded:
-    """Read a submission once (see :func:`lessonkit.teacher.grading.reading.read_submission`)."""
-    data, why = read_submission(sub.path, MAX_FILE_BYTES)
+def load_all(subs: Sequence[Submission]) -> Iterator[tuple[Loaded, Any]]:
+    """Each submission read (see :func:`lessonkit.teacher.grading.reading.read_many`) and
+    loaded, in turn, with its parsed JSON (None if it has none) for the caller to use and drop."""
+    for sub, (data, why) in zip(subs, read_many([sub.path for sub in subs], MAX_FILE_BYTES)):
+        yield _loaded(sub, data, why)
+
+
+def load(sub: Submission) -> tuple[Loaded, Any]:
+    """One submission read and loaded (see load_all)."""
+    return _loaded(sub, *read_submission(sub.path, MAX_FILE_BYTES))
+
+
+def _loaded(sub: Submission, data: bytes | None, why: str) -> tuple[Loaded, Any]:
     parsed = parse_json(data, sub.kind)[0] if data is not None and sub.kind != "other" else None
     student = parsed.get("student") if sub.kind == "record" and isinstance(parsed, dict) else None
-    return Loaded(sub, data, why, lesson_of(sub.kind, parsed), student)
+    digest = hashlib.sha256(data if data is not None else why.encode()).hexdigest()
+    return Loaded(sub, data, why, lesson_of(sub.kind, parsed), student, digest, not (data and data.strip())), parsed
 
 
 def lesson_of(kind: str, data: Any) -> str | None:
