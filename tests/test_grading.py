@@ -429,6 +429,23 @@ def test_records_are_cached_in_one_file_and_a_changed_record_is_graded_again(tmp
     assert [rows[n]["sample.kind"] for n in ("ana", "ben", "cy")] == ["0", "1", "0"]
 
 
+def test_a_damaged_line_of_the_records_cache_costs_that_record_only(tmp_path, capsys):
+    (tmp_path / "in").mkdir()
+    for name in ("ana", "ben", "cy"):
+        (tmp_path / "in" / f"{name}.json").write_text(gc.record(name, [("sample.kind", "b", "")]), encoding="utf-8")
+    argv = (str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--no-progress")
+    assert grade(*argv) == 0
+    first = gradebook(tmp_path / "out")
+    (cached,) = (tmp_path / "out" / ".cache").glob("records-*.jsonl")
+    lines = cached.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert len(lines) == 4  # a header, then one line per record
+    cached.write_text("".join([*lines[:2], lines[2][:40] + "\n", *lines[3:]]), encoding="utf-8")
+    capsys.readouterr()
+    assert grade(*argv) == 0 and "2 from the cache" in capsys.readouterr().err
+    assert gradebook(tmp_path / "out") == first
+    assert cached.read_text(encoding="utf-8").splitlines(keepends=True) == lines  # written whole again
+
+
 def test_two_submissions_of_one_student_get_two_rows(tmp_path):
     (tmp_path / "in").mkdir()
     for name in ("a", "b"):

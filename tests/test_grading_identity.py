@@ -256,6 +256,42 @@ def test_the_lesson_is_the_one_most_students_handed_in_and_is_said(tmp_path, cap
     assert gradebook(tmp_path / "out")["ana"]["sample.year"] == "1"
 
 
+def test_records_read_before_the_lesson_is_known_are_graded_with_the_lesson_chosen(tmp_path, capsys):
+    """Records are graded as they are read, with the lesson of the first one; here that is not
+    the lesson most students handed in, so those records are read again and graded with it."""
+    write_record(tmp_path / "in" / "aaron.json", "aaron", [("sample.year", 2025, "")], lesson="ceasefire")
+    for name in ("ben", "cy"):
+        write_record(tmp_path / "in" / f"{name}.json", name, [("sample.year", 2025, "")])
+    argv = (str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--no-progress")
+    assert grade(*argv) == 0
+    rows = gradebook(tmp_path / "out")
+    assert rows["aaron"]["total"] == "" and "a record of lesson 'ceasefire', not 'sample'" in rows["aaron"]["problem"]
+    assert rows["ben"]["sample.year"] == rows["cy"]["sample.year"] == "1"
+    first = (tmp_path / "out" / "gradebook.csv").read_bytes()
+    assert grade(*argv) == 0 and "3 from the cache" in capsys.readouterr().err
+    assert (tmp_path / "out" / "gradebook.csv").read_bytes() == first
+
+
+def test_records_of_the_lesson_graded_are_not_kept_in_memory(tmp_path):
+    """Records of the lesson being graded let their bytes go once graded; others keep them."""
+    from types import SimpleNamespace
+
+    from tqdm import tqdm
+
+    from lessonkit.teacher.grading.run import _read_all
+    from lessonkit.teacher.grading.submissions import discover
+
+    for name in ("ana", "ben"):
+        write_record(tmp_path / "in" / f"{name}.json", name, [("sample.year", 2025, "")])
+    write_record(tmp_path / "in" / "zed.json", "zed", [], lesson="ceasefire")
+    subs = discover([str(tmp_path / "in")], tmp_path / "out")
+    args = SimpleNamespace(lesson=None, timeout=5.0, memory=512, submissions=[str(tmp_path / "in")])
+    loaded, grading = _read_all(args, subs, tmp_path / "out", tmp_path, tqdm(disable=True))
+    assert [item.data is None for item in loaded] == [True, True, False]
+    assert grading.settings.key.lesson == "sample" and sorted(grading.results) == [0, 1]
+    assert grading.results[0].scores["sample.year"] == 1
+
+
 def test_as_many_students_for_two_lessons_asks_for_lesson(tmp_path, capsys):
     write_record(tmp_path / "in" / "a.json", "ana", [], lesson="ceasefire")
     write_record(tmp_path / "in" / "b.json", "ben", [], lesson="sample")

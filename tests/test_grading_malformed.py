@@ -199,3 +199,30 @@ def test_scoring_reads_a_claimed_status_only_in_a_plain_form():
         assert scored.scores[eid] == 0
         assert any("claims" in p for p in scored.problems) is flagged, status
         assert any("ignored" in p for p in scored.problems)
+
+
+def test_a_read_that_hangs_is_abandoned_and_the_files_after_it_are_read(tmp_path, monkeypatch):
+    """A file on a mount that stops answering: its row says so, the others are read, in order.
+    (A hanging mount cannot be made here, so one file's read is held until the test ends.)"""
+    import threading
+
+    from lessonkit.teacher.grading import reading
+
+    paths = []
+    for i in range(20):
+        paths.append(tmp_path / f"{i}.json")
+        paths[-1].write_bytes(b"x" * i)
+    held, real = threading.Event(), reading._safe_read
+
+    def hang_on_five(path, limit):
+        if path == paths[5]:
+            held.wait(30)
+        return real(path, limit)
+
+    monkeypatch.setattr(reading, "_safe_read", hang_on_five)
+    try:
+        got = list(reading.read_many(paths, seconds=0.5, ahead=3))
+    finally:
+        held.set()
+    assert got[5] == (None, "the file could not be read within 0.5 s (not read)")
+    assert [g for n, g in enumerate(got) if n != 5] == [(b"x" * i, "") for i in range(20) if i != 5]

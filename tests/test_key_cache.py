@@ -114,3 +114,27 @@ def test_every_lesson_key_expects_the_same_answers_from_the_cache(cache):
             traps = [(t() if callable(t) else t, says) for t, says in getattr(exercise, "traps", ())]
             assert list(getattr(kept.exercises[eid], "traps", ())) == traps, eid
     assert len(entries(cache)) >= 6  # all lessons but those whose answers JSON would change
+
+
+def test_the_import_scan_is_kept_by_file_hash_and_gives_the_same_version(cache, monkeypatch):
+    """key_version parses each source file the key's answers import once; a second version reads
+    the names from the cache, gives the same hash, and a damaged entry is parsed again."""
+    from lessonkit.teacher.grading import key as key_module
+
+    monkeypatch.setenv(_cache.CACHE_ENV, "none")
+    uncached = key_version("capstone")  # no cache at all: every file parsed
+    monkeypatch.setenv(_cache.CACHE_ENV, str(cache))
+    assert key_version("capstone") == uncached
+    assert len(list(cache.glob("*.imports"))) == 1
+
+    def no_parsing(*args):
+        raise AssertionError("parsed again")
+
+    real = key_module._imported_names
+    monkeypatch.setattr(key_module, "_imported_names", no_parsing)
+    assert key_version("capstone") == uncached  # every file's names from the cache
+    monkeypatch.setattr(key_module, "_imported_names", real)
+    entry = key_module._Imports.ENTRY
+    names = json.loads(_cache.read(entry, kind="imports"))
+    _cache.write(entry, json.dumps({d: 7 for d in names}).encode(), kind="imports")  # whole, but not names
+    assert key_version("capstone") == uncached
