@@ -29,7 +29,6 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 MAX_NAME = 100
@@ -148,8 +147,8 @@ class Namer:
         groups: dict[str, list] = {}
         for sub in subs:
             if sub.own:
-                groups.setdefault(sub.path.name.casefold(), []).append(sub)
-        self._shared: dict[Path, str] = {}  # a file whose name its copies share -> its student's folder
+                groups.setdefault(sub.name.casefold(), []).append(sub)
+        self._shared: dict[str, str] = {}  # a file whose name its copies share -> its student's folder
         self._student_folders: dict[tuple[str, ...], str] = {}  # folder path -> the student it belongs to
         for members in groups.values():
             if len({m.folders for m in members}) < 2:
@@ -159,14 +158,14 @@ class Namer:
                           if len({m.folders[len(m.folders) - m.own + k - 1] for m in members}) > 1), deepest)
             for m in members:
                 top = m.folders[:len(m.folders) - m.own + level]
-                self._shared[m.path] = top[-1]
+                self._shared[m.file] = top[-1]
                 self._student_folders[top] = top[-1]
 
     def shared_file_name(self, sub, lesson: str | None) -> bool:
         """Whether the file's name is one every student's copy has (so it names nobody)."""
-        name = sub.path.name.casefold()
-        return (sub.path in self._shared or name.startswith("lessonkit-record-") or name in lesson_file_names()
-                or (lesson is not None and sub.path.stem.casefold() == lesson.casefold()))
+        name = sub.name.casefold()
+        return (sub.file in self._shared or name.startswith("lessonkit-record-") or name in lesson_file_names()
+                or (lesson is not None and sub.stem.casefold() == lesson.casefold()))
 
     def from_path(self, sub, lesson: str | None) -> tuple[str, str] | None:
         """(name, where it was read) from the submission's path, or None."""
@@ -176,8 +175,8 @@ class Namer:
                 return match.group(1), "hub user folder"
         if len(sub.folders) >= 3 and sub.folders[-3] in _NBGRADER:  # submitted/<student>/<assignment>/<file>
             return sub.folders[-2], f"nbgrader's {sub.folders[-3]}/ folder"
-        if sub.path in self._shared:
-            return self._shared[sub.path], "folder"
+        if sub.file in self._shared:
+            return self._shared[sub.file], "folder"
         if sub.folders and self.shared_file_name(sub, lesson) \
                 and sub.folders[-1].casefold() not in _OWN_FOLDERS:  # a lone one: its folder (maybe the one searched)
             return sub.folders[-1], "folder"
@@ -202,4 +201,4 @@ class Namer:
             return name, []
         if found:
             return clean(found[0]), []
-        return clean(sub.path.stem), []
+        return clean(sub.stem), []

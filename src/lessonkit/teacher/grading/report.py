@@ -27,7 +27,7 @@ _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 WRITERS = 8  # threads writing feedback files
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Row:
     """One gradebook row: a student's scores and why the submission was not (fully) graded."""
 

@@ -21,13 +21,32 @@ _KINDS = {".ipynb": "notebook", ".json": "record"}
 
 @dataclass(frozen=True, slots=True)
 class Submission:
-    """One file to grade."""
+    """One file to grade (its path kept as text: a Path object per file is several times
+    larger, and a class may have a hundred thousand files)."""
 
-    path: Path
+    file: str   # the file's path, as found or typed (a Path is turned into text)
     label: str  # the path shown in the gradebook: relative to the folder it was found in
     kind: str   # 'notebook', 'record' or 'other'
     folders: tuple[str, ...] = ()  # the folders of the absolute path (they may name the student)
     own: int = 0  # how many of the last folders lie inside the folder searched (or were typed)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "file", os.fspath(self.file))
+
+    @property
+    def path(self) -> Path:
+        """The file's path."""
+        return Path(self.file)
+
+    @property
+    def name(self) -> str:
+        """The file's name (``alice.json``)."""
+        return os.path.basename(self.file)
+
+    @property
+    def stem(self) -> str:
+        """The file's name without its last suffix (``alice``)."""
+        return os.path.splitext(self.name)[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +78,7 @@ def discover(paths: list[str], out: Path) -> list[Submission]:
         if path.is_file():
             typed = [p for p in path.parent.parts if p not in (".", "..", path.anchor)]
             folders = path.resolve().parent.parts[1:]
-            found.setdefault(path.resolve(), Submission(path, path.name, _KINDS.get(path.suffix.lower(), "other"),
+            found.setdefault(path.resolve(), Submission(str(path), path.name, _KINDS.get(path.suffix.lower(), "other"),
                                                         folders, min(len(typed), len(folders))))
             continue
         base = path.resolve()
@@ -74,17 +93,17 @@ def discover(paths: list[str], out: Path) -> list[Submission]:
                 inside = file.relative_to(base).parent.parts
                 label = (Path(base.name) / file.relative_to(base)).as_posix()
                 real = file.resolve() if os.path.islink(file) else file  # the folders above are resolved
-                found.setdefault(real, Submission(file, label, _KINDS[suffix],
+                found.setdefault(real, Submission(str(file), label, _KINDS[suffix],
                                                             (*base.parts[1:], *inside), len(inside)))
     if not found:
         raise UsageError(f"no .ipynb notebooks or .json learning records found in {', '.join(paths)}")
-    return sorted(found.values(), key=lambda s: (s.label, str(s.path)))
+    return sorted(found.values(), key=lambda s: (s.label, s.file))
 
 
 def load_all(subs: Sequence[Submission]) -> Iterator[tuple[Loaded, Any]]:
     """Each submission read (see :func:`lessonkit.teacher.grading.reading.read_many`) and
     loaded, in turn, with its parsed JSON (None if it has none) for the caller to use and drop."""
-    for sub, (data, why) in zip(subs, read_many([sub.path for sub in subs], MAX_FILE_BYTES)):
+    for sub, (data, why) in zip(subs, read_many([Path(sub.file) for sub in subs], MAX_FILE_BYTES)):
         yield _loaded(sub, data, why)
 
 
