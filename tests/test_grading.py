@@ -414,11 +414,16 @@ def test_records_only_run_reports_progress_and_escapes_what_students_wrote(tmp_p
     assert "'=HYPERLINK(\"http://x\")" in gradebook(tmp_path / "out")  # not a formula in a spreadsheet
 
 
-def test_records_are_cached_in_one_file_and_a_changed_record_is_graded_again(tmp_path, capsys):
+def three_records(tmp_path: Path, kind: str) -> tuple[str, ...]:
+    """Records of ana, ben and cy answering sample.kind with kind; the arguments grading them."""
     (tmp_path / "in").mkdir()
     for name in ("ana", "ben", "cy"):
-        (tmp_path / "in" / f"{name}.json").write_text(gc.record(name, [("sample.kind", "a", "")]), encoding="utf-8")
-    argv = (str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--no-progress")
+        (tmp_path / "in" / f"{name}.json").write_text(gc.record(name, [("sample.kind", kind, "")]), encoding="utf-8")
+    return (str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--no-progress")
+
+
+def test_records_are_cached_in_one_file_and_a_changed_record_is_graded_again(tmp_path, capsys):
+    argv = three_records(tmp_path, "a")
     assert grade(*argv) == 0
     cache = tmp_path / "out" / ".cache"
     assert len(list(cache.glob("records-*.jsonl"))) == 1 and not list(cache.glob("*-record-*.json"))
@@ -430,10 +435,7 @@ def test_records_are_cached_in_one_file_and_a_changed_record_is_graded_again(tmp
 
 
 def test_a_damaged_line_of_the_records_cache_costs_that_record_only(tmp_path, capsys):
-    (tmp_path / "in").mkdir()
-    for name in ("ana", "ben", "cy"):
-        (tmp_path / "in" / f"{name}.json").write_text(gc.record(name, [("sample.kind", "b", "")]), encoding="utf-8")
-    argv = (str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--no-progress")
+    argv = three_records(tmp_path, "b")
     assert grade(*argv) == 0
     first = gradebook(tmp_path / "out")
     (cached,) = (tmp_path / "out" / ".cache").glob("records-*.jsonl")
