@@ -203,7 +203,8 @@ def test_binder_build_from_a_fresh_clone_runs_the_student_editions(tmp_path):
                         "JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTERLAB_SETTINGS_DIR")}
     env.update({"PATH": f"{bin_}{os.pathsep}{env.get('PATH', '')}", "VIRTUAL_ENV": str(venv),
                 "PYTHONNOUSERSITE": "1", "PIP_DISABLE_PIP_VERSION_CHECK": "1",
-                "JUPYTER_PLATFORM_DIRS": "1", "LESSONKIT_RECORD_DIR": str(tmp_path / "records")})
+                "JUPYTER_PLATFORM_DIRS": "1", "LESSONKIT_RECORD_DIR": str(tmp_path / "records"),
+                "LESSONKIT_CACHE_DIR": str(tmp_path / "cache")})  # the image's ~/.cache/lessonkit
     (tmp_path / "records").mkdir()
     pip = [str(bin_ / "python"), "-m", "pip", "install", "--quiet"]
     run(pip + ["jupyterlab", "notebook", "ipywidgets"], cwd=tree, env=env)  # the base image's
@@ -221,13 +222,25 @@ def test_binder_build_from_a_fresh_clone_runs_the_student_editions(tmp_path):
     run([str(bin_ / "lessonkit"), "build", "tests/sample/sample.md", "--edition", "student",
          "--out", str(sample_out)], cwd=tree, env=env)
     notebooks = built + [sample_out / "student" / "sample.ipynb"]
+    # postBuild ran every student edition once: its figures and tables are in the cache, and
+    # it left no learning record behind.
+    figures = sorted(p.name for p in (tmp_path / "cache").glob("*.figure"))
+    assert not lessons or (figures and list((tmp_path / "cache").glob("*.pickle")))
+    assert not list((tmp_path / "records").iterdir()) and not list(tree.rglob("lessonkit-record-*.json"))
 
     script = tmp_path / "execute.py"
     script.write_text(EXECUTE)
     outside = tmp_path / "elsewhere"
     outside.mkdir()
-    report = json.loads(run([str(bin_ / "python"), str(script), str(outside), *map(str, notebooks)],
-                            cwd=outside, env=env).strip().splitlines()[-1])
+
+    def execute(paths: list[Path]) -> dict:
+        return json.loads(run([str(bin_ / "python"), str(script), str(outside), *map(str, paths)],
+                              cwd=outside, env=env).strip().splitlines()[-1])
+
+    report = execute(built)
+    assert sorted(p.name for p in (tmp_path / "cache").glob("*.figure")) == figures, \
+        "a student's Run All on Binder drew a figure that postBuild did not keep"
+    report["notebooks"].update(execute(notebooks[len(built):])["notebooks"])
     failed = {Path(name).name: r["errors"] for name, r in report["notebooks"].items() if r["errors"]}
     assert not failed, f"student editions that fail in the Binder environment: {failed}"
     assert all(r["cells"] > 0 for r in report["notebooks"].values())
