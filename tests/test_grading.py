@@ -399,6 +399,44 @@ def test_interrupted_run_leaves_no_gradebook_and_resumes(tmp_path, edition):
     assert [r["total"] for r in gradebook(out).values()] == ["8", "8", "8"]
 
 
+@pytest.mark.parametrize("step", ["discover", "reading", "choosing the lesson", "grading", "writing"])
+def test_ctrl_c_at_any_step_of_a_records_run_writes_no_gradebook_and_the_next_run_finishes(
+        tmp_path, capsys, monkeypatch, step):
+    """Ctrl-C (a KeyboardInterrupt) at each step: status 130, a line saying so, no traceback, no
+    gradebook; the same command then gives the gradebook of a run never interrupted."""
+    from lessonkit.teacher.grading import run, submissions
+
+    argv = three_records(tmp_path, "b")
+    assert grade(*argv[:2], str(tmp_path / "clean"), "--no-progress") == 0
+    clean = (tmp_path / "clean" / "gradebook.csv").read_bytes()
+    calls = {"n": 0}
+
+    def interrupt_at(module, name, after=0):
+        real = getattr(module, name)
+
+        def wrapper(*args, **kwargs):
+            calls["n"] += 1
+            if calls["n"] > after:
+                raise KeyboardInterrupt
+            return real(*args, **kwargs)
+        monkeypatch.setattr(module, name, wrapper)
+
+    {"discover": lambda: interrupt_at(run, "discover"),
+     "reading": lambda: interrupt_at(submissions, "_loaded", after=1),  # the second file
+     "choosing the lesson": lambda: interrupt_at(run, "_choose_lesson"),
+     "grading": lambda: interrupt_at(run, "_grade_all"),
+     "writing": lambda: interrupt_at(report, "replace_text", after=1)}[step]()
+    capsys.readouterr()
+    assert grade(*argv) == 130
+    err = capsys.readouterr().err
+    assert "interrupted" in err.strip().splitlines()[-1] and "Traceback" not in err
+    assert all(line.startswith("lessonkit grade: ") for line in err.strip().splitlines())
+    assert not (tmp_path / "out" / "gradebook.csv").exists()
+    monkeypatch.undo()
+    assert grade(*argv) == 0
+    assert (tmp_path / "out" / "gradebook.csv").read_bytes() == clean
+
+
 def test_records_only_run_reports_progress_and_escapes_what_students_wrote(tmp_path, capsys):
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "x.json").write_text(gc.record("<script>alert(1)</script>", [

@@ -40,6 +40,10 @@ def main(args: Any) -> int:
 
         print(f"lessonkit grade: {clean(e, 1000)}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # before grading began, or while the gradebook was written (it is written last)
+        print("lessonkit grade: interrupted; no gradebook was written. What was graded is cached: run the same "
+              "command again to go on.", file=sys.stderr)
+        return 130
 
 
 def _validate(args: Any) -> None:
