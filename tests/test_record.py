@@ -66,6 +66,23 @@ def test_write_atomic_leaves_the_old_file_when_writing_fails(tmp_path):
     assert list(tmp_path.iterdir()) == [target]
 
 
+@pytest.mark.parametrize("sync", [True, False])
+def test_write_atomic_writes_text_and_pieces_as_utf8_and_a_failing_piece_changes_nothing(tmp_path, sync):
+    text = "naïve, Київ, 東京\nsecond line\n" * 50
+    write_atomic(tmp_path / "whole.md", text, sync=sync)
+    write_atomic(tmp_path / "pieces.md", iter(text.splitlines(keepends=True)), sync=sync)
+    assert (tmp_path / "whole.md").read_bytes() == (tmp_path / "pieces.md").read_bytes() == text.encode("utf-8")
+
+    def failing():
+        yield "half"
+        raise OSError("the disk is full")
+
+    with pytest.raises(OSError):
+        write_atomic(tmp_path / "whole.md", failing(), sync=sync)
+    assert (tmp_path / "whole.md").read_bytes() == text.encode("utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pieces.md", "whole.md"]
+
+
 def test_answers_of_every_kind_round_trip():
     frame = pd.DataFrame({"a": [1, 2], "b": ["x", "y"]})
     series = pd.Series({"GBP": 1.5, "EUR": 2.0}, name="total")

@@ -7,6 +7,7 @@ hanging network mount. None of them may stop grading: each becomes a sentence fo
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import queue
@@ -21,14 +22,20 @@ MAX_FILE_BYTES = 20_000_000
 READ_SECONDS = 20.0
 
 
-def _read(path: Path, limit: int) -> tuple[bytes | None, str]:
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_FLAGS = os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+_SYMLINK = "the file is a symbolic link, not the file itself (not read)"
+
+
+def _read(path: Path | str, limit: int) -> tuple[bytes | None, str]:
     """The bytes of path if it is a regular file of at most limit bytes (no time limit)."""
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     try:
-        if os.path.islink(path):
-            return None, "the file is a symbolic link, not the file itself (not read)"
-        fd = os.open(path, flags)
+        if not _NOFOLLOW and os.path.islink(path):
+            return None, _SYMLINK
+        fd = os.open(path, _FLAGS)
     except OSError as e:
+        if _NOFOLLOW and e.errno in (errno.ELOOP, errno.EMLINK) and os.path.islink(path):
+            return None, _SYMLINK  # O_NOFOLLOW refused the link itself
         return None, f"the file could not be read ({e.strerror or type(e).__name__})"
     try:
         info = os.fstat(fd)
@@ -37,12 +44,16 @@ def _read(path: Path, limit: int) -> tuple[bytes | None, str]:
         if info.st_size > limit:
             return None, f"the file is {info.st_size / 1e6:.0f} MB, more than the {limit / 1e6:.0f} MB allowed"
         chunks, size = [], 0
+        want = min(info.st_size + 1, limit + 1)  # the whole file, and one byte to see that it ends
         while size <= limit:
-            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            chunk = os.read(fd, want)
             if not chunk:
                 break
             chunks.append(chunk)
             size += len(chunk)
+            if len(chunk) < want:  # a short read of a regular file: its end
+                break
+            want = min(1 << 20, limit + 1 - size)
         if size > limit:
             return None, f"the file grew past the {limit / 1e6:.0f} MB allowed while it was read"
         return b"".join(chunks), ""
@@ -54,7 +65,7 @@ def _read(path: Path, limit: int) -> tuple[bytes | None, str]:
 
 def _safe_read(path: Path, limit: int) -> tuple[bytes | None, str]:
     try:
-        return _read(Path(path), limit)
+        return _read(path, limit)
     except Exception as e:  # noqa: BLE001 - whatever happens is this file's row
         return None, f"the file could not be read ({type(e).__name__})"
 
