@@ -53,8 +53,8 @@ def write_atomic(path: Path, text: str | Iterable[str], sync: bool = True) -> No
     one string in memory). ``sync=False`` skips the fsync, for the many small files of a run
     that a crash may lose but never leave half written.
     """
-    path = os.fspath(path)
-    fd, tmp = _create_temporary(path)
+    target = os.fspath(path)
+    fd, tmp = _create_temporary(target)
     owned = True  # whether fd is still this function's to close
     try:
         if isinstance(text, str) and os.linesep == "\n":  # what text mode would write, without its file object
@@ -73,7 +73,7 @@ def write_atomic(path: Path, text: str | Iterable[str], sync: bool = True) -> No
                 if sync:
                     f.flush()
                     os.fsync(f.fileno())
-        os.replace(tmp, path)
+        os.replace(tmp, target)
     except BaseException:
         if owned:
             os.close(fd)
