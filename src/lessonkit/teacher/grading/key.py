@@ -70,12 +70,8 @@ class _Imports:
         self.known: dict[str, list[str]] = found if isinstance(found, dict) else {}
         self.used: dict[str, list[str]] = {}
 
-    def names(self, file: Path, package: str | None) -> set[str]:
-        """Absolute names of the modules file imports (see _imported_names)."""
-        try:
-            data = file.read_bytes()
-        except OSError:
-            return set()
+    def names(self, data: bytes, package: str | None) -> set[str]:
+        """Absolute names of the modules a source file (its bytes) imports (see _imported_names)."""
         digest = hashlib.sha256(f"{package}\0".encode() + data).hexdigest()
         found = self.known.get(digest)
         if not (isinstance(found, list) and all(isinstance(n, str) for n in found)):
@@ -160,21 +156,21 @@ def _outside_imports(h: hashlib._Hash, lesson: str, covered: list[Path]) -> None
         if origin is None or not origin.is_file():
             continue
         origin = origin.resolve()
-        if any(origin.is_relative_to(folder) for folder in covered):
-            pass
-        elif _installed(origin):  # an installed package: by its version, not followed further
-            if f"\0dist {top}" not in seen:
+        if _installed(origin) and not any(origin.is_relative_to(folder) for folder in covered):
+            if f"\0dist {top}" not in seen:  # an installed package: by its version, not followed further
                 seen.add(f"\0dist {top}")
                 h.update(f"\0dist {_distribution_version(top, origin)}".encode())
             continue
-        else:
-            try:
-                h.update(f"\0module {name}\0".encode() + origin.read_bytes())
-            except OSError as e:
-                h.update(f"\0module {name} unreadable {e.errno}".encode())
-        if origin.suffix == ".py" and spec is not None:
+        try:
+            source = origin.read_bytes()
+        except OSError as e:
+            source = None
+            h.update(f"\0module {name} unreadable {e.errno}".encode())
+        if source is not None and not any(origin.is_relative_to(folder) for folder in covered):
+            h.update(f"\0module {name}\0".encode() + source)
+        if source is not None and origin.suffix == ".py" and spec is not None:
             package = name if spec.submodule_search_locations is not None else name.rpartition(".")[0]
-            todo.extend(sorted(imports.names(origin, package) - seen))
+            todo.extend(sorted(imports.names(source, package) - seen))
     imports.save()
 
 

@@ -51,16 +51,16 @@ class Result:
     def from_json(cls, data: dict[str, Any], shared: Shared | None = None) -> Result:
         """A result from :meth:`to_json`'s form; raises KeyError, TypeError or ValueError if it is not one.
 
-        With shared, parts equal to those of results read before are the same objects (see Shared)."""
-        share = shared or Shared()
-        verdicts = {str(e): share((Status(v[0]), str(v[1]))) for e, v in data["verdicts"].items()}
+        With shared, parts equal to those of results read before are the same objects (see :meth:`shared`)."""
         student = data.get("student")
-        return cls(graded=bool(data["graded"]), scores=share.dict({str(e): int(s) for e, s in data["scores"].items()}),
-                   verdicts=share.dict(verdicts),
-                   answers=share.dict({str(e): share(str(a)) for e, a in (data.get("answers") or {}).items()}),
-                   problems=share(tuple(str(p) for p in data["problems"])),
-                   written=share.dict({str(e): str(t) for e, t in (data.get("written") or {}).items()}),
-                   student=student if isinstance(student, str) else None, cacheable=bool(data.get("cacheable", True)))
+        result = cls(graded=bool(data["graded"]), scores={str(e): int(s) for e, s in data["scores"].items()},
+                     verdicts={str(e): (Status(v[0]), str(v[1])) for e, v in data["verdicts"].items()},
+                     answers={str(e): str(a) for e, a in (data.get("answers") or {}).items()},
+                     problems=tuple(str(p) for p in data["problems"]),
+                     written={str(e): str(t) for e, t in (data.get("written") or {}).items()},
+                     student=student if isinstance(student, str) else None,
+                     cacheable=bool(data.get("cacheable", True)))
+        return result.shared(shared) if shared is not None else result
 
     def shared(self, shared: Shared) -> Result:
         """This result with its scores, verdicts, answers and problems shared with equal ones
