@@ -72,6 +72,40 @@ def test_one_changed_byte_is_seen_by_the_next_load_in_the_same_process(cache, tm
     assert load("events")["title"].iloc[0] == changed
 
 
+def test_lookups_and_tables_derived_from_the_data_follow_a_changed_file_and_stay_as_read(cache, tmp_path,
+                                                                                        monkeypatch):
+    """Row lookups and the tables lessons derive from the data (named positions, citable ids,
+    announcements) are kept per version of the package: a changed byte is seen by the next
+    call, and a caller changing what it was given changes nothing kept."""
+    from lessonkit import analysis
+    from lessonkit._facts import row
+    from lessonkit.lessons import capstone
+
+    folder = copy_with(tmp_path, monkeypatch)
+    position = "gbr-ceasefire-20250302"
+    summary = row("positions", position)["summary"]
+    positions, announced = analysis.positions(), capstone.announcements("gbr")
+    cited = capstone.resolve(position).summary
+    item = str(announced["item"].iloc[0])
+
+    given = row("positions", position)
+    given["summary"] = "changed by the caller"
+    for frame in (analysis.positions(), capstone.announcements("gbr")):
+        frame.iloc[0, 0] = "changed by the caller"
+        frame["extra"] = 1
+    assert row("positions", position)["summary"] == summary
+    assert analysis.positions().equals(positions)
+    assert capstone.announcements("gbr").equals(announced)
+    assert capstone.resolve(position).summary == cited
+
+    changed = change_one_byte(folder / "positions.csv", summary)
+    assert row("positions", position)["summary"] == changed
+    assert changed in set(analysis.positions()["summary"])
+    assert changed in capstone.resolve(position).summary
+    changed_item = change_one_byte(folder / "pledges.csv", item)
+    assert changed_item in set(capstone.announcements("gbr")["item"])
+
+
 def test_a_broken_file_is_an_error_even_when_its_old_content_is_cached(cache, tmp_path, monkeypatch):
     folder = copy_with(tmp_path, monkeypatch)
     _data.load_package(folder)

@@ -21,6 +21,7 @@ import os
 import pickle
 import re
 import sys
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -42,6 +43,8 @@ class Package:
     descriptor: dict
     tables: dict
     sources_by_id: dict = dataclasses.field(default_factory=dict)  # filled on first use by source()
+    rows_by_id: dict = dataclasses.field(default_factory=dict)  # table -> {id: row}, filled on first use by row()
+    derived: dict = dataclasses.field(default_factory=dict)  # values computed from the tables, see derived()
     content_key: str | None = None  # the hash of every byte the tables depend on (None: a file is missing)
 
 
@@ -331,6 +334,32 @@ def load(table: str):
     if table not in package.tables:
         raise UnknownNameError(_unknown("table", table, list(package.tables), "Tables"))
     return package.tables[table].copy()
+
+
+def row(table: str, row_id: str) -> dict:
+    """One row of a table by its id (the table's first column), as a new dict.
+
+    Raises UnknownNameError for an unknown table or id.
+    """
+    package = load_package()
+    index = package.rows_by_id.get(table)
+    if index is None:
+        if table not in package.tables:
+            raise UnknownNameError(_unknown("table", table, list(package.tables), "Tables"))
+        frame = package.tables[table]
+        index = package.rows_by_id[table] = {r[frame.columns[0]]: r for r in frame.to_dict("records")}
+    if row_id not in index:
+        raise UnknownNameError(f"no {package.tables[table].columns[0]} {row_id!r} in {table}.csv")
+    return dict(index[row_id])
+
+
+def derived(name: Hashable, build: Callable[[], Any]) -> Any:
+    """A value computed from the tables by build(), computed once per version of the package
+    (again after a file changes). The caller must not change it: return copies or filtered views."""
+    memo = load_package().derived
+    if name not in memo:
+        memo[name] = build()
+    return memo[name]
 
 
 def _unknown(what: str, name: object, choices: list[str], label: str) -> str:

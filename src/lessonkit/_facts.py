@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from ._data import load
-from ._errors import UnknownNameError
+from . import _data
 
 
 def row(table: str, row_id: str) -> dict:
@@ -12,12 +11,7 @@ def row(table: str, row_id: str) -> dict:
     >>> row("actors", "gbr")["name"]
     'United Kingdom'
     """
-    frame = load(table)
-    key = frame.columns[0]
-    match = frame[frame[key] == row_id]
-    if match.empty:
-        raise UnknownNameError(f"no {key} {row_id!r} in {table}.csv")
-    return match.iloc[0].to_dict()
+    return _data.row(table, row_id)
 
 
 def value(table: str, row_id: str, column: str):

@@ -79,12 +79,26 @@ class _Plain(yaml.SafeLoader):
     true/false are booleans (an option reading ``yes``, ``no`` or ``on`` stays text)."""
 
 
-_Plain.yaml_implicit_resolvers = {
-    k: [(tag, rx) for tag, rx in v if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")]
-    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Plain.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-                             list("tTfF"))
+class _FastPlain(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The same, with libyaml's parser where PyYAML was built with it (errors are then parsed
+    again with :class:`_Plain`, whose messages point at the right line)."""
+
+
+for _loader in (_Plain, _FastPlain):
+    _loader.yaml_implicit_resolvers = {
+        k: [(tag, rx) for tag, rx in v if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")]
+        for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    _loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                                  list("tTfF"))
+
+
+def _yaml(text: str) -> Any:
+    """Options text as YAML (see :class:`_Plain`); raises yaml.YAMLError."""
+    try:
+        return yaml.load(text, Loader=_FastPlain)
+    except yaml.YAMLError:
+        return yaml.load(text, Loader=_Plain)
 
 
 @dataclass(frozen=True)
@@ -173,7 +187,7 @@ def _split_options(inner: list[str], source: str, line: int) -> tuple[dict[str, 
         text = "\n".join(re.sub(r"^:([\w-]+):", r"\1:", x) for x in inner[:k])
         rest, offset = inner[k:], k
     try:
-        options = yaml.load(text, Loader=_Plain) if text.strip() else {}
+        options = _yaml(text) if text.strip() else {}
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         at = line + 2 + mark.line if mark is not None else line

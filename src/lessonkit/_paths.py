@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -20,9 +21,13 @@ def data_dir() -> Path:
     env = os.environ.get("LESSONKIT_DATA")
     if env:
         return Path(env)
-    if (INSTALLED / "datapackage.json").exists():
-        return INSTALLED
-    return CHECKOUT / "data"
+    return INSTALLED if _installed_data() else CHECKOUT / "data"
+
+
+@functools.cache
+def _installed_data() -> bool:
+    """Whether the package carries the data (looked up once: an install does not change in a run)."""
+    return (INSTALLED / "datapackage.json").exists()
 
 
 def lessons_dir() -> Path:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ._data import load
+from ._data import derived, load
 from ._data import reliability_label as reliability_label  # re-exported: what kind of source a row rests on
 from ._data import source_name as source_name
 from ._dates import long_date as long_date  # re-exported: lessons write a date as analysis.long_date(d)
@@ -150,17 +150,22 @@ def versions(report_group: str):
 
 def positions(actor: str | None = None, topic: str | None = None):
     """Positions with actor and topic names, optionally for one actor or topic."""
+    rows = derived("named positions", _named_positions)
+    if actor is not None:
+        rows = rows[rows["actor_id"] == actor]
+    if topic is not None:
+        rows = rows[rows["topic_id"] == topic]
+    return rows.reset_index(drop=True)  # a new frame: changing it leaves the one kept unchanged
+
+
+def _named_positions():
     rows = load("positions")
     actors = load("actors").set_index("actor_id")["name"]
     topics = load("topics").set_index("topic_id")["name"]
     rows["actor"] = rows["actor_id"].map(actors)
     rows["topic"] = rows["topic_id"].map(topics)
     rows["speaker"] = rows["quote_speaker_id"].map(actors)
-    if actor is not None:
-        rows = rows[rows["actor_id"] == actor]
-    if topic is not None:
-        rows = rows[rows["topic_id"] == topic]
-    return rows.sort_values(["date", "position_id"]).reset_index(drop=True)
+    return rows.sort_values(["date", "position_id"])
 
 
 def position_matrix(actors: list[str] | None = None):

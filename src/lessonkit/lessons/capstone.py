@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .._data import load
+from .._data import derived, load
 from .._dates import long_date
 from .._errors import UnknownNameError
 from .._escape import html_text, markdown_text, no_math
@@ -39,6 +39,11 @@ def announcements(donor: str | None = None, recipient: str | None = None, curren
     >>> float(a.loc["uk-era-loan-signed-2025-03-01", "amount_GBP"]) / 1e9
     2.26
     """
+    return derived(("announcements", donor, recipient, currency, include_seed),
+                   lambda: _announcements(donor, recipient, currency, include_seed)).reset_index(drop=True)
+
+
+def _announcements(donor: str | None, recipient: str | None, currency: str, include_seed: bool):
     from statistics import median_low
 
     rows = pledges(donor=donor, include_seed=include_seed)
@@ -354,7 +359,11 @@ class MemoCheck:
 
 
 def _index() -> dict[str, tuple[str, dict]]:
-    """Every citable id, with its table and row."""
+    """Every citable id, with its table and row (kept while the data is unchanged: read it, never change it)."""
+    return derived("citable ids", _citable)
+
+
+def _citable() -> dict[str, tuple[str, dict]]:
     found: dict[str, tuple[str, dict]] = {}
     for table, key in TABLES.items():
         for row in load(table).to_dict("records"):

@@ -30,14 +30,14 @@ def changed_positions(topic: str | None = None):
     """
     import pandas as pd
 
-    rows = analysis.positions(topic=topic)
-    out = []
-    for (actor, name), group in rows.groupby(["actor", "topic"], sort=False):
-        group = group.sort_values(["date", "position_id"])
-        stances = list(group["stance"])
-        if len(set(stances)) > 1:
-            out.append({"actor": actor, "topic": name, "history": " → ".join(stances),
-                        "first": group["date"].iloc[0], "last": group["date"].iloc[-1]})
+    rows = analysis.positions(topic=topic)  # in date order
+    history: dict[tuple, list] = {}
+    for actor, name, stance, day in zip(rows["actor"], rows["topic"], rows["stance"], rows["date"]):
+        if not (pd.isna(actor) or pd.isna(name)):
+            history.setdefault((actor, name), []).append((stance, day))
+    out = [{"actor": actor, "topic": name, "history": " → ".join(s for s, _ in said),
+            "first": said[0][1], "last": said[-1][1]}
+           for (actor, name), said in history.items() if len({s for s, _ in said}) > 1]
     return pd.DataFrame(out, columns=["actor", "topic", "history", "first", "last"]) \
         .sort_values(["topic", "actor"]).reset_index(drop=True)
 
