@@ -101,6 +101,22 @@ def where_time_goes(nb, cwd: str) -> tuple[int, float, float]:
     return len(cells), took, drawing
 
 
+def why_missed(name: str, ratio: float, base: list[float], subj: list[float], part: tuple[int, float, float],
+               floor_part: tuple[int, float, float]) -> str:
+    """Why a lesson is above the target, from this run's figures: how much of its time over the
+    floor its cells' own work explains, and what is left (each cell's round trip, and noise)."""
+    over = statistics.median(subj) - statistics.median(base)
+    cells, took, drawing = part
+    work = took - floor_part[1]
+    rest = over - work
+    return (f"\n- {name} is {ratio:.2f} x its floor, {over:.2f} s over it "
+            f"({statistics.median(subj) - TARGET * statistics.median(base):.2f} s more than the target allows). "
+            f"Its {cells} code cells took {work:.2f} s longer in the kernel than the floor's one cell "
+            f"({drawing:.2f} s of it drawing figures); the other {rest:.2f} s is the round trip between nbclient "
+            f"and the kernel for each of its {cells - 1} further cells, and the variation between runs "
+            f"(its runs: {min(subj):.2f}–{max(subj):.2f} s).")
+
+
 def forget_figures() -> None:
     """Empty the figure cache (lessonkit._figure_cache), keeping the data package's."""
     folder = cache_dir()
@@ -112,7 +128,7 @@ def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--runs", type=int, default=3)
     runs = p.parse_args().runs
-    rows, cpu, parts, cold = [], [], [], []
+    rows, cpu, parts, floor_parts, cold = [], [], [], [], []
     with tempfile.TemporaryDirectory() as cwd:
         os.environ["LESSONKIT_RECORD_DIR"] = cwd
         for path in lessons():
@@ -123,6 +139,7 @@ def main() -> None:
             rows.append((path.stem, base, subj))
             cpu.append((base_cpu[-runs:], subj_cpu[-runs:]))  # the warm-up run is not counted
             parts.append(where_time_goes(edition, cwd))
+            floor_parts.append(where_time_goes(floor_of(edition), cwd))
             forget_figures()  # once more with every figure drawn: a lesson's first run on a machine
             start = time.perf_counter()
             runner(edition, cwd, [])()
@@ -148,20 +165,25 @@ def main() -> None:
     cpu_subj = [sum(s[i] for _, s in cpu) for i in range(runs)]
     lines.append(f"| all lessons | {summary(cpu_base)} | {summary(cpu_subj)} | "
                  f"{statistics.median(cpu_subj) / statistics.median(cpu_base):.2f} |")
-    lines += ["", "Where a lesson's time goes (one more run of each, instrumented): the time its code "
-              "cells take in the kernel, their imports included (which the floor also pays), and the "
+    lines += ["", "Where a lesson's time goes (one more run of each, and of its floor, instrumented): the "
+              "time its code cells take in the kernel, their imports included (which the floor's one cell "
+              "also pays), and the "
               "part of it spent drawing figures (`lessonkit.plots._finish`: layout, drawing, PNG; with "
               "the figure cache warm, nothing is drawn). The rest of a teacher edition's time is the "
               "kernel's start and each cell's round trip between nbclient and the kernel. The last "
               "column is one more run with the figure cache emptied first (the data's cache kept): a "
               "lesson's first run on a machine, when every figure is drawn and matplotlib imported.", "",
-              "| lesson | code cells | floor (median) | teacher edition (median) | its cells' own time | "
-              "drawing figures | figures drawn afresh: time, ratio |",
-              "| --- | --- | --- | --- | --- | --- | --- |"]
-    for (name, base, subj), (count, took, drawing), fresh in zip(rows, parts, cold):
+              "| lesson | code cells | floor (median) | teacher edition (median) | the floor's one cell | "
+              "its cells' own time | drawing figures | figures drawn afresh: time, ratio |",
+              "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for (name, base, subj), (count, took, drawing), floor_part, fresh in zip(rows, parts, floor_parts, cold):
         lines.append(f"| {name} | {count} | {statistics.median(base):.2f} s | {statistics.median(subj):.2f} s | "
-                     f"{took:.2f} s | {drawing:.2f} s | {fresh:.2f} s, {fresh / statistics.median(base):.2f} x |")
-    lines += ["", per_lesson_target(ratios, [n for n, _, _ in rows], TARGET), "",
+                     f"{floor_part[1]:.2f} s | {took:.2f} s | {drawing:.2f} s | "
+                     f"{fresh:.2f} s, {fresh / statistics.median(base):.2f} x |")
+    lines += ["", per_lesson_target(ratios, [n for n, _, _ in rows], TARGET)]
+    lines += [why_missed(name, ratio, base, subj, part, floor_part)
+              for (name, base, subj), ratio, part, floor_part in zip(rows, ratios, parts, floor_parts) if ratio > TARGET]
+    lines += ["",
               "The floor of a lesson imports what the lesson imports, pandas included (lessonkit loads "
               "it with the data), and matplotlib where the lesson has a figure, in one cell. The data "
               "package's cache and the figure cache (lessonkit._figure_cache) were warm, as for any "
