@@ -130,6 +130,18 @@ def test_role_cards_do_not_call_terms_asked_of_an_actor_its_own_announcement():
     assert "After the summit</strong>, Olaf Scholz (6 May 2025)" in germany
 
 
+@pytest.mark.parametrize("actor", ["gbr", "fra", "ukr", "deu", "ita", "pol", "eu-commission", "nato", "can"])
+def test_a_role_card_names_who_represented_the_actor_once(actor):
+    import html
+    import re
+
+    from lessonkit.lessons import capstone
+
+    who = capstone.role_card(actor)["represented_by"]
+    summit = re.search(r"At the summit:</strong>(.*?)<small>", widgets.role_card_html(actor), re.S)
+    assert who and summit and html.unescape(summit.group(1)).count(who) == 1
+
+
 def test_quote_explorer_lists_people_only():
     from lessonkit import load
 
