@@ -42,8 +42,6 @@ class Package:
     folder: Path
     descriptor: dict
     tables: dict
-    sources_by_id: dict = dataclasses.field(default_factory=dict)  # filled on first use by source()
-    rows_by_id: dict = dataclasses.field(default_factory=dict)  # table -> {id: row}, filled on first use by row()
     derived: dict = dataclasses.field(default_factory=dict)  # values computed from the tables, see derived()
     content_key: str | None = None  # the hash of every byte the tables depend on (None: a file is missing)
 
@@ -336,21 +334,17 @@ def load(table: str):
     return package.tables[table].copy()
 
 
-def row(table: str, row_id: str) -> dict:
-    """One row of a table by its id (the table's first column), as a new dict.
+def rows_by_id(table: str) -> dict[Any, dict]:
+    """Every row of a table as a dict, by its id (the table's first column); kept like
+    :func:`derived` values: read them, never change them.
 
-    Raises UnknownNameError for an unknown table or id.
+    Raises UnknownNameError for an unknown table.
     """
-    package = load_package()
-    index = package.rows_by_id.get(table)
-    if index is None:
-        if table not in package.tables:
-            raise UnknownNameError(_unknown("table", table, list(package.tables), "Tables"))
-        frame = package.tables[table]
-        index = package.rows_by_id[table] = {r[frame.columns[0]]: r for r in frame.to_dict("records")}
-    if row_id not in index:
-        raise UnknownNameError(f"no {package.tables[table].columns[0]} {row_id!r} in {table}.csv")
-    return dict(index[row_id])
+    tables = load_package().tables
+    if table not in tables:
+        raise UnknownNameError(_unknown("table", table, list(tables), "Tables"))
+    frame = tables[table]
+    return derived(("rows by id", table), lambda: {r[frame.columns[0]]: r for r in frame.to_dict("records")})
 
 
 def derived(name: Hashable, build: Callable[[], Any]) -> Any:
@@ -372,10 +366,7 @@ def _unknown(what: str, name: object, choices: list[str], label: str) -> str:
 
 def source(source_id: str) -> dict:
     """The row of the sources table for one id, as a dict."""
-    package = load_package()
-    index = package.sources_by_id
-    if not index:
-        index.update((r["source_id"], r) for r in package.tables["sources"].to_dict("records"))
+    index = rows_by_id("sources")
     if source_id not in index:
         raise UnknownNameError(f"no source {source_id!r} in sources.csv")
     return dict(index[source_id])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from . import _data
+from ._errors import UnknownNameError
 
 
 def row(table: str, row_id: str) -> dict:
@@ -11,7 +12,11 @@ def row(table: str, row_id: str) -> dict:
     >>> row("actors", "gbr")["name"]
     'United Kingdom'
     """
-    return _data.row(table, row_id)
+    index = _data.rows_by_id(table)
+    if row_id not in index:
+        key = _data.load_package().tables[table].columns[0]
+        raise UnknownNameError(f"no {key} {row_id!r} in {table}.csv")
+    return dict(index[row_id])
 
 
 def value(table: str, row_id: str, column: str):

@@ -383,8 +383,8 @@ def role_card_html(actor_id: str) -> str:
     """The capstone role card of one state or organisation as HTML (see analysis.role_card)."""
     card = capstone.role_card(actor_id)
     status = _at_summit(card["at_summit"])
-    named = card["represented_by"] and card["represented_by"] in (card["attendance_note"] or "")
-    who = f", represented by {_e(card['represented_by'])}" if card["represented_by"] and not named else ""
+    who = card["represented_by"]
+    who = f", represented by {_e(who)}" if who and who not in (card["attendance_note"] or "") else ""  # said once
     parts = [f"<h3 style='margin:0.2em 0'>Role card: {_e(card['name'])}</h3>",
              f"<p><strong>At the summit:</strong> {_e(card['name'])} {status}{who}. "
              f"{_e(card['attendance_note'] or '')} <small>[{_e(source_name(card['source_id']))}]</small></p>"]

@@ -156,7 +156,8 @@ def _outside_imports(h: hashlib._Hash, lesson: str, covered: list[Path]) -> None
         if origin is None or not origin.is_file():
             continue
         origin = origin.resolve()
-        if _installed(origin) and not any(origin.is_relative_to(folder) for folder in covered):
+        hashed = any(origin.is_relative_to(folder) for folder in covered)  # its folder is hashed whole
+        if _installed(origin) and not hashed:
             if f"\0dist {top}" not in seen:  # an installed package: by its version, not followed further
                 seen.add(f"\0dist {top}")
                 h.update(f"\0dist {_distribution_version(top, origin)}".encode())
@@ -166,7 +167,7 @@ def _outside_imports(h: hashlib._Hash, lesson: str, covered: list[Path]) -> None
         except OSError as e:
             source = None
             h.update(f"\0module {name} unreadable {e.errno}".encode())
-        if source is not None and not any(origin.is_relative_to(folder) for folder in covered):
+        if source is not None and not hashed:
             h.update(f"\0module {name}\0".encode() + source)
         if source is not None and origin.suffix == ".py" and spec is not None:
             package = name if spec.submodule_search_locations is not None else name.rpartition(".")[0]

@@ -103,7 +103,7 @@ def discover(paths: list[str], out: Path) -> list[Submission]:
 def load_all(subs: Sequence[Submission]) -> Iterator[tuple[Loaded, Any]]:
     """Each submission read (see :func:`lessonkit.teacher.grading.reading.read_many`) and
     loaded, in turn, with its parsed JSON (None if it has none) for the caller to use and drop."""
-    for sub, (data, why) in zip(subs, read_many([Path(sub.file) for sub in subs], MAX_FILE_BYTES)):
+    for sub, (data, why) in zip(subs, read_many([sub.path for sub in subs], MAX_FILE_BYTES)):
         yield _loaded(sub, data, why)
 
 
