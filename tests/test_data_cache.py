@@ -105,6 +105,13 @@ def test_lookups_and_tables_derived_from_the_data_follow_a_changed_file_and_stay
     changed_item = change_one_byte(folder / "pledges.csv", item)
     assert changed_item in set(capstone.announcements("gbr")["item"])
 
+    source_id = row("positions", position)["source_id"]  # source() shares the row index
+    title = _data.source(source_id)["title"]
+    _data.source(source_id)["title"] = "changed by the caller"
+    assert _data.source(source_id)["title"] == title
+    changed_title = change_one_byte(folder / "sources.csv", title)
+    assert changed_title in {_data.source(s)["title"] for s in load("sources")["source_id"]}
+
 
 def test_a_broken_file_is_an_error_even_when_its_old_content_is_cached(cache, tmp_path, monkeypatch):
     folder = copy_with(tmp_path, monkeypatch)
