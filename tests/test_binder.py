@@ -36,8 +36,11 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 BINDER = REPO / "binder"
-PINNED = ["jupyterlab", "ipykernel", "ipywidgets", "jupytext", "nbformat", "nbclient", "numpy", "pandas",
-          "matplotlib", "filelock"]
+LOCK = REPO / "requirements" / "lock.txt"
+# Binder's platform, for the lock's markers: binder/runtime.txt's Python on Linux.
+BINDER_PLATFORM = {"sys_platform": "linux", "platform_system": "Linux", "os_name": "posix",
+                   "platform_machine": "x86_64", "platform_python_implementation": "CPython",
+                   "implementation_name": "cpython", "python_version": "3.11", "python_full_version": "3.11.7"}
 
 
 def runtime_dependencies() -> set[str]:
@@ -50,31 +53,73 @@ def runtime_dependencies() -> set[str]:
     return {Requirement(r).name.lower().replace("_", "-") for r in project["dependencies"]}
 
 
-def requirements() -> dict[str, str]:
-    """binder/requirements.txt as {name: pinned version}; a line without '==' maps to ''."""
+def pins_in(path: Path) -> dict[str, str]:
+    """A requirements file as {name: pinned version}; a line without '==' maps to ''."""
     pins = {}
-    for line in (BINDER / "requirements.txt").read_text().splitlines():
+    for line in path.read_text().splitlines():
         line = line.split("#", 1)[0].strip()
         if not line:
             continue
-        name, _, version = line.partition("==")
-        pins[name.strip().lower()] = version.strip()
+        name, _, version = line.split(";")[0].partition("==")
+        pins[name.strip().lower().replace("_", "-")] = version.strip()
     return pins
+
+
+def requirements() -> dict[str, str]:
+    """binder/requirements.txt as {name: pinned version}."""
+    return pins_in(BINDER / "requirements.txt")
+
+
+def lock(environment: dict[str, str] | None = None) -> dict[str, str]:
+    """requirements/lock.txt as {name: version} for one platform (this one by default)."""
+    from packaging.requirements import Requirement
+
+    locked = {}
+    for line in LOCK.read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        req = Requirement(line)
+        if req.marker is None or req.marker.evaluate(environment):
+            locked[req.name.lower().replace("_", "-")] = str(req.specifier).removeprefix("==")
+    return locked
 
 
 # --------------------------------------------------------------------------- fast checks
 
 
-def test_requirements_pin_the_versions_of_the_development_environment():
+def test_binder_installs_the_lock():
+    """binder/requirements.txt is made from the lock by `make lock`: exact pins, each the
+    lock's version for Binder's platform, and every runtime dependency of lessonkit there."""
     pins = requirements()
     unpinned = sorted(name for name, version in pins.items() if not version)
     assert not unpinned, (f"binder/requirements.txt holds only pinned third-party packages (NAME==VERSION); "
                           f"found {unpinned} (lessonkit itself installs in postBuild)")
-    assert set(PINNED) <= set(pins), f"not pinned: {sorted(set(PINNED) - set(pins))}"
-    missing = runtime_dependencies() - {name.replace("_", "-") for name in pins}
+    missing = runtime_dependencies() - set(pins)
     assert not missing, f"runtime dependencies of lessonkit not pinned for Binder: {sorted(missing)}"
-    drift = {name: (pins[name], metadata.version(name)) for name in PINNED if pins[name] != metadata.version(name)}
-    assert not drift, f"binder/requirements.txt pins (pinned, installed here) differ: {drift}"
+    locked = lock(BINDER_PLATFORM)
+    drift = {name: (version, locked.get(name)) for name, version in pins.items() if locked.get(name) != version}
+    assert not drift, f"binder/requirements.txt and requirements/lock.txt differ (Binder, lock); run `make lock`: {drift}"
+
+
+@pytest.mark.skipif(bool(os.environ.get("LESSONKIT_UNLOCKED")), reason="make test-latest / test-lowest: unlocked on purpose")
+def test_the_test_environment_is_the_lock():
+    """`make test` installs the lock before it runs, so what is tested is what the lock says,
+    whatever was released upstream since (make test-latest tries the newest on purpose)."""
+    locked = lock()
+    installed = {name: metadata.version(name) for name in locked if _installed(name)}
+    absent = sorted(set(locked) - set(installed) - {"pip"})
+    drift = {name: (locked[name], installed[name]) for name in installed if installed[name] != locked[name]}
+    assert not drift, f"installed versions differ from requirements/lock.txt (locked, installed); run `make test`: {drift}"
+    assert not absent, f"locked but not installed: {absent}"
+
+
+def _installed(name: str) -> bool:
+    try:
+        metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return False
+    return True
 
 
 def test_runtime_is_a_python_that_lessonkit_supports():

@@ -327,41 +327,6 @@ def test_the_wheel_alone_builds_exports_and_makes_the_app_from_an_empty_folder(t
     shutil.rmtree(venv, ignore_errors=True)
 
 
-# --------------------------------------------------------------------------- lowest versions
-
-
-def test_the_lowest_versions_check_reports_warnings_and_errors(tmp_path):
-    """tools/check_lowest_versions.py (run by hand: it resolves and installs old releases)
-    fails a lesson for any stderr output or error in its executed cells."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("check_lowest_versions", REPO / "tools" / "check_lowest_versions.py")
-    check = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(check)
-    nb = {"cells": [
-        {"cell_type": "markdown", "source": "x"},
-        {"cell_type": "code", "outputs": [{"output_type": "stream", "name": "stdout", "text": "fine\n"}]},
-        {"cell_type": "code", "outputs": [{"output_type": "stream", "name": "stderr",
-                                           "text": ["a.py:1: DeprecationWarning: ", "old\n"]}]},
-        {"cell_type": "code", "outputs": [{"output_type": "error", "ename": "ValueError", "evalue": "bad",
-                                           "traceback": []}]}]}
-    path = tmp_path / "nb.ipynb"
-    path.write_text(json.dumps(nb), encoding="utf-8")
-    assert check.problems(path) == ["cell 3: stderr: a.py:1: DeprecationWarning: old", "cell 4: ValueError: bad"]
-    assert "pandas" in check._declared() and "nbclient" in check._declared()
-
-
-@pytest.mark.slow
-def test_lessons_print_no_warning_at_the_lowest_allowed_versions():
-    """About a minute with uv's cache warm (a few on the first run: it downloads old releases)."""
-    p = subprocess.run([sys.executable, str(REPO / "tools" / "check_lowest_versions.py")], capture_output=True,
-                       text=True, timeout=900)
-    print(p.stdout)
-    assert p.returncode == 0, f"{p.stdout[-4000:]}\n{p.stderr[-2000:]}"
-    assert "pandas==" in p.stdout
-    assert f"{len(default_lessons())} teacher editions executed; 0 with an error or a warning" in p.stdout
-
-
 @pytest.mark.slow
 def test_the_test_command_without_make_builds_the_editions_and_collects_the_suite(tmp_path, capfd):
     """tools/run_tests.py is what `make test` runs and what Windows runs: here it builds into a
