@@ -7,7 +7,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # Two installs: the student's (the lessons' dependencies only, for `make lesson`) and the
-# full one (teacher tools and test tools as well: the extras `teacher` and `test`).
+# full one (teacher tools as well, every extra, and the dependency group `dev`: test and maintainer tools).
 STUDENT_STAMP := $(VENV)/.lessonkit-student-installed
 STAMP := $(VENV)/.lessonkit-installed
 HUB_PROXY := $(VENV)/node/node_modules/.bin/configurable-http-proxy
@@ -17,6 +17,8 @@ PORT ?= 8888
 LOCK := requirements/lock.txt
 # uv (from the lock) installs; lessonkit is built with the locked hatchling, not a fresh download.
 INSTALL := $(BIN)/uv pip install --quiet --python $(BIN)/python --no-build-isolation -c $(LOCK)
+EXTRAS := teacher,nbgrader,site,hub
+FULL := -e '.[$(EXTRAS)]' --group pyproject.toml:dev
 # A lesson you changed is never overwritten: the new version arrives beside it as NAME.new.ipynb.
 # `make lesson REPLACE=1` replaces it instead, after a copy in editions/student/backups/.
 REPLACE_FLAG := $(if $(REPLACE),--replace,)
@@ -39,13 +41,11 @@ COMPILE := $(BIN)/python -m compileall -q src/lessonkit
 $(STUDENT_STAMP): pyproject.toml $(LOCK) $(VENV)/.created
 	$(INSTALL) -e .
 	$(COMPILE)
-	$(BIN)/python -m lessonkit settings
 	touch $@
 
 $(STAMP): pyproject.toml $(LOCK) $(VENV)/.created
-	$(INSTALL) -e '.[test]'
+	$(INSTALL) $(FULL)
 	$(COMPILE)
-	$(BIN)/python -m lessonkit settings
 	touch $(STUDENT_STAMP) $@
 
 venv: $(STAMP) $(HUB_PROXY)
@@ -89,13 +89,13 @@ site: $(STAMP)
 # notebooks (the teacher edition's outputs must come out the same; student cells only run).
 # tools/run_tests.py does it, so that Windows runs the same command without make.
 test: $(STAMP) $(HUB_PROXY)
-	$(INSTALL) -e '.[test]'
+	$(INSTALL) $(FULL)
 	$(BIN)/python tools/run_tests.py $(PYTEST_ARGS)
 
 # The quick loop while changing code (under a minute): lint, types, and the unit tests and
 # doctests that start no kernel, browser or environment (`make test` still runs everything).
 check: $(STAMP)
-	$(INSTALL) -e '.[test]'
+	$(INSTALL) $(FULL)
 	$(BIN)/ruff check src tests tools benchmarks
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q -m "not slow and not browser" -p no:cacheprovider $(PYTEST_ARGS)
@@ -112,11 +112,12 @@ bench: $(STAMP)
 # it prints each version that changed). Commit requirements/ and binder/requirements.txt after
 # `make test` passes with them. LOCK_ARGS="--upgrade-package jupytext" moves one package only.
 LOCK_ARGS ?= --upgrade
+comma := ,
 UV := $(BIN)/uv
 lock: $(VENV)/.created
 	@cp $(LOCK) $(VENV)/lock.before
 	$(UV) pip compile --quiet --universal --python-version 3.11 $(LOCK_ARGS) --custom-compile-command "make lock" \
-		pyproject.toml requirements/tools.in --extra teacher --extra test -o $(LOCK)
+		pyproject.toml requirements/tools.in $(patsubst %,--extra %,$(subst $(comma), ,$(EXTRAS))) --group pyproject.toml:dev -o $(LOCK)
 	$(UV) pip compile --quiet --python-version 3.11.7 --python-platform x86_64-manylinux_2_28 --no-annotate \
 		--custom-compile-command "make lock" -c $(LOCK) pyproject.toml -o binder/requirements.txt
 	cd requirements/npm && npm install --package-lock-only --no-audit --no-fund --loglevel=error
@@ -129,12 +130,12 @@ lock: $(VENV)/.created
 FAST_TIER := tools/run_tests.py -q -m "not slow and not browser"
 test-latest: $(VENV)/.created
 	rm -rf .venv-latest && $(PYTHON) -m venv .venv-latest
-	$(UV) pip install --quiet --python .venv-latest/bin/python --upgrade -e '.[test]'
+	$(UV) pip install --quiet --python .venv-latest/bin/python --upgrade $(FULL)
 	LESSONKIT_UNLOCKED=1 .venv-latest/bin/python $(FAST_TIER)
 
 test-lowest: $(VENV)/.created
 	rm -rf .venv-lowest && $(PYTHON) -m venv .venv-lowest
-	$(UV) pip install --quiet --python .venv-lowest/bin/python --resolution lowest-direct -e '.[test]'
+	$(UV) pip install --quiet --python .venv-lowest/bin/python --resolution lowest-direct $(FULL)
 	LESSONKIT_UNLOCKED=1 .venv-lowest/bin/python $(FAST_TIER)
 
 clean:

@@ -136,7 +136,7 @@ def test_post_build_stops_on_the_first_failure():
     assert install < text.index("lessonkit build --edition student --out editions"), \
         "postBuild installs lessonkit (pip install --no-deps .) before it builds the student edition"
     assert text[install:].split("\n", 1)[0].rstrip().endswith(" ."), "postBuild installs the repository itself"
-    assert "lessonkit settings" in text
+    assert "lessonkit settings" not in text, "the wheel ships the JupyterLab settings (overrides.d): nothing to write"
 
 
 # --------------------------------------------------------------------------- the Binder proxy
@@ -252,7 +252,8 @@ def test_binder_build_from_a_fresh_clone_runs_the_student_editions(tmp_path):
                 "LESSONKIT_CACHE_DIR": str(tmp_path / "cache")})  # the image's ~/.cache/lessonkit
     (tmp_path / "records").mkdir()
     pip = [str(bin_ / "python"), "-m", "pip", "install", "--quiet"]
-    run(pip + ["jupyterlab", "notebook", "ipywidgets"], cwd=tree, env=env)  # the base image's
+    # The base image's packages, at the versions the lock gives Binder (not today's newest).
+    run(pip + ["jupyterlab", "notebook", "ipywidgets", "-c", "binder/requirements.txt"], cwd=tree, env=env)
     run(pip + ["-r", "binder/requirements.txt"], cwd=tree, env=env)
     post_build = tree / "binder" / "postBuild"
     post_build.chmod(0o755)  # repo2docker makes it executable too
@@ -297,8 +298,9 @@ def test_binder_build_from_a_fresh_clone_runs_the_student_editions(tmp_path):
     assert tree.resolve() not in site.parents and REPO not in site.parents, f"lessonkit imported from the source tree: {site}"
     assert Path(kernel["data"]).resolve().is_relative_to(site.parent), f"data read from {kernel['data']}"
 
-    overrides = venv / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
-    settings = json.loads(overrides.read_text())
+    overrides = venv / "share" / "jupyter" / "lab" / "settings" / "overrides.d" / "lessonkit.json"
+    settings = json.loads(overrides.read_text())  # installed with the package, not written
+    assert not (overrides.parent.parent / "overrides.json").exists(), "postBuild wrote the user's overrides.json"
     assert settings["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
     assert settings["@jupyterlab/docmanager-extension:plugin"]["defaultViewers"]["markdown"] == "Markdown Preview"
     print(f"Binder proxy: {len(notebooks)} notebooks ran in {time.monotonic() - started:.0f} s")

@@ -36,7 +36,8 @@ from lessonkit.teacher.lesson import FIRST_LESSON, jupyter_command, running_as_r
 
 REPO = Path(__file__).resolve().parents[1]
 SRC = REPO / "src" / "lessonkit"
-PROJECT = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+PROJECT = PYPROJECT["project"]
 SCRIPTS = "Scripts" if os.name == "nt" else "bin"
 
 
@@ -111,15 +112,22 @@ def test_student_build_needs_only_the_runtime_dependencies():
     assert not from_top, f"'lessonkit build --edition student' / 'lessonkit lesson' need extras: {from_top}"
 
 
-def test_test_extra_includes_the_teacher_tools():
-    assert "lessonkit[teacher]" in PROJECT["optional-dependencies"]["test"]
-    assert not declared() & {"pytest", "playwright", "voila", "hypothesis", "nbval", "frictionless"}, \
-        "test tools must not be runtime dependencies"
+def test_test_and_dev_tools_are_dependency_groups_not_published_extras():
+    groups = PYPROJECT["dependency-groups"]
+    test_tools = {_norm(Requirement(r).name) for r in groups["test"]}
+    assert {"pytest", "playwright", "hypothesis", "nbval", "frictionless"} <= test_tools
+    dev_tools = {_norm(Requirement(r).name) for r in groups["dev"] if isinstance(r, str)}
+    assert {"uv", "ruff", "mypy", "build", "twine"} <= dev_tools and {"include-group": "test"} in groups["dev"]
+    published = declared(*PROJECT["optional-dependencies"])
+    assert not published & (test_tools | dev_tools), "test and dev tools must not be runtime dependencies or extras"
 
 
 def test_metadata_is_complete():
     assert PROJECT["authors"] == [{"name": "lessonkit contributors"}]
-    assert PROJECT["license"] == "MIT"
+    assert PROJECT["license"] == "MIT AND CC-BY-4.0"  # the wheel carries CC BY 4.0 data and lesson text
+    assert PROJECT["dynamic"] == ["version"] and "version" not in PROJECT  # one source: lessonkit.__version__
+    assert (SRC / "py.typed").is_file()
+    assert {"Repository", "Issues", "Changelog"} <= set(PROJECT["urls"])
     assert set(PROJECT["license-files"]) == {"LICENSE", "LICENSE-DATA.md"}
     assert all((REPO / name).is_file() for name in PROJECT["license-files"])
     assert "MIT License" in (REPO / "LICENSE").read_text(encoding="utf-8")
@@ -128,7 +136,14 @@ def test_metadata_is_complete():
     assert len(PROJECT["keywords"]) >= 5
     assert {"Intended Audience :: Education", "Framework :: Jupyter",
             "Operating System :: OS Independent"} <= set(PROJECT["classifiers"])
-    assert "urls" not in PROJECT or all(u.startswith("https://") for u in PROJECT["urls"].values())
+    assert all(u.startswith("https://") for u in PROJECT["urls"].values())
+    assert (REPO / "CHANGELOG.md").is_file()
+    import yaml
+
+    import lessonkit
+
+    citation = yaml.safe_load((REPO / "CITATION.cff").read_text(encoding="utf-8"))
+    assert citation["version"] == lessonkit.__version__ and set(citation["license"]) == {"MIT", "CC-BY-4.0"}
 
 
 # --------------------------------------------------------------------------- lessons from any folder
@@ -267,8 +282,9 @@ def _check(p: subprocess.CompletedProcess, what: str) -> str:
 def test_the_wheel_alone_builds_exports_and_makes_the_app_from_an_empty_folder(tmp_path):
     started = time.monotonic()
     wheels = tmp_path / "wheels"
-    _check(subprocess.run([sys.executable, "-m", "pip", "wheel", str(REPO), "--no-deps", "-q", "-w", str(wheels)],
-                          capture_output=True, text=True, timeout=300), "pip wheel")
+    # Built with the locked hatchling of this environment, not a build backend downloaded today.
+    _check(subprocess.run([sys.executable, "-m", "pip", "wheel", str(REPO), "--no-deps", "--no-build-isolation", "-q",
+                           "-w", str(wheels)], capture_output=True, text=True, timeout=300), "pip wheel")
     wheel = next(wheels.glob("lessonkit-*.whl"))
     with zipfile.ZipFile(wheel) as z:
         names = z.namelist()

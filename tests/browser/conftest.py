@@ -3,8 +3,9 @@
 The server is started here, on 127.0.0.1, on a free port with a random token and with its
 own config, runtime, user-settings and workspace folders under a temporary folder, so the
 developer's own JupyterLab state never leaks in. It runs from this environment
-(``sys.prefix``), so it reads the ``overrides.json`` that ``lessonkit settings`` wrote at
-install time. It is always stopped (SIGTERM to its own PID, then SIGKILL), pass or fail.
+(``sys.prefix``), so it reads the settings that lessonkit installs as
+``share/jupyter/lab/settings/overrides.d/lessonkit.json``. It is always stopped (SIGTERM to its own
+PID, then SIGKILL), pass or fail.
 
 Each test gets a fresh page in the session's browser context (whose HTTP cache keeps
 JupyterLab's JavaScript between tests). When a test fails, a

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from lessonkit.teacher.settings import OVERRIDES, overrides_path
+from lessonkit.teacher.settings import settings_path, shipped_settings
 
 pytestmark = pytest.mark.browser
 
@@ -48,17 +48,17 @@ def test_a_student_answers_an_exercise_by_typing_and_sees_feedback(lab):
 
 
 def test_shipped_settings_are_in_the_environment_the_server_runs_from(jupyter_server):
-    path = overrides_path()
-    assert path.exists(), (f"{path} is missing: run `python -m lessonkit.teacher.cli settings` "
-                           "(make does it at install time)")
+    """The server applies the settings the package installed (overrides.d), as defaults."""
+    path = settings_path()
+    assert path.exists(), f"{path} is missing: installing lessonkit puts it there (reinstall with make)"
     written = json.loads(path.read_text())
-    for plugin, values in OVERRIDES.items():
+    for plugin, values in shipped_settings().items():
         assert {k: written.get(plugin, {}).get(k) for k in values} == values, plugin
         status, body = jupyter_server.api(f"/lab/api/settings/{plugin}")
         assert status == 200, body[:200]
         schema = json.loads(body)["schema"]["properties"]
         for key, value in values.items():
-            assert schema[key]["default"] == value, f"JupyterLab's default of {plugin} {key} ignores overrides.json"
+            assert schema[key]["default"] == value, f"JupyterLab's default of {plugin} {key} ignores overrides.d/lessonkit.json"
 
 
 def test_a_jupytext_markdown_lesson_opens_as_a_notebook_with_no_news_pop_up(lab):

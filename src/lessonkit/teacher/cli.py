@@ -34,9 +34,9 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _settings(args: argparse.Namespace) -> int:
-    from .settings import write_overrides
+    from .settings import install_settings
 
-    print(write_overrides(args.prefix))
+    print(install_settings(args.prefix))
     return 0
 
 
@@ -111,7 +111,10 @@ APP_TARGET = Path("apps", "explorers.ipynb")
 
 def parser() -> argparse.ArgumentParser:
     """The command-line interface."""
+    from .. import __version__
+
     p = argparse.ArgumentParser(prog="lessonkit", description=__doc__)
+    p.add_argument("--version", action="version", version=f"lessonkit {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
     le = sub.add_parser("lesson", help="build the student edition into a folder and open lesson 0 in JupyterLab",
                         epilog="Other options, and everything after '--', go to 'jupyter lab' "
@@ -133,7 +136,8 @@ def parser() -> argparse.ArgumentParser:
                    help="replace notebooks changed since they were built, after copying each into backups/ "
                         "(default: keep them and write the new version beside them as NAME.new.ipynb)")
     b.set_defaults(func=_build)
-    s = sub.add_parser("settings", help="write the module's JupyterLab settings into an environment")
+    s = sub.add_parser("settings", help="copy the module's JupyterLab settings into another environment "
+                                                "(pip install already puts them in lessonkit's own)")
     s.add_argument("--prefix", help="the environment's prefix (default: the running Python's)")
     s.set_defaults(func=_settings)
     e = sub.add_parser("export", help="write HTML copies of both editions, readable without a kernel")
@@ -179,6 +183,24 @@ def parse(argv: list[str]) -> argparse.Namespace:
     return args
 
 
+# The extra that brings each optional top-level module the teacher commands import.
+EXTRA_OF_MODULE = {
+    "nbclient": "teacher", "nbconvert": "teacher", "jupyter_client": "teacher", "zmq": "teacher",
+    "traitlets": "teacher", "tqdm": "teacher", "voila": "teacher",
+    "nbgrader": "nbgrader", "jupyter_book": "site", "sphinx_exercise": "site", "sphinx": "site",
+}
+
+
+def missing_extra_hint(command: str, error: ModuleNotFoundError) -> str | None:
+    """The one-line install hint for a command whose optional dependency is missing, or None
+    when the missing module belongs to no extra (a real error, left to surface)."""
+    extra = EXTRA_OF_MODULE.get((error.name or "").split(".")[0])
+    if extra is None:
+        return None
+    return (f"lessonkit {command}: needs the extra '{extra}' ({error.name} is not installed): "
+            f'pip install "lessonkit[{extra}]"')
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command; errors become one line on stderr and exit status 2."""
     args = parse(list(sys.argv[1:] if argv is None else argv))
@@ -186,6 +208,12 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except LessonkitError as e:
         print(f"lessonkit {args.command}: {e}", file=sys.stderr)
+        return 2
+    except ModuleNotFoundError as e:
+        hint = missing_extra_hint(args.command, e)
+        if hint is None:
+            raise
+        print(hint, file=sys.stderr)
         return 2
 
 

@@ -43,7 +43,6 @@ def open_lesson(out: Path, replace: bool = False, jupyter_args: list[str] | None
     Returns 2 if nothing could be built.
     """
     from .editions import build_editions
-    from .settings import write_overrides
 
     sources = default_lessons()
     if not sources:
@@ -56,11 +55,6 @@ def open_lesson(out: Path, replace: bool = False, jupyter_args: list[str] | None
         return 2
     for where in placed:
         print(where)
-    try:
-        write_overrides()
-    except OSError as e:  # a shared, read-only environment: the lessons still open
-        print(f"lessonkit lesson: JupyterLab settings not written ({e}); "
-              "run 'lessonkit settings' where you may write", file=sys.stderr)
     command = jupyter_command(out / "student", jupyter_args)
     print(" ".join(command), flush=True)
     sys.stderr.flush()

@@ -1,6 +1,12 @@
 """JupyterLab settings the module ships: no news pop-up, and Markdown files open in the
 preview, so a lesson's link to a glossary term opens the glossary scrolled to that term
-(a teacher editing a lesson's .md source opens it with Open With > Jupytext Notebook)."""
+(a teacher editing a lesson's .md source opens it with Open With > Jupytext Notebook).
+
+The settings are a file of the package, ``jupyterlab-overrides.json``. The wheel also installs
+it as shared data, ``share/jupyter/lab/settings/overrides.d/lessonkit.json``, the folder where
+JupyterLab reads each package's own defaults, so ``pip install`` is enough and the user's own
+``overrides.json`` is never written. ``lessonkit settings --prefix P`` copies it into another
+environment (a hub whose JupyterLab runs apart from the lessons' kernel)."""
 
 from __future__ import annotations
 
@@ -8,25 +14,25 @@ import json
 import sys
 from pathlib import Path
 
-OVERRIDES = {
-    "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
-    "@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"markdown": "Markdown Preview"}},
-}
+SHIPPED = Path(__file__).with_name("jupyterlab-overrides.json")
 
 
-def overrides_path(prefix: str | Path | None = None) -> Path:
-    """Where JupyterLab reads overrides.json for the environment at prefix (default: this one)."""
-    return Path(prefix or sys.prefix) / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+def shipped_settings() -> dict:
+    """The settings the package ships, as JupyterLab reads them: {plugin id: {setting: value}}."""
+    return json.loads(SHIPPED.read_text(encoding="utf-8"))
 
 
-def write_overrides(prefix: str | Path | None = None) -> Path:
-    """Merge the module's settings into the environment's overrides.json and return its path."""
+def settings_path(prefix: str | Path | None = None) -> Path:
+    """Where JupyterLab reads lessonkit's settings in the environment at prefix (default: this one)."""
+    return Path(prefix or sys.prefix) / "share" / "jupyter" / "lab" / "settings" / "overrides.d" / "lessonkit.json"
+
+
+def install_settings(prefix: str | Path | None = None) -> Path:
+    """Write the shipped settings, whole or not at all, as lessonkit's own file in the
+    environment at prefix; return its path. Nothing else in the environment is touched."""
     from .._record import write_atomic
 
-    path = overrides_path(prefix)
+    path = settings_path(prefix)
     path.parent.mkdir(parents=True, exist_ok=True)
-    current = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    for plugin, values in OVERRIDES.items():
-        current.setdefault(plugin, {}).update(values)
-    write_atomic(path, json.dumps(current, indent=2) + "\n")
+    write_atomic(path, SHIPPED.read_text(encoding="utf-8"))
     return path
