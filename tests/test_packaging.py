@@ -359,3 +359,72 @@ def test_the_test_command_without_make_builds_the_editions_and_collects_the_suit
     assert len(built) == len(default_lessons())
     assert all(f"{name}::Cell 0" in out for name in built), "nbval did not collect the built notebooks"
     assert "tests/test_packaging.py::test_every_third_party_import_is_declared" in out
+
+
+# --------------------------------------------------------------------------- the wheel alone
+
+
+@pytest.mark.slow
+def test_the_wheel_alone_serves_the_lessons_with_its_settings_and_teacher_commands_say_what_to_install(tmp_path):
+    """A fresh venv with the student install from the wheel (its locked runtime dependencies,
+    no extra): `lessonkit --version` works, the JupyterLab settings arrive as lessonkit's own
+    overrides.d file and JupyterLab applies them, no overrides.json is written, the lessons are
+    served as notebooks, and `lessonkit grade` without the extra prints the one-line hint."""
+    wheels = tmp_path / "wheels"
+    _check(subprocess.run([sys.executable, "-m", "pip", "wheel", str(REPO), "--no-deps", "--no-build-isolation", "-q",
+                           "-w", str(wheels)], capture_output=True, text=True, timeout=300), "pip wheel")
+    wheel = next(wheels.glob("lessonkit-*.whl"))
+    venv = tmp_path / "venv"
+    _check(subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], capture_output=True, text=True), "venv")
+    uv = Path(sys.prefix) / SCRIPTS / "uv"
+    _check(subprocess.run([str(uv), "pip", "install", "--quiet", "--python", str(venv / SCRIPTS / "python"),
+                           "-c", str(REPO / "requirements" / "lock.txt"), str(wheel)],
+                          capture_output=True, text=True, timeout=600), "uv pip install (the student install)")
+    home = tmp_path / "home"
+    (home / "records").mkdir(parents=True)
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "LESSONKIT_DATA", "LESSONKIT_EDITIONS", "JUPYTER_PATH")}
+    env.update({"PATH": f"{venv / SCRIPTS}{os.pathsep}{env.get('PATH', '')}", "VIRTUAL_ENV": str(venv),
+                "PYTHONNOUSERSITE": "1", "LESSONKIT_RECORD_DIR": str(home / "records"), "HOME": str(home),
+                "JUPYTER_CONFIG_DIR": str(home / "jupyter-config"), "JUPYTER_DATA_DIR": str(home / "jupyter-data"),
+                "JUPYTERLAB_SETTINGS_DIR": str(home / "lab-user-settings")})
+    lessonkit = str(venv / SCRIPTS / "lessonkit")
+    import lessonkit as here
+
+    version = _check(subprocess.run([lessonkit, "--version"], capture_output=True, text=True, env=env), "--version")
+    assert version.strip() == f"lessonkit {here.__version__}"
+    grade = subprocess.run([lessonkit, "grade", "x", "--out", "y"], cwd=home, capture_output=True, text=True, env=env)
+    assert grade.returncode == 2 and "Traceback" not in grade.stderr, grade.stderr
+    assert grade.stderr.strip().splitlines() == [
+        f"lessonkit grade: needs the extra 'teacher' ({grade.stderr.split('(')[1].split(' ')[0]} is not installed): "
+        'pip install "lessonkit[teacher]"'], grade.stderr
+
+    settings_dir = venv / "share" / "jupyter" / "lab" / "settings"
+    assert json.loads((settings_dir / "overrides.d" / "lessonkit.json").read_text()) == \
+        json.loads((SRC / "teacher" / "jupyterlab-overrides.json").read_text())
+    port, token = _free_port(), "lessonkit-wheel"
+    proc = subprocess.Popen([lessonkit, "lesson", "--no-browser", f"--ServerApp.port={port}",
+                             f"--IdentityProvider.token={token}", "--ServerApp.ip=127.0.0.1"],
+                            cwd=home, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline, answers = time.monotonic() + 300, {}
+        while time.monotonic() < deadline and proc.poll() is None and len(answers) < 2:
+            try:
+                for name, path in (("contents", "/api/contents/00-start-here.ipynb?content=0"),
+                                   ("news", "/lab/api/settings/@jupyterlab/apputils-extension:notification")):
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}&token={token}".replace(
+                            "notification&", "notification?"), timeout=5) as r:
+                        answers[name] = json.load(r)
+            except OSError:
+                time.sleep(1)
+    finally:
+        proc.terminate()
+        try:
+            output = proc.communicate(timeout=30)[0]
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            output = proc.communicate()[0]
+    assert len(answers) == 2, f"JupyterLab did not answer on port {port} ({sorted(answers)}):\n{output[-3000:]}"
+    assert answers["contents"]["type"] == "notebook", answers["contents"]
+    assert answers["news"]["schema"]["properties"]["fetchNews"]["default"] == "false", output[-2000:]
+    assert not (settings_dir / "overrides.json").exists(), "lessonkit lesson wrote the user's overrides.json"
