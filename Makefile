@@ -62,8 +62,10 @@ editions: $(STAMP)
 	$(BIN)/lessonkit build --out editions
 
 # The same as `python -m lessonkit lesson` (which also works where there is no make).
+# `make lesson PORT=8890 ARGS=--no-browser`: PORT (when given) and ARGS go to JupyterLab.
+LAB_ARGS := $(if $(filter command line environment,$(origin PORT)),--port=$(PORT)) $(ARGS)
 lesson: $(STUDENT_STAMP)
-	$(BIN)/python -m lessonkit lesson --out editions $(REPLACE_FLAG)
+	$(BIN)/python -m lessonkit lesson --out editions $(REPLACE_FLAG) -- $(LAB_ARGS)
 
 teacher: $(STAMP)
 	$(BIN)/lessonkit build --out editions
