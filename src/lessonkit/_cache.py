@@ -16,8 +16,10 @@ when it is loaded, so a cache file is trusted only when all of these hold:
   the loader's own source, the versions of Python and pandas), so a changed byte in any
   file means a different name: a stale entry is never found, only pruned later.
 
-The folder is ``$LESSONKIT_CACHE_DIR`` if set (``none`` turns the cache off), else
-``$XDG_CACHE_HOME/lessonkit``, else ``~/.cache/lessonkit``. Writes go to a temporary file
+The folder is ``$LESSONKIT_CACHE_DIR`` if set (``none`` turns the cache off), else the
+user's cache folder as platformdirs knows it for each system (on Linux
+``$XDG_CACHE_HOME/lessonkit``, else ``~/.cache/lessonkit``; ``~/Library/Caches/lessonkit`` on
+macOS; ``%LOCALAPPDATA%/lessonkit/Cache`` on Windows). Writes go to a temporary file
 that is renamed into place, so concurrent writers leave only whole files. Where the folder
 cannot be created or written (a read-only home, a sandbox), the cache is silently skipped.
 """
@@ -79,9 +81,9 @@ def cache_dir() -> Path | None:
     env = os.environ.get(CACHE_ENV)
     if env is not None:
         return None if env.strip().lower() in ("", "none", "off", "0") else Path(env)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache"
-    return base / "lessonkit"
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("lessonkit", appauthor=False))
 
 
 def _private(folder: Path) -> bool:
