@@ -15,8 +15,8 @@ from .lesson_source import front_matter
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 ORDER = tomllib.loads((NOTEBOOKS / "lessons.toml").read_text(encoding="utf-8"))["lesson"]
-SOURCES = [NOTEBOOKS / entry["file"] for entry in ORDER] + [ROOT / "docs" / "lesson-template.md",
-                                                           ROOT / "tests" / "sample" / "sample.md", ROOT / "apps" / "explorers.md"]
+SOURCES = [NOTEBOOKS / entry["file"] for entry in ORDER] + [
+    ROOT / "docs" / "lesson-template.md", ROOT / "tests" / "sample" / "sample.md", ROOT / "apps" / "explorers.md"]
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=[p.stem for p in SOURCES])
