@@ -304,3 +304,38 @@ def test_binder_build_from_a_fresh_clone_runs_the_student_editions(tmp_path):
     assert settings["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
     assert settings["@jupyterlab/docmanager-extension:plugin"]["defaultViewers"]["markdown"] == "Markdown Preview"
     print(f"Binder proxy: {len(notebooks)} notebooks ran in {time.monotonic() - started:.0f} s")
+
+
+# --------------------------------------------------------------------------- the hub image
+
+
+def _readme_block(language: str, containing: str) -> str:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(rf"```{language}\n(.*?)```", readme, re.DOTALL)
+    found = [b for b in blocks if containing in b]
+    assert found, f"README.md has no {language} block with {containing!r}"
+    return found[0]
+
+
+@pytest.mark.slow
+def test_repo2docker_renders_an_image_that_installs_the_lock_and_the_readme_names_it(tmp_path):
+    """Without Docker, repo2docker --no-build still renders the Dockerfile it would build from
+    binder/: it installs binder/requirements.txt (made from the lock) and runs postBuild (which
+    installs lessonkit and with it its JupyterLab settings) on Binder's Python. The Helm values
+    in the README's Zero to JupyterHub section name the image that the README's command builds."""
+    import yaml
+
+    repo2docker = Path(sys.prefix) / "bin" / "repo2docker"
+    done = subprocess.run([str(repo2docker), "--no-build", "--debug", "--user-id", "1000", "--user-name", "jovyan",
+                           str(REPO)], capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-3000:]
+    dockerfile = done.stdout + done.stderr
+    install = re.search(r'RUN \$\{KERNEL_PYTHON_PREFIX\}/bin/pip install --no-cache-dir -r "binder/requirements.txt"', dockerfile)
+    assert install, dockerfile[-3000:]
+    assert "RUN ./binder/postBuild" in dockerfile[install.end():]
+    assert "python=3.11" in dockerfile or "py-3.11" in dockerfile or "python3.11" in dockerfile
+
+    command = _readme_block("sh", "repo2docker")
+    image = re.search(r"--image-name (\S+)", command).group(1)
+    values = yaml.safe_load(_readme_block("yaml", "singleuser"))
+    assert f"{values['singleuser']['image']['name']}:{values['singleuser']['image']['tag']}" == image

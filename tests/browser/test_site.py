@@ -160,15 +160,28 @@ def test_a_lesson_page_shows_exercise_blocks_static_explorers_and_passes_axe(sit
     assert page.refused == [], f"requests left the machine: {page.refused}"
 
 
-def test_the_start_page_links_every_lesson_in_order(site, offline):
+def test_the_start_page_and_the_sidebar_link_every_lesson_in_order(site, offline):
     offline.goto((site / "index.html").as_uri(), wait_until="load")
-    offline.wait_for_url("**/" + PAGES[0])  # index.html leads to lesson 0
-    offline.wait_for_load_state("load")
     hrefs = offline.locator("nav a.reference.internal").evaluate_all("as => as.map(a => a.getAttribute('href'))")
     pages = list(dict.fromkeys(h.split("#")[0] for h in hrefs if not h.startswith("#")))  # not this page's headings
-    assert pages == [*PAGES[1:], "glossary.html"]  # lesson 0 is the page shown
-    assert "Start here" in offline.title()
+    assert pages == [*PAGES, "glossary.html"]  # lesson 0 too
+    listed = offline.locator("article ol a").evaluate_all("as => as.map(a => a.getAttribute('href'))")
+    assert listed == PAGES
+    assert "teaching module" in offline.title()
     assert offline.refused == []
+
+
+def test_no_page_carries_thebe_or_an_outside_script_and_no_exercise_asks_to_run_a_cell(site):
+    """Nothing on the site runs code: no thebe configuration (sphinx-thebe adds one naming
+    unpkg.com and another project's Binder repository), no script from another host, and no
+    'run the cell again' feedback where no cell can run."""
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "thebe" not in text.lower(), f"{page.name} carries thebe"
+        outside = re.findall(r'<script[^>]*\bsrc="(?:https?:)?//[^"]*"', text)
+        assert outside == [], f"{page.name} loads scripts from another host: {outside}"
+        assert not re.search(r"<script[^>]*>[^<]*https?://", text), f"{page.name} has a script naming an outside URL"
+        assert "run the cell again" not in _text(page), f"{page.name} asks to run a cell"
 
 
 # --------------------------------------------------------------------------- refusals

@@ -186,6 +186,7 @@ def _glossary_anchor(match: re.Match) -> str:
     return f"]({match.group(1)}#{match.group(2).lower()})"
 
 
+CHECK_CALL = re.compile(r"^\s*check\(", re.MULTILINE)  # an exercise's answer cell
 TABLE_WRAP = '<div class="lessonkit-table-wrap '
 
 
@@ -210,6 +211,8 @@ def site_page(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     _label_corner_cells(nb)
     _focusable_tables(nb)
     for cell in nb.cells:
+        if cell.cell_type == "code" and CHECK_CALL.search(cell.source):
+            cell.outputs = []  # "Not attempted yet ... run the cell again": nothing runs on a static page
         if cell.cell_type == "markdown":
             cell.source = as_exercise_blocks(cell.source, exercise_label(cell))
             cell.source = GLOSSARY_LINK.sub(_glossary_anchor, cell.source)
@@ -262,13 +265,47 @@ CSS = """\
 
 
 def _toc(pages: list[str]) -> str:
-    """The table of contents: the first page is the start page, the others its chapters (a
-    site of one page is an article, since a book needs chapters)."""
-    if len(pages) == 1:
-        return f"format: jb-article\nroot: {pages[0]}\n"
-    lines = ["format: jb-book", f"root: {pages[0]}", "chapters:"]
-    lines += [f"- file: {page}" for page in pages[1:]]
+    """The table of contents: the start page (``index``), then every page as a chapter, so
+    each lesson, lesson 0 too, is listed in the sidebar."""
+    lines = ["format: jb-book", f"root: {START}", "chapters:"]
+    lines += [f"- file: {page}" for page in pages]
     return "\n".join(lines) + "\n"
+
+
+START = "index"
+
+
+def _start_page(notebooks: list[nbformat.NotebookNode], names: list[str]) -> str:
+    """The site's start page: what it is, and the lessons in order, each by its own title."""
+    lines = ["# The London Summit: a teaching module", "",
+             "The student edition of the lessons, to read. The exercises and explorers work when a lesson is "
+             "opened in JupyterLab; here they are shown as they first appear.", "", "## The lessons", ""]
+    for nb, name in zip(notebooks, names):
+        title = next((line.lstrip("# ").strip() for c in nb.cells if c.cell_type == "markdown"
+                      for line in c.source.splitlines() if line.startswith("# ")), name)
+        lines.append(f"1. [{title}]({name}.ipynb)")
+    return "\n".join(lines) + "\n"
+
+
+# sphinx-thebe puts these into every page even with thebe off: a script that names unpkg.com and
+# a configuration naming a stranger's Binder repository. Nothing on the site runs code.
+THEBE_SCRIPTS = re.compile(
+    r'\s*<script[^>]*>\s*const THEBE_JS_URL[^<]*</script>'
+    r'|\s*<script[^>]*src="[^"]*sphinx-thebe\.js[^"]*"[^>]*></script>'
+    r'|\s*<script type="text/x-thebe-config">.*?</script>'
+    r"|\s*<script>kernelName = '[^']*'</script>"
+    r'|\s*<link[^>]*href="[^"]*sphinx-thebe\.css[^"]*"[^>]*/?>', re.DOTALL)
+
+
+def _without_thebe(html_folder: Path) -> None:
+    """Remove sphinx-thebe's scripts and style from every page, and its files."""
+    for page in html_folder.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        cleaned = THEBE_SCRIPTS.sub("", text)
+        if cleaned != text:
+            page.write_text(cleaned, encoding="utf-8")
+    for leftover in html_folder.glob("_static/sphinx-thebe.*"):
+        leftover.unlink()
 
 
 def _jupyter_book() -> list[str]:
@@ -299,7 +336,7 @@ def build_book(notebooks: list[Path], extra_pages: list[Path], out: Path) -> Pat
         book.mkdir()
         for page in extra_pages:
             shutil.copy(page, book / page.name)
-        names = []
+        names, pages = [], []
         for path in notebooks:
             nb = _read(path)
             try:
@@ -308,6 +345,8 @@ def build_book(notebooks: list[Path], extra_pages: list[Path], out: Path) -> Pat
                 raise SiteError(f"{path}: running the student notebook failed: {str(e)[-800:]}") from None
             nbformat.write(site_page(nb), book / path.name)
             names.append(path.stem)
+            pages.append(nb)
+        (book / f"{START}.md").write_text(_start_page(pages, names), encoding="utf-8")
         names += [p.stem for p in extra_pages]
         (book / "_config.yml").write_text(CONFIG, encoding="utf-8")
         (book / "_static").mkdir()
@@ -321,6 +360,7 @@ def build_book(notebooks: list[Path], extra_pages: list[Path], out: Path) -> Pat
             print(re.sub(r"\x1b\[[0-9;]*m", "", line).replace(str(book), "<site>"), file=sys.stderr)
         if done.returncode or not (html / "index.html").is_file():
             raise SiteError("Jupyter Book failed; the end of its log:\n" + (done.stdout + done.stderr)[-3000:])
+        _without_thebe(html)
         for leftover in (".buildinfo", "_sources", ".doctrees"):  # the sources would repeat every page
             target = html / leftover
             if target.is_dir():
