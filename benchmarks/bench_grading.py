@@ -143,7 +143,8 @@ def make_nbgrader(root: Path, timeout: int) -> tuple[Path, Path]:
     venv = WORK / "venv-nbgrader"
     if not (venv / "bin" / "nbgrader").exists():
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        subprocess.run([str(venv / "bin" / "pip"), "install", "-q", NBGRADER, "pandas"], check=True)
+        subprocess.run([str(venv / "bin" / "pip"), "install", "-q", NBGRADER, "pandas",
+                        "-c", str(Path(__file__).resolve().parents[1] / "requirements" / "lock.txt")], check=True)
     course = root / "course"
     (course / "source" / "ps1").mkdir(parents=True)
     (course / "nbgrader_config.py").write_text(

@@ -2,8 +2,8 @@
 
 - baseline: only jupyterlab, ipywidgets, pandas and matplotlib (the versions Binder pins);
 - student: ``pip install lessonkit`` (what ``make lesson`` and ``lessonkit lesson`` need);
-- full: ``pip install 'lessonkit[test]'`` (what ``make test`` installs; before the student
-  install became light, ``make lesson`` installed this too);
+- full: ``pip install 'lessonkit[teacher,nbgrader,site,hub]'`` with the lock (the extras that
+  ``make test`` installs; before the student install became light, ``make lesson`` installed this too);
 - binder: ``binder/requirements.txt``, then the package itself with ``--no-deps`` (postBuild).
 
 lessonkit is installed from one wheel built at the start. Every environment uses pip's cache
@@ -80,8 +80,8 @@ def main() -> None:
     baseline = [pins.get(n, n) for n in ("jupyterlab", "ipywidgets", "pandas", "matplotlib")]
     envs = {
         "baseline": [baseline],
-        "student": [[wheel]],
-        "full": [[f"lessonkit[test] @ {Path(wheel).as_uri()}"]],
+        "student": [[wheel, "-c", "requirements/lock.txt"]],
+        "full": [[f"lessonkit[teacher,nbgrader,site,hub] @ {Path(wheel).as_uri()}", "-c", "requirements/lock.txt"]],
         "binder": [["-r", "binder/requirements.txt"], ["--no-deps", wheel]],
     }
     results = {name: ([], []) for name in envs}
@@ -109,7 +109,7 @@ def main() -> None:
         "| --- | --- | --- |",
         f"| baseline: {' '.join(baseline)} | {base_s / 2**20:.0f} MiB | {base_t:.1f} s |",
         row("student", "student: `pip install lessonkit` (`make lesson`, `lessonkit lesson`)"),
-        row("full", "full: `pip install 'lessonkit[test]'` (`make test`; `make lesson` before the light install)"),
+        row("full", "full: `pip install 'lessonkit[teacher,nbgrader,site,hub]'` with the lock (the extras of `make test`)"),
         row("binder", "Binder: `binder/requirements.txt`, then `pip install --no-deps .`"), "",
         f"The student install builds the student edition from an empty folder: {works}", "",
         f"Targets: Binder at most 1.1 times the baseline's size — "
