@@ -79,3 +79,8 @@ def default_lessons(folder: Path | str = "notebooks") -> list[Path]:
     if local.is_file():
         return lessons_in(local)
     return sorted(Path(folder).glob("[0-9][0-9]-*.md")) or lessons_in(lessons_toml())
+
+
+def record_dir() -> Path:
+    """Where learning records are written: LESSONKIT_RECORD_DIR, else the current folder."""
+    return Path(os.environ.get("LESSONKIT_RECORD_DIR") or os.getcwd())

@@ -79,7 +79,8 @@ def set_name(name: str) -> NameNote:
     >>> print(set_name(...))
     Not saved yet: replace the ... with your name in quotes, like "Alice Smith", and run the cell again.
     """
-    from ._record import record_dir, write_atomic
+    from ._files import write_atomic
+    from ._paths import record_dir
 
     problem = _problem(name)
     if problem:

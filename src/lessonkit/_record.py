@@ -11,21 +11,15 @@ from __future__ import annotations
 import getpass
 import hashlib
 import json
-import os
-import secrets
 import tempfile
-from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
 from . import _profile
+from ._files import write_atomic
+from ._paths import record_dir
 
 FORMAT = "lessonkit-record/1"
-
-
-def record_dir() -> Path:
-    """Where learning records are written: LESSONKIT_RECORD_DIR, else the current folder."""
-    return Path(os.environ.get("LESSONKIT_RECORD_DIR") or os.getcwd())
 
 
 def record_path(lesson: str) -> Path:
@@ -44,57 +38,6 @@ def read(path: Path) -> dict:
     if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("attempts"), list):
         raise ValueError(f"{Path(path).name} is not a lessonkit learning record")
     return data
-
-
-def write_atomic(path: Path, text: str | Iterable[str], sync: bool = True) -> None:
-    """Replace path with text in one rename: readers see the old file or the new, never half.
-
-    text may be an iterable of pieces, written one after another (a large file need not be
-    one string in memory). ``sync=False`` skips the fsync, for the many small files of a run
-    that a crash may lose but never leave half written.
-    """
-    target = os.fspath(path)
-    fd, tmp = _create_temporary(target)
-    owned = True  # whether fd is still this function's to close
-    try:
-        if isinstance(text, str) and os.linesep == "\n":  # what text mode would write, without its file object
-            data = memoryview(text.encode("utf-8"))
-            while data:
-                data = data[os.write(fd, data):]
-            if sync:
-                os.fsync(fd)
-            owned = False
-            os.close(fd)
-        else:
-            f = os.fdopen(fd, "w", encoding="utf-8")
-            owned = False  # the file object closes it
-            with f:
-                f.writelines([text] if isinstance(text, str) else text)
-                if sync:
-                    f.flush()
-                    os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        if owned:
-            os.close(fd)
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _create_temporary(path: str) -> tuple[int, str]:
-    """Open a new hidden file beside path, with the permissions the user's umask gives.
-
-    ``tempfile.mkstemp`` would make it owner-only (0600) whatever the umask; the rename then
-    gives that mode to the finished file.
-    """
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    folder, name = os.path.split(path)
-    while True:
-        tmp = os.path.join(folder, f".{name}.{secrets.token_hex(4)}.tmp")
-        try:
-            return os.open(tmp, flags, 0o666), tmp
-        except FileExistsError:
-            continue
 
 
 def lock_path(path: Path) -> Path:
