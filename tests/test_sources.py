@@ -22,9 +22,6 @@ _spec = importlib.util.spec_from_file_location("source_report", ROOT / "tools" /
 report = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(report)
 
-# Rows whose only weak sources are still being replaced. Remove an entry once its row cites a
-# strong source (the test below fails when an entry is no longer needed).
-PENDING: set[tuple[str, str]] = set()
 # Rows that lead with a weak source although a stronger one is listed, and why: the citation a
 # student sees (say() cites a row's main source) must be where the row's quote was read.
 LEADS_WITH_WEAK = {
@@ -69,17 +66,8 @@ def test_every_source_has_a_class_a_basis_and_keeps_its_promises():
 
 
 def test_no_row_rests_only_on_weak_sources():
-    weak = {(t, rid) for t, rid, _ in report.weak_rows(DATA, sources())}
-    assert weak - set(report.KEPT_WITH_LABEL) - PENDING == set()
-
-
-def test_exceptions_are_still_needed_and_labelled():
-    weak = {(t, rid) for t, rid, _ in report.weak_rows(DATA, sources())}
-    assert set(report.KEPT_WITH_LABEL) | PENDING <= weak, "an exception no longer applies: remove it"
-    for table, row_id in report.KEPT_WITH_LABEL:
-        row = next(r for r in report.read(DATA, table) if next(iter(r.values())) == row_id)
-        assert "mirror" in row["note"], (table, row_id)
-        assert all("mirror" in sources()[s]["note"] for s in report.sources_of(row))
+    """Zero, with no exceptions: a row no strong source supports is fixed or removed."""
+    assert report.weak_rows(DATA, sources()) == []
 
 
 def test_propaganda_network_sites_appear_only_in_claims():
@@ -103,14 +91,14 @@ def test_the_report_tool_runs_and_prints_the_counts():
 
 
 def test_a_row_resting_on_an_aggregator_is_caught(copy_of_data):
-    _rewrite(copy_of_data, "events", "london-summit", source_id="masukngab-20250304-eurokurs",
+    _rewrite(copy_of_data, "events", "london-summit", source_id="pledgetimes-20250306-eu-council",
              also_source_ids="")
     weak = report.weak_rows(copy_of_data, sources(copy_of_data))
-    assert ("events", "london-summit", ["masukngab-20250304-eurokurs"]) in weak
+    assert ("events", "london-summit", ["pledgetimes-20250306-eu-council"]) in weak
 
 
 def test_an_aggregator_beside_a_strong_source_is_not_caught(copy_of_data):
-    _rewrite(copy_of_data, "events", "london-summit", also_source_ids="masukngab-20250304-eurokurs")
+    _rewrite(copy_of_data, "events", "london-summit", also_source_ids="pledgetimes-20250306-eu-council")
     assert ("events", "london-summit") not in {(t, r) for t, r, _ in report.weak_rows(copy_of_data, sources(copy_of_data))}
 
 

@@ -26,11 +26,6 @@ SEED_TABLES = {"claims", "pledges"}
 STATE_OF = {"Russian": "rus", "Chinese": "chn", "Turkish": "tur"}
 # Sites of networks known for propaganda or disinformation: only lesson 6's claims may cite them.
 PROPAGANDA_HOSTS = ("news-pravda.com",)
-# Rows kept on a weak source because nothing better was found; each row's note says so.
-KEPT_WITH_LABEL = {
-    ("exchange_rates", "ecb-eur-usd-2025-03-03"): "ECB rate read on a mirror; the converter needs a EUR-USD rate",
-    ("exchange_rates", "ecb-eur-usd-2025-03-04"): "ECB rate read on a mirror; the converter needs a EUR-USD rate",
-}
 # The placeholder basis the reliability columns were introduced with.
 PROVISIONAL = "Provisional class"
 TABLES = ["actors", "topics", "events", "pledges", "exchange_rates", "positions", "claims"]
@@ -129,17 +124,14 @@ def report(data: Path, classes: Path | None = None, before: Path | None = None) 
     rows = sum(len(read(data, t)) for t in TABLES)
     by_class = Counter(r["reliability"] for r in sources.values())
     weak = weak_rows(data, sources)
-    kept = [w for w in weak if (w[0], w[1]) in KEPT_WITH_LABEL]
     lines = [f"Data: {data}", f"{len(sources)} sources, {rows} data rows", "", "Sources by class:"]
     lines += [f"  {c:<12} {by_class.get(c, 0)}" for c in CLASSES]
     lines += ["", f"Titles rebuilt from the URL: {sum(r['title_from'] == 'url' for r in sources.values())}",
               f"Sources that are copies (copy=true): {sum(r['copy'] == 'true' for r in sources.values())}",
-              "", f"Rows resting only on weak sources: {len(weak)} "
-                  f"(of which kept with a label: {len(kept)})"]
+              "", f"Rows resting only on weak sources: {len(weak)} (no exceptions)"]
     for table, rid, ids in weak:
         cited = ", ".join(f"{s} ({sources[s]['reliability']})" for s in ids)
-        label = "  [kept with a label]" if (table, rid) in KEPT_WITH_LABEL else ""
-        lines.append(f"  {table}:{rid} <- {cited}{label}")
+        lines.append(f"  {table}:{rid} <- {cited}")
     misuse = propaganda_misuse(data, sources)
     lines += ["", f"Propaganda-network sources cited outside claims: {len(misuse)}"]
     lines += [f"  {t}:{rid} <- {s}" for t, rid, s in misuse]
