@@ -386,6 +386,33 @@ RELIABILITY_LABELS = {
 COPY_LABEL = "faithful copy"
 
 
+def corrections(table: str, row_id: str) -> list[dict]:
+    """The corrections recorded in corrections.csv for one row, oldest first (empty when the
+    package has no corrections table)."""
+    tables = load_package().tables
+    if "corrections" not in tables:
+        return []
+
+    def build() -> dict[tuple[str, str], list[dict]]:
+        found: dict[tuple[str, str], list[dict]] = {}
+        for c in tables["corrections"].to_dict("records"):
+            found.setdefault((c["table"], c["row_id"]), []).append(c)
+        return found
+
+    return list(derived("corrections by row", build).get((table, row_id), []))
+
+
+def correction_note(table: str, row_id: str, columns: tuple[str, ...] | None = None) -> str | None:
+    """What a student reads beside a corrected row: "corrected on 7 December 2026: date was
+    2025-03-24", for the corrections of the given columns (all when None); None if uncorrected."""
+    found = [c for c in corrections(table, row_id) if columns is None or c["field"] in columns]
+    if not found:
+        return None
+    parts = [f"{c['field'].replace('_', ' ')} was \u201c{c['old']}\u201d" if isinstance(c["old"], str)
+             else f"{c['field'].replace('_', ' ')} was empty" for c in found]
+    return f"corrected on {long_date(found[-1]['date'])}: {'; '.join(parts)} (data/corrections.csv)"
+
+
 def reliability_label(source_id: str) -> str:
     """What kind of source one source is, in words: its class, the state that controls it
     (for state media), and whether its link is a copy of the original.
@@ -456,5 +483,8 @@ def cite(source_ids: str, links: bool = True) -> str:
         parts.append(long_date(s["published"]) if dated else "undated")
         if links:
             parts.append(s["url"])
+        note = correction_note("sources", sid, ("publisher", "url", "reliability", "controlled_by", "copy"))
+        if note:
+            parts.append(note)
         lines.append(", ".join(parts))
     return "; ".join(lines)
