@@ -74,5 +74,8 @@ def test_a_lesson_shows_a_corrected_row_as_corrected():
 
 
 def test_a_corrected_source_says_so_in_its_citation():
-    assert "corrected on 7 December 2026: reliability was" in cite("aljazeera-20250302-leaders-gather")
+    assert "corrected on 7 December 2026: class was \u201ceditorial\u201d" in cite("aljazeera-20250302-leaders-gather")
     assert correction_note("sources", "kyivindependent-20250302-king") is None
+    # a changed source is named by its publisher, a changed link by its site
+    assert "source was \u201cNews.Az (citing Euronews)\u201d" in correction_note("pledges", "thales-lmm-contract-bbc-gbp")
+    assert "link was \u201cwww.kuztomin.com\u201d" in cite("gov-uk-20250302-pm-press-conference")

@@ -408,9 +408,25 @@ def correction_note(table: str, row_id: str, columns: tuple[str, ...] | None = N
     found = [c for c in corrections(table, row_id) if columns is None or c["field"] in columns]
     if not found:
         return None
-    parts = [f"{c['field'].replace('_', ' ')} was \u201c{c['old']}\u201d" if isinstance(c["old"], str)
-             else f"{c['field'].replace('_', ' ')} was empty" for c in found]
-    return f"corrected on {long_date(found[-1]['date'])}: {'; '.join(parts)} (data/corrections.csv)"
+    return f"corrected on {long_date(found[-1]['date'])}: {'; '.join(map(_was, found))} (data/corrections.csv)"
+
+
+_FIELD_WORDS = {"source_id": "source", "reliability": "class", "controlled_by": "controlling state",
+                "url": "link", "copy": "copy flag"}
+
+
+def _was(c: dict) -> str:
+    """One correction as "<field> was <old value>", in words a student can read."""
+    field, old = _FIELD_WORDS.get(c["field"], c["field"].replace("_", " ")), c["old"]
+    if not isinstance(old, str):
+        return f"{field} was empty"
+    if c["field"] == "source_id" and old in rows_by_id("sources"):
+        old = rows_by_id("sources")[old]["publisher"]
+    elif c["field"] == "url":
+        from urllib.parse import urlsplit
+
+        old = urlsplit(old).hostname or old
+    return f"{field} was \u201c{old}\u201d"
 
 
 def reliability_label(source_id: str) -> str:
