@@ -22,13 +22,12 @@ _spec = importlib.util.spec_from_file_location("source_report", ROOT / "tools" /
 report = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(report)
 
-# Rows whose only weak sources are still being replaced. Remove an entry once its row cites a
-# strong source (the test below fails when an entry is no longer needed).
-PENDING: set[tuple[str, str]] = set()
 # Rows that lead with a weak source although a stronger one is listed, and why: the citation a
 # student sees (say() cites a row's main source) must be where the row's quote was read.
 LEADS_WITH_WEAK = {
     ("positions", "fra-ceasefire-20250303"): "Barrot's words were read in CGTN's Reuters-based text only",
+    ("positions", "deu-us-role-20250217"): "Scholz's words of 17 February were read in A News's Reuters text "
+                                           "and Anadolu's report only",
 }
 WEAK = {"state_media", "partisan", "aggregator"}
 STRENGTH = ["official", "editorial", "outlet", "state_media", "partisan", "aggregator", "seed"]
@@ -69,17 +68,34 @@ def test_every_source_has_a_class_a_basis_and_keeps_its_promises():
 
 
 def test_no_row_rests_only_on_weak_sources():
-    weak = {(t, rid) for t, rid, _ in report.weak_rows(DATA, sources())}
-    assert weak - set(report.KEPT_WITH_LABEL) - PENDING == set()
+    """Zero, with no exceptions: a row no strong source supports is fixed or removed."""
+    assert report.weak_rows(DATA, sources()) == []
 
 
-def test_exceptions_are_still_needed_and_labelled():
-    weak = {(t, rid) for t, rid, _ in report.weak_rows(DATA, sources())}
-    assert set(report.KEPT_WITH_LABEL) | PENDING <= weak, "an exception no longer applies: remove it"
-    for table, row_id in report.KEPT_WITH_LABEL:
-        row = next(r for r in report.read(DATA, table) if next(iter(r.values())) == row_id)
-        assert "mirror" in row["note"], (table, row_id)
-        assert all("mirror" in sources()[s]["note"] for s in report.sources_of(row))
+def test_one_id_per_source():
+    assert report.duplicate_urls(sources()) == {}
+
+
+def test_copy_flags_agree_with_the_url_host():
+    assert report.copy_problems(sources()) == []
+
+
+def test_a_second_id_for_one_url_is_caught():
+    rows = sources()
+    rows["second-id"] = dict(rows["aljazeera-20250302-leaders-gather"],
+                             url=rows["aljazeera-20250302-leaders-gather"]["url"].replace("https://www.", "http://") + "/")
+    assert list(report.duplicate_urls(rows).values()) == [["aljazeera-20250302-leaders-gather", "second-id"]]
+
+
+@pytest.mark.parametrize("sid, changes", [
+    ("kyivindependent-20250302-king", {"copy": "true", "note": "Copy on kyivindependent.com."}),  # own site
+    ("spacewar-20250306-turkey-troops", {"copy": "false"}),  # AFP's text on spacewar.com
+    ("kyivindependent-20250302-king", {"url": "https://todayheadline.co/x/"}),  # not a copy, yet elsewhere
+])
+def test_a_copy_flag_that_disagrees_with_the_host_is_caught(sid, changes):
+    rows = sources()
+    rows[sid] = dict(rows[sid], **changes)
+    assert any(p.startswith(sid + ":") for p in report.copy_problems(rows))
 
 
 def test_propaganda_network_sites_appear_only_in_claims():
@@ -103,14 +119,14 @@ def test_the_report_tool_runs_and_prints_the_counts():
 
 
 def test_a_row_resting_on_an_aggregator_is_caught(copy_of_data):
-    _rewrite(copy_of_data, "events", "london-summit", source_id="masukngab-20250304-eurokurs",
+    _rewrite(copy_of_data, "events", "london-summit", source_id="pledgetimes-20250306-eu-council",
              also_source_ids="")
     weak = report.weak_rows(copy_of_data, sources(copy_of_data))
-    assert ("events", "london-summit", ["masukngab-20250304-eurokurs"]) in weak
+    assert ("events", "london-summit", ["pledgetimes-20250306-eu-council"]) in weak
 
 
 def test_an_aggregator_beside_a_strong_source_is_not_caught(copy_of_data):
-    _rewrite(copy_of_data, "events", "london-summit", also_source_ids="masukngab-20250304-eurokurs")
+    _rewrite(copy_of_data, "events", "london-summit", also_source_ids="pledgetimes-20250306-eu-council")
     assert ("events", "london-summit") not in {(t, r) for t, r, _ in report.weak_rows(copy_of_data, sources(copy_of_data))}
 
 
@@ -156,9 +172,9 @@ def test_a_propaganda_site_outside_claims_is_caught(copy_of_data):
     ({"title_from": "url", "note": "Headline as shown."}, "a title rebuilt from the URL must be noted"),
 ])
 def test_a_broken_source_row_is_named(changes, problem):
-    row = dict(sources()["aljazeera-20250302-leaders-gather"], **changes)
-    found = report.source_problems({"aljazeera-20250302-leaders-gather": row})
-    assert any(problem in p and p.startswith("aljazeera-20250302-leaders-gather: ") for p in found), found
+    row = dict(sources()["kyivindependent-20250302-leaders-gather"], **changes)
+    found = report.source_problems({"kyivindependent-20250302-leaders-gather": row})
+    assert any(problem in p and p.startswith("kyivindependent-20250302-leaders-gather: ") for p in found), found
 
 
 def test_a_row_leads_with_its_strongest_source():

@@ -12,7 +12,7 @@ CURRENCY = ["GBP", "EUR", "USD"]
 # Reliability classes of sources, strongest first (explained in data/README.md).
 RELIABILITY = ["official", "editorial", "outlet", "state_media", "partisan", "aggregator", "seed"]
 # The last day the facts in this package reach: lessons show it as "the data runs to ...".
-AS_OF = "2025-05-10"  # the coalition leaders' meeting in Kyiv, the latest event in events.csv
+AS_OF = "2025-10-24"  # the coalition meeting in London, the latest event in events.csv
 
 
 def f(name, ftype, description, unit="", required=False, **constraints):
@@ -212,9 +212,30 @@ TABLES = {
         ],
         "fks": [SOURCE_FK],
     },
+    "corrections": {
+        "description": "Every correction made to a row after the module first shipped: what changed, when, why "
+                       "and on what source (newest corrections last).",
+        "key": "correction_id",
+        "fields": [
+            dict(ID, name="correction_id", description="Short stable id, in the order the corrections were made."),
+            f("table", "string", "The table of the corrected row.", required=True,
+              enum=["sources", "actors", "topics", "events", "pledges", "exchange_rates", "positions", "claims"]),
+            f("row_id", "string", "The id of the corrected row.", required=True),
+            f("field", "string", "The corrected column; 'row' when the whole row was removed, and for sources "
+              "'source_id' when one id was merged into another.", required=True),
+            f("old", "string", "The value before the correction (empty when there was none)."),
+            f("new", "string", "The value after the correction, exactly as the row now holds it (empty when "
+              "the row or value was removed)."),
+            f("date", "date", "When the correction was made.", required=True),
+            f("reason", "string", "Why the row was corrected.", required=True),
+            ref("source_id", "The source that supports the new value (empty for a removed row).", "sources",
+                required=False)[0],
+        ],
+        "fks": [SOURCE_FK],
+    },
 }
 
-ORDER = ["sources", "actors", "topics", "events", "pledges", "exchange_rates", "positions", "claims"]
+ORDER = ["sources", "actors", "topics", "events", "pledges", "exchange_rates", "positions", "claims", "corrections"]
 
 
 def build() -> dict:

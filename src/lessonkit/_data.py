@@ -386,6 +386,49 @@ RELIABILITY_LABELS = {
 COPY_LABEL = "faithful copy"
 
 
+def corrections(table: str, row_id: str) -> list[dict]:
+    """The corrections recorded in corrections.csv for one row, oldest first (empty when the
+    package has no corrections table)."""
+    tables = load_package().tables
+    if "corrections" not in tables:
+        return []
+
+    def build() -> dict[tuple[str, str], list[dict]]:
+        found: dict[tuple[str, str], list[dict]] = {}
+        for c in tables["corrections"].to_dict("records"):
+            found.setdefault((c["table"], c["row_id"]), []).append(c)
+        return found
+
+    return list(derived("corrections by row", build).get((table, row_id), []))
+
+
+def correction_note(table: str, row_id: str, columns: tuple[str, ...] | None = None) -> str | None:
+    """What a student reads beside a corrected row: "corrected on 7 December 2026: date was
+    2025-03-24", for the corrections of the given columns (all when None); None if uncorrected."""
+    found = [c for c in corrections(table, row_id) if columns is None or c["field"] in columns]
+    if not found:
+        return None
+    return f"corrected on {long_date(found[-1]['date'])}: {'; '.join(map(_was, found))} (data/corrections.csv)"
+
+
+_FIELD_WORDS = {"source_id": "source", "reliability": "class", "controlled_by": "controlling state",
+                "url": "link", "copy": "copy flag"}
+
+
+def _was(c: dict) -> str:
+    """One correction as "<field> was <old value>", in words a student can read."""
+    field, old = _FIELD_WORDS.get(c["field"], c["field"].replace("_", " ")), c["old"]
+    if not isinstance(old, str):
+        return f"{field} was empty"
+    if c["field"] == "source_id" and old in rows_by_id("sources"):
+        old = rows_by_id("sources")[old]["publisher"]
+    elif c["field"] == "url":
+        from urllib.parse import urlsplit
+
+        old = urlsplit(old).hostname or old
+    return f"{field} was \u201c{old}\u201d"
+
+
 def reliability_label(source_id: str) -> str:
     """What kind of source one source is, in words: its class, the state that controls it
     (for state media), and whether its link is a copy of the original.
@@ -456,5 +499,8 @@ def cite(source_ids: str, links: bool = True) -> str:
         parts.append(long_date(s["published"]) if dated else "undated")
         if links:
             parts.append(s["url"])
+        note = correction_note("sources", sid, ("publisher", "url", "reliability", "controlled_by", "copy"))
+        if note:
+            parts.append(note)
         lines.append(", ".join(parts))
     return "; ".join(lines)

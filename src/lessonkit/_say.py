@@ -15,7 +15,7 @@ import numbers
 import re
 from dataclasses import dataclass
 
-from ._data import as_of, cite
+from ._data import as_of, cite, correction_note
 from ._dates import long_date
 from ._errors import LessonkitError
 from ._escape import html_text, markdown_text
@@ -81,14 +81,17 @@ class Said:
 
     text: str
     sources: tuple[str, ...]
+    corrected: tuple[str, ...] = ()  # "Table row: corrected on <date>: ..." for each corrected row shown
 
     def _repr_markdown_(self) -> str:
-        notes = "  \n".join(f"<small>[{n}] {html_text(cite(s))}</small>" for n, s in enumerate(self.sources, 1))
+        lines = [f"<small>[{n}] {html_text(cite(s))}</small>" for n, s in enumerate(self.sources, 1)]
+        lines += [f"<small>{html_text(c)}</small>" for c in self.corrected]
+        notes = "  \n".join(lines)
         text = markdown_text(self.text)
         return f"{text}\n\n{notes}" if notes else text
 
     def __repr__(self) -> str:
-        lines = [self.text] + [f"[{n}] {cite(s)}" for n, s in enumerate(self.sources, 1)]
+        lines = [self.text] + [f"[{n}] {cite(s)}" for n, s in enumerate(self.sources, 1)] + list(self.corrected)
         return "\n".join(lines)
 
 
@@ -125,6 +128,14 @@ def say(text: str) -> Said:
         except LessonkitError as e:
             raise LessonkitError(f"in {m.group(0)}: {e}") from None
     sources = list(dict.fromkeys(f[2] for f in fields))
+    shown: dict[tuple[str, str], list[str]] = {}
+    for m, _, _ in fields:
+        shown.setdefault((m.group(1), m.group(2)), []).append(m.group(3))
+    corrected = []
+    for (table, row_id), columns in shown.items():
+        note = correction_note(table, row_id, tuple(columns) + ("source_id",))
+        if note:
+            corrected.append(f"{table} {row_id}: {note}")
     out, last = [], 0
     for i, (m, value, source) in enumerate(fields):
         # the marker goes after the last of a run of fields from the same source
@@ -138,4 +149,4 @@ def say(text: str) -> Said:
                    + (f" [{sources.index(source) + 1}]" if run_ends else ""))
         last = end
     filled = "".join(out) + text[last:]
-    return Said(filled, tuple(sources))
+    return Said(filled, tuple(sources), tuple(corrected))
