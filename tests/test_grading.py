@@ -75,7 +75,7 @@ def grade(*argv: str) -> int:
 
 
 def gradebook(out: Path) -> dict[str, dict[str, str]]:
-    with open(out / "gradebook.csv", newline="", encoding="utf-8") as f:
+    with open(out / "sample" / "gradebook.csv", newline="", encoding="utf-8") as f:
         return {row["student"]: row for row in csv.DictReader(f)}
 
 
@@ -218,7 +218,7 @@ def test_absolute_path_vandalism_harms_no_file(graded_class):
         assert path.read_bytes() == data, path
     assert (graded_class["out"] / "teacher-notes.txt").read_text(encoding="utf-8") == "kept by the teacher\n"
     assert (graded_class["home"] / "precious.txt").read_text(encoding="utf-8") == "the teacher's notes\n"
-    assert "destroyed" not in (graded_class["out"] / "gradebook.csv").read_text(encoding="utf-8")
+    assert "destroyed" not in (graded_class["out"] / "sample" / "gradebook.csv").read_text(encoding="utf-8")
     row = graded_class["rows"]["vandal"]
     # the files it aimed at do not exist inside the sandbox at all (not merely read-only)
     assert "No such file or directory" in row["problem"] and row["total"] == "8"
@@ -298,9 +298,9 @@ def test_hostile_exception_names_are_bounded_and_inert_everywhere(graded_class):
     assert row["total"] == "8" and "raised SECRETSECRET" in row["problem"]
     assert row["problem"].count("SECRET") <= 10 and len(row["problem"]) < 1000
     out = graded_class["out"]
-    page, feedback = (out / "report.html").read_text(encoding="utf-8"), (out / "feedback" / "leaker.md").read_text(
-        encoding="utf-8")
-    for text in ((out / "gradebook.csv").read_text(encoding="utf-8"), page, feedback):
+    page = (out / "sample" / "report.html").read_text(encoding="utf-8")
+    feedback = (out / "sample" / "feedback" / "leaker.md").read_text(encoding="utf-8")
+    for text in ((out / "sample" / "gradebook.csv").read_text(encoding="utf-8"), page, feedback):
         assert "SECRET" * 11 not in text and "\n# Heading" not in text
     assert "<script>" not in page and "<script>" not in feedback and "\\# Heading &lt;script&gt;" in feedback
 
@@ -318,7 +318,7 @@ def test_malformed_record_and_record_of_another_lesson_are_rows(graded_class):
 
 
 def test_feedback_says_what_to_revisit_but_never_the_answer(graded_class):
-    text = (graded_class["out"] / "feedback" / "ben.md").read_text(encoding="utf-8")
+    text = (graded_class["out"] / "sample" / "feedback" / "ben.md").read_text(encoding="utf-8")
     revisit = text.split("## What to revisit")[1]
     assert "In which year was the London summit held?" in revisit and "2024 is too small" in revisit
     assert "Lancaster" not in text and "2025" not in text
@@ -330,16 +330,17 @@ def test_feedback_says_what_to_revisit_but_never_the_answer(graded_class):
 
 
 def test_report_has_an_accessible_chart_a_table_and_the_problems(graded_class):
-    page = (graded_class["out"] / "report.html").read_text(encoding="utf-8")
+    page = (graded_class["out"] / "sample" / "report.html").read_text(encoding="utf-8")
     assert re.search(r'<div class="chart" role="img" aria-label="Bar chart of the share', page)
     assert "sample.states" in page and "<caption>" in page and "No such file or directory" in page
-    assert "bubblewrap" in (graded_class["out"] / "run-notes.txt").read_text(encoding="utf-8")
+    assert "bubblewrap" in (graded_class["out"] / "sample" / "run-notes.txt").read_text(encoding="utf-8")
 
 
 @pytest.mark.slow
 def test_rerun_is_idempotent_and_comes_from_the_cache(graded_class, capsys):
     out = graded_class["out"]
-    names = ["gradebook.csv", "report.html", "run-notes.txt", *(f"feedback/{p.name}" for p in (out / "feedback").iterdir())]
+    names = ["gradebook.csv", "sample/gradebook.csv", "sample/report.html", "sample/run-notes.txt",
+             *(f"sample/feedback/{p.name}" for p in (out / "sample" / "feedback").iterdir())]
     first = {n: (out / n).read_bytes() for n in names}
     capsys.readouterr()
     assert grade(str(graded_class["subs"]), "--out", str(out), "--lesson", "sample", "--timeout", TIMEOUT,
@@ -357,7 +358,7 @@ def test_without_bubblewrap_the_run_notes_say_so(tmp_path, edition, monkeypatch,
     gc.write(gc.fill(gc.read(edition), gc.right_answers()), tmp_path / "in" / "ana.ipynb")
     assert grade(str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--no-progress") == 0
     assert gradebook(tmp_path / "out")["ana"]["total"] == "8"
-    assert "WITHOUT a sandbox" in (tmp_path / "out" / "run-notes.txt").read_text(encoding="utf-8")
+    assert "WITHOUT a sandbox" in (tmp_path / "out" / "sample" / "run-notes.txt").read_text(encoding="utf-8")
     assert "WITHOUT a sandbox" in capsys.readouterr().err
 
 
@@ -392,7 +393,7 @@ def test_interrupted_run_leaves_no_gradebook_and_resumes(tmp_path, edition):
     os.killpg(proc.pid, signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130 and "interrupted" in err
-    assert not (out / "gradebook.csv").exists()
+    assert not (out / "sample" / "gradebook.csv").exists()
     gc.write(gc.insert_before(nb, "sample.year", "x = 1"), tmp_path / "in" / "c.ipynb")  # c is fixed
     done = subprocess.run(cmd, stderr=subprocess.PIPE, text=True, timeout=120)
     assert done.returncode == 0 and "2 from the cache" in done.stderr
@@ -408,7 +409,7 @@ def test_ctrl_c_at_any_step_of_a_records_run_writes_no_gradebook_and_the_next_ru
 
     argv = three_records(tmp_path, "b")
     assert grade(*argv[:2], str(tmp_path / "clean"), "--no-progress") == 0
-    clean = (tmp_path / "clean" / "gradebook.csv").read_bytes()
+    clean = (tmp_path / "clean" / "sample" / "gradebook.csv").read_bytes()
     calls = {"n": 0}
 
     def interrupt_at(module, name, after=0):
@@ -431,10 +432,10 @@ def test_ctrl_c_at_any_step_of_a_records_run_writes_no_gradebook_and_the_next_ru
     err = capsys.readouterr().err
     assert "interrupted" in err.strip().splitlines()[-1] and "Traceback" not in err
     assert all(line.startswith("lessonkit grade: ") for line in err.strip().splitlines())
-    assert not (tmp_path / "out" / "gradebook.csv").exists()
+    assert not (tmp_path / "out" / "sample" / "gradebook.csv").exists()
     monkeypatch.undo()
     assert grade(*argv) == 0
-    assert (tmp_path / "out" / "gradebook.csv").read_bytes() == clean
+    assert (tmp_path / "out" / "sample" / "gradebook.csv").read_bytes() == clean
 
 
 def test_records_only_run_reports_progress_and_escapes_what_students_wrote(tmp_path, capsys):
@@ -445,9 +446,9 @@ def test_records_only_run_reports_progress_and_escapes_what_students_wrote(tmp_p
     (tmp_path / "in" / "y.json").write_text(gc.record("=HYPERLINK(\"http://x\")", []), encoding="utf-8")
     assert grade(str(tmp_path / "in"), "--out", str(tmp_path / "out")) == 0
     assert "grading sample" in capsys.readouterr().err  # the progress bar, on stderr
-    page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    page = (tmp_path / "out" / "sample" / "report.html").read_text(encoding="utf-8")
     assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    feedback = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "out" / "feedback").iterdir())
+    feedback = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "out" / "sample" / "feedback").iterdir())
     assert "<script>" not in feedback and "<i>" not in feedback
     assert "'=HYPERLINK(\"http://x\")" in gradebook(tmp_path / "out")  # not a formula in a spreadsheet
 
@@ -579,7 +580,7 @@ def test_a_broken_answer_key_is_one_clear_line(tmp_path, capsys, monkeypatch, an
     err = capsys.readouterr().err
     assert code == 2
     assert says in err and "brokenkey" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
-    assert not (tmp_path / "out" / "gradebook.csv").exists()
+    assert not (tmp_path / "out" / "sample" / "gradebook.csv").exists()
 
 
 def test_bubblewrap_is_used_where_it_is_installed():

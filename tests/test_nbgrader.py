@@ -214,7 +214,7 @@ def graded(tmp_path_factory):
     done = subprocess.run([sys.executable, "-m", "lessonkit", "grade", str(course / "submitted"), "--out", str(out),
                            "--no-progress"], cwd=root, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
-    with open(out / "gradebook.csv", newline="", encoding="utf-8") as f:
+    with open(out / "sample" / "gradebook.csv", newline="", encoding="utf-8") as f:
         gradebook = {row["student"]: row for row in csv.DictReader(f)}
     return {"scores": json.loads(scores.stdout), "export": export, "gradebook": gradebook, "course": course}
 
