@@ -160,7 +160,8 @@ def graded_class(tmp_path_factory, edition, teacher_home):
 
 def test_grading_finishes_with_status_0_and_a_row_per_submission(graded_class):
     assert graded_class["status"] == 0
-    assert len(graded_class["rows"]) == len(graded_class["before"])
+    others = 2  # other.ipynb and records/elsewhere.json: files of other lessons, listed in the run notes
+    assert len(graded_class["rows"]) == len(graded_class["before"]) - others
 
 
 def test_right_notebook_scores_every_exercise(graded_class):
@@ -246,9 +247,11 @@ def test_empty_file_is_a_row(graded_class):
     assert row["problem"] == "the file is empty" and scores(row) == [""] * 8
 
 
-def test_notebook_of_another_lesson_is_not_run(graded_class):
-    row = graded_class["rows"]["other"]
-    assert row["problem"] == "a notebook of lesson 'another-lesson', not 'sample'; not run" and row["total"] == ""
+def test_files_of_other_lessons_are_not_run_and_listed_once_in_the_run_notes(graded_class):
+    assert "other" not in graded_class["rows"] and "finn" not in graded_class["rows"]
+    notes = (graded_class["out"] / "run-notes.txt").read_text(encoding="utf-8")
+    assert "Not graded: 1 file(s) of other lessons than sample (--lesson): class/records/elsewhere.json" in notes
+    assert "Not graded: 1 file(s) of lessons without an answer key: class/other.ipynb (lesson 'another-lesson')" in notes
 
 
 def test_record_edited_to_passed_is_scored_by_the_key(graded_class):

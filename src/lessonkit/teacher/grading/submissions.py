@@ -141,7 +141,7 @@ def lesson_of_name(name: str) -> str | None:
     """The lesson a file's name says it is of: a record's default name, or a lesson's notebook
     (also its new version or a copy whose name only adds to the end).
 
-    >>> lesson_of_name("lessonkit-record-news.json"), lesson_of_name("00-start-here (new version).ipynb")
+    >>> lesson_of_name("lessonkit-record-news.json"), lesson_of_name("(new version) 00-start-here.ipynb")
     ('news', 'start')
     >>> lesson_of_name("notes.ipynb") is None
     True
@@ -151,7 +151,7 @@ def lesson_of_name(name: str) -> str | None:
         return match.group(1)
     if not name.casefold().endswith(".ipynb"):
         return None
-    folded = name.casefold()
+    folded = re.sub(r"^\(new version( \d+)?\) ", "", name.casefold())
     found = [(len(stem), lesson) for stem, lesson in lesson_stems().items() if folded.startswith(stem)]
     return max(found)[1] if found else None
 
