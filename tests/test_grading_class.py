@@ -93,6 +93,8 @@ def test_every_lesson_found_gets_its_gradebook_and_the_overview_one_row_per_stud
     assert not any("scratch" in r["file"] for lesson in ("start", "news")
                    for r in rows_of(out / lesson / "gradebook.csv"))
     assert "lessonkit-profile" not in (out / "start" / "gradebook.csv").read_text(encoding="utf-8")
+    page = (out / "start" / "report.html").read_text(encoding="utf-8")
+    assert f"3 students, 3 files; 3 students graded; mean score over students 1.3 of {n_start}." in page
 
 
 def test_a_student_is_named_once_and_only_real_conflicts_are_flagged(collected, tmp_path):

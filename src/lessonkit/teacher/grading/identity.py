@@ -1,22 +1,25 @@
-"""Who handed in a submission: a student's name, taken once, and compared safely.
+"""Who handed in a submission: a student's folder, named once, or a loose file's name.
 
-The name of a submission comes from, in this order:
+A file lies in a student's folder (:meth:`Namer.owner`) when its path shows one, inside the
+folder searched (``lessonkit grade /home`` finds ``/home/jupyter-alice/...``):
 
-1. the learning record's ``student`` field (set by the student, or the hub user name);
-2. the hub user name its path carries, inside the folder searched (``lessonkit grade
-   /home`` finds ``/home/jupyter-alice/...``): a home folder ``jupyter-<user>`` (The
-   Littlest JupyterHub) or nbgrader's exchange folder ``<user>+<assignment>+<timestamp>``;
-3. the folder layout: nbgrader's ``submitted/<student>/<assignment>/<file>``, or a folder
-   per student (``alice/00-start-here.ipynb``) when the file has a name every student's copy
-   shares: a lesson's own file name, the record's default ``lessonkit-record-<lesson>.json``,
-   or a name found in more than one folder. The student's folder is then the first level
-   inside the folder searched at which those copies differ (``alice/lessonkit/00-start-here.ipynb``
-   is alice's), and any other file in that folder is the same student's; a lone such file
-   is named by the folder it is in (``lessonkit grade alice/``);
-4. the file name.
+1. a hub home folder ``jupyter-<user>`` (The Littlest JupyterHub) or nbgrader's exchange
+   folder ``<user>+<assignment>+<timestamp>``;
+2. nbgrader's ``submitted/<student>/<assignment>/<file>``;
+3. a folder per student (``alice/00-start-here.ipynb``) when the file has a name every
+   student's copy shares: a lesson's own file name, the record's default
+   ``lessonkit-record-<lesson>.json``, or a name found in more than one folder. The student's
+   folder is then the first level inside the folder searched at which those copies differ
+   (``alice/lessonkit/00-start-here.ipynb`` is alice's), and any other file in that folder is
+   the same student's; a lone such file is named by the folder it is in (``lessonkit grade alice/``).
 
-A record whose ``student`` disagrees with the name its path gives keeps the record's name
-and says so in ``problem``. Names are compared by :func:`comparable`: Unicode NFKC, letters
+Everything in a student's folder is that student's work, named once
+(:func:`folder_names`): the name set with ``set_name`` (the profile's, else the records'),
+else the hub user name, else the folder's name. A loose file is named by the record's
+``student`` field, else the name its path gives, else its file name; a record that disagrees
+with its path keeps the record's name and says so in ``problem``.
+
+Names are compared by :func:`comparable`: Unicode NFKC, letters
 that look alike across Latin, Cyrillic and Greek mapped to one (a small skeleton map of the
 common look-alikes from Unicode's confusables list), invisible format characters removed,
 then casefold. Two names that compare equal but are written differently ("carol" and
