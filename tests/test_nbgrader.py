@@ -288,6 +288,8 @@ def test_the_source_notebooks_submitted_as_they_are_get_full_automatic_marks_in_
     it is, autograde, export. Every automatically graded point is scored; written answers wait
     for the teacher, and predictions have no grade."""
     course = _course(tmp_path, LESSONS, "summit")
+    with open(course / "nbgrader_config.py", "a", encoding="utf-8") as f:  # a busy machine: more than 30 s a cell
+        f.write("c.ExecutePreprocessor.timeout = 600\n")
     _nbgrader(course, "generate_assignment", "summit")
     submitted = course / "submitted" / "teacher" / "summit"
     submitted.mkdir(parents=True)
