@@ -270,7 +270,7 @@ class Student:
             page.evaluate("async () => await window.jupyterapp.commands.execute('docmanager:save')")
             page.wait_for_function("() => !window.jupyterapp.shell.currentWidget.context.model.dirty")
             if replace:
-                page.evaluate("async () => { await window.jupyterapp.commands.execute('docmanager:close-all'); }")
+                page.evaluate("async () => { await window.jupyterapp.commands.execute('application:close-all'); }")
                 page.evaluate(f"async () => await window.jupyterapp.serviceManager.contents.delete("
                               f"'{REPO_NAME}/00-start-here.ipynb')")
                 page.goto(self.link, wait_until="domcontentloaded")
