@@ -145,9 +145,9 @@ def _env(tmp: Path) -> dict:
                 JUPYTER_CONFIG_DIR=str(tmp / "jupyter-config"))
 
 
-def _nbgrader(course: Path, *args: str) -> str:
+def _nbgrader(course: Path, *args: str, timeout: float = 600) -> str:
     done = subprocess.run([str(BIN / "nbgrader"), *args], cwd=course, env=_env(course.parent),
-                          capture_output=True, text=True, timeout=600)
+                          capture_output=True, text=True, timeout=timeout)
     log = done.stdout + done.stderr
     assert done.returncode == 0 and "| ERROR]" not in log, log
     return log
@@ -295,7 +295,7 @@ def test_the_source_notebooks_submitted_as_they_are_get_full_automatic_marks_in_
     submitted.mkdir(parents=True)
     for source in (course / "source" / "summit").glob("*.ipynb"):
         (submitted / source.name).write_bytes(source.read_bytes())
-    _nbgrader(course, "autograde", "summit")
+    _nbgrader(course, "autograde", "summit", timeout=3600)  # eight lessons, run one after another
     script = ("import json\nfrom nbgrader.api import Gradebook\n"
               "with Gradebook('sqlite:///gradebook.db') as gb:\n"
               "    sub = gb.find_submission('summit', 'teacher')\n"
