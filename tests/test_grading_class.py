@@ -145,6 +145,7 @@ def notebook_and_record(tmp_path_factory):
     return {"rows": {r["student"]: r for r in rows_of(out / "sample" / "gradebook.csv")}, "ids": ids}
 
 
+@pytest.mark.slow  # runs notebooks in kernels
 def test_a_blank_notebook_never_lowers_what_the_record_shows(notebook_and_record):
     eve, ids = notebook_and_record["rows"]["eve"], notebook_and_record["ids"]
     assert eve["total"] == "4" and [eve[e] for e in ids[:4]] == ["1"] * 4
@@ -152,6 +153,7 @@ def test_a_blank_notebook_never_lowers_what_the_record_shows(notebook_and_record
     assert eve["file"] == "class/eve/sample.ipynb + class/eve/lessonkit-record-sample.json"
 
 
+@pytest.mark.slow  # runs notebooks in kernels
 def test_each_exercise_counts_the_better_of_notebook_and_record_and_says_which(notebook_and_record):
     rows, ids = notebook_and_record["rows"], notebook_and_record["ids"]
     assert rows["fay"]["total"] == "8" and rows["fay"]["credit"] == "class/fay/sample.ipynb: " + ", ".join(ids)
@@ -189,6 +191,7 @@ def test_copies_count_only_marked_mistakes_and_compare_written_answers_as_text(t
     assert "ned" not in section and "uncommon mistake" not in section  # predictions are not mistakes
 
 
+@pytest.mark.slow  # runs notebooks in kernels
 def test_a_students_own_notebook_and_record_are_never_compared(tmp_path):
     from lessonkit.teacher.editions import build
 
