@@ -98,7 +98,7 @@ def lessonkit_grade(keys: Path, subs: Path, out: Path, timeout: int):
 
 
 def lessonkit_scores(out: Path) -> dict[int, float]:
-    with (out / "gradebook.csv").open(newline="", encoding="utf-8") as f:
+    with (out / "benchq" / "gradebook.csv").open(newline="", encoding="utf-8") as f:
         return {int(row["student"][1:]): float(row["total"] or 0) for row in csv.DictReader(f)}
 
 

@@ -61,7 +61,7 @@ def main() -> None:
                             "--no-progress"], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
         base, subj = alternate(floor, grade, a.runs, between=lambda: settle(1.0))
-        rows = sum(1 for _ in (out / "gradebook.csv").open(encoding="utf-8")) - 1
+        rows = sum(1 for _ in (out / "gradebook.csv").open(encoding="utf-8")) - 1  # the overview: one per student
     rate = a.records / statistics.median(subj)
     save("records", report(f"Grading {a.records} learning records",
                            [("floor: read and parse the same JSON files", base), ("lessonkit grade", subj)],

@@ -144,35 +144,66 @@ def _edit_and_save(path):
     return cell.source
 
 
-def test_rebuilding_keeps_a_students_saved_answer_and_puts_the_new_version_beside_it(tmp_path, capsys):
+def _changed_source(tmp_path: Path) -> Path:
+    """A copy of the sample lesson, to change as a teacher updates a lesson."""
+    source = tmp_path / "src" / "sample.md"
+    source.parent.mkdir(parents=True, exist_ok=True)
+    source.write_text(SAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    return source
+
+
+def _update(source: Path, n: int = 1) -> None:
+    """The teacher changes the lesson: one more sentence at its end."""
+    source.write_text(source.read_text(encoding="utf-8") + f"\nOne more sentence ({n}).\n", encoding="utf-8")
+
+
+def _names(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if not p.name.startswith(".") and p.suffix == ".ipynb")
+
+
+def test_day_two_with_the_same_lesson_writes_nothing_beside_a_students_copy(tmp_path):
     out = tmp_path / "editions"
-    args = ["build", str(SAMPLE), "--edition", "student", "--out", str(out)]
+    build_editions([SAMPLE], out, editions=("student",))
+    mine = out / "student" / "sample.ipynb"
+    _edit_and_save(mine)
+    before = mine.read_bytes()
+    (placed,) = build_editions([SAMPLE], out, editions=("student",))  # day two: nothing changed
+    assert placed.same and not placed.news and placed.path == mine
+    assert mine.read_bytes() == before and _names(out / "student") == ["sample.ipynb"]
+
+
+def test_a_changed_lesson_arrives_beside_the_students_copy_under_a_name_that_starts_differently(tmp_path, capsys):
+    source, out = _changed_source(tmp_path), tmp_path / "editions"
+    args = ["build", str(source), "--edition", "student", "--out", str(out)]
     assert cli(args) == 0
     mine = out / "student" / "sample.ipynb"
     answer = _edit_and_save(mine)
     before = mine.read_bytes()
+    _update(source)
     capsys.readouterr()
-    assert cli(args) == 0  # day two: the same command again
+    assert cli(args) == 0
     printed = capsys.readouterr().out
     assert mine.read_bytes() == before
     assert _answer_cell(nbformat.read(mine, as_version=4)).source == answer
-    new = out / "student" / "sample.new.ipynb"
-    assert str(new) in printed and str(mine) in printed and "--replace" in printed
+    new = out / "student" / "(new version) sample.ipynb"
+    assert str(new) in printed and "sample.ipynb has your changes" in printed
+    assert "answers are also safe in your learning record" in printed and "backed up in" in printed
     assert "..." in _answer_cell(nbformat.read(new, as_version=4)).source
     assert cli(args) == 0  # a third run refreshes the untouched new version, still not mine
     assert mine.read_bytes() == before
-    assert sorted(p.name for p in (out / "student").iterdir() if not p.name.startswith(".")) == [
-        "sample.ipynb", "sample.new.ipynb"]
+    assert _names(out / "student") == ["(new version) sample.ipynb", "sample.ipynb"]
 
 
 def test_an_edited_new_version_is_kept_too(tmp_path):
-    out = tmp_path / "editions"
-    build_editions([SAMPLE], out, editions=("student",))
+    source, out = _changed_source(tmp_path), tmp_path / "editions"
+    build_editions([source], out, editions=("student",))
     _edit_and_save(out / "student" / "sample.ipynb")
-    build_editions([SAMPLE], out, editions=("student",))
-    _edit_and_save(out / "student" / "sample.new.ipynb")
-    (placed,) = build_editions([SAMPLE], out, editions=("student",))
-    assert placed.path.name == "sample.new-2.ipynb"
+    _update(source)
+    build_editions([source], out, editions=("student",))
+    _edit_and_save(out / "student" / "(new version) sample.ipynb")
+    _update(source, 2)
+    (placed,) = build_editions([source], out, editions=("student",))
+    assert placed.path.name == "(new version 2) sample.ipynb"
 
 
 def test_an_unchanged_notebook_is_replaced_silently(tmp_path):
@@ -187,14 +218,15 @@ def test_an_unchanged_notebook_is_replaced_silently(tmp_path):
 
 
 def test_replace_first_copies_the_changed_notebook_into_backups(tmp_path, capsys):
-    out = tmp_path / "editions"
-    args = ["build", str(SAMPLE), "--edition", "student", "--out", str(out)]
+    source, out = _changed_source(tmp_path), tmp_path / "editions"
+    args = ["build", str(source), "--edition", "student", "--out", str(out)]
     assert cli(args) == 0
     mine = out / "student" / "sample.ipynb"
     _edit_and_save(mine)
     before = mine.read_bytes()
+    _update(source)
     assert cli(args) == 0  # the new version arrives beside it...
-    assert (out / "student" / "sample.new.ipynb").exists()
+    assert (out / "student" / "(new version) sample.ipynb").exists()
     capsys.readouterr()
     assert cli(args + ["--replace"]) == 0  # ...until the student asks for it in place
     printed = capsys.readouterr().out
@@ -202,7 +234,7 @@ def test_replace_first_copies_the_changed_notebook_into_backups(tmp_path, capsys
     assert re.fullmatch(r"sample-\d{8}-\d{6}\.ipynb", backup.name)
     assert backup.read_bytes() == before and str(backup) in printed
     assert "..." in _answer_cell(nbformat.read(mine, as_version=4)).source
-    assert not (out / "student" / "sample.new.ipynb").exists()
+    assert not (out / "student" / "(new version) sample.ipynb").exists()
 
 
 def test_a_file_that_is_not_a_built_notebook_is_never_overwritten(tmp_path):

@@ -75,7 +75,7 @@ def grade(*argv: str) -> int:
 
 
 def gradebook(out: Path) -> dict[str, dict[str, str]]:
-    with open(out / "gradebook.csv", newline="", encoding="utf-8") as f:
+    with open(out / "sample" / "gradebook.csv", newline="", encoding="utf-8") as f:
         return {row["student"]: row for row in csv.DictReader(f)}
 
 
@@ -160,7 +160,8 @@ def graded_class(tmp_path_factory, edition, teacher_home):
 
 def test_grading_finishes_with_status_0_and_a_row_per_submission(graded_class):
     assert graded_class["status"] == 0
-    assert len(graded_class["rows"]) == len(graded_class["before"])
+    others = 2  # other.ipynb and records/elsewhere.json: files of other lessons, listed in the run notes
+    assert len(graded_class["rows"]) == len(graded_class["before"]) - others
 
 
 def test_right_notebook_scores_every_exercise(graded_class):
@@ -218,7 +219,7 @@ def test_absolute_path_vandalism_harms_no_file(graded_class):
         assert path.read_bytes() == data, path
     assert (graded_class["out"] / "teacher-notes.txt").read_text(encoding="utf-8") == "kept by the teacher\n"
     assert (graded_class["home"] / "precious.txt").read_text(encoding="utf-8") == "the teacher's notes\n"
-    assert "destroyed" not in (graded_class["out"] / "gradebook.csv").read_text(encoding="utf-8")
+    assert "destroyed" not in (graded_class["out"] / "sample" / "gradebook.csv").read_text(encoding="utf-8")
     row = graded_class["rows"]["vandal"]
     # the files it aimed at do not exist inside the sandbox at all (not merely read-only)
     assert "No such file or directory" in row["problem"] and row["total"] == "8"
@@ -246,9 +247,11 @@ def test_empty_file_is_a_row(graded_class):
     assert row["problem"] == "the file is empty" and scores(row) == [""] * 8
 
 
-def test_notebook_of_another_lesson_is_not_run(graded_class):
-    row = graded_class["rows"]["other"]
-    assert row["problem"] == "a notebook of lesson 'another-lesson', not 'sample'; not run" and row["total"] == ""
+def test_files_of_other_lessons_are_not_run_and_listed_once_in_the_run_notes(graded_class):
+    assert "other" not in graded_class["rows"] and "finn" not in graded_class["rows"]
+    notes = (graded_class["out"] / "run-notes.txt").read_text(encoding="utf-8")
+    assert "Not graded: 1 file(s) of other lessons than sample (--lesson): class/records/elsewhere.json" in notes
+    assert "Not graded: 1 file(s) of lessons without an answer key: class/other.ipynb (lesson 'another-lesson')" in notes
 
 
 def test_record_edited_to_passed_is_scored_by_the_key(graded_class):
@@ -298,9 +301,9 @@ def test_hostile_exception_names_are_bounded_and_inert_everywhere(graded_class):
     assert row["total"] == "8" and "raised SECRETSECRET" in row["problem"]
     assert row["problem"].count("SECRET") <= 10 and len(row["problem"]) < 1000
     out = graded_class["out"]
-    page, feedback = (out / "report.html").read_text(encoding="utf-8"), (out / "feedback" / "leaker.md").read_text(
-        encoding="utf-8")
-    for text in ((out / "gradebook.csv").read_text(encoding="utf-8"), page, feedback):
+    page = (out / "sample" / "report.html").read_text(encoding="utf-8")
+    feedback = (out / "sample" / "feedback" / "leaker.md").read_text(encoding="utf-8")
+    for text in ((out / "sample" / "gradebook.csv").read_text(encoding="utf-8"), page, feedback):
         assert "SECRET" * 11 not in text and "\n# Heading" not in text
     assert "<script>" not in page and "<script>" not in feedback and "\\# Heading &lt;script&gt;" in feedback
 
@@ -311,14 +314,13 @@ def test_record_without_student_uses_file_stem_or_folder(graded_class):
     assert rows["fred"]["sample.year"] == "1" and rows["fred"]["total"] == "1"
 
 
-def test_malformed_record_and_record_of_another_lesson_are_rows(graded_class):
+def test_malformed_record_is_a_row(graded_class):
     rows = graded_class["rows"]
     assert rows["broken"]["problem"].startswith("not a learning record: invalid JSON")
-    assert rows["finn"]["problem"] == "a record of lesson 'ceasefire', not 'sample'"
 
 
 def test_feedback_says_what_to_revisit_but_never_the_answer(graded_class):
-    text = (graded_class["out"] / "feedback" / "ben.md").read_text(encoding="utf-8")
+    text = (graded_class["out"] / "sample" / "feedback" / "ben.md").read_text(encoding="utf-8")
     revisit = text.split("## What to revisit")[1]
     assert "In which year was the London summit held?" in revisit and "2024 is too small" in revisit
     assert "Lancaster" not in text and "2025" not in text
@@ -330,22 +332,23 @@ def test_feedback_says_what_to_revisit_but_never_the_answer(graded_class):
 
 
 def test_report_has_an_accessible_chart_a_table_and_the_problems(graded_class):
-    page = (graded_class["out"] / "report.html").read_text(encoding="utf-8")
+    page = (graded_class["out"] / "sample" / "report.html").read_text(encoding="utf-8")
     assert re.search(r'<div class="chart" role="img" aria-label="Bar chart of the share', page)
     assert "sample.states" in page and "<caption>" in page and "No such file or directory" in page
-    assert "bubblewrap" in (graded_class["out"] / "run-notes.txt").read_text(encoding="utf-8")
+    assert "bubblewrap" in (graded_class["out"] / "sample" / "run-notes.txt").read_text(encoding="utf-8")
 
 
 @pytest.mark.slow
 def test_rerun_is_idempotent_and_comes_from_the_cache(graded_class, capsys):
     out = graded_class["out"]
-    names = ["gradebook.csv", "report.html", "run-notes.txt", *(f"feedback/{p.name}" for p in (out / "feedback").iterdir())]
+    names = ["gradebook.csv", "sample/gradebook.csv", "sample/report.html", "sample/run-notes.txt",
+             *(f"sample/feedback/{p.name}" for p in (out / "sample" / "feedback").iterdir())]
     first = {n: (out / n).read_bytes() for n in names}
     capsys.readouterr()
     assert grade(str(graded_class["subs"]), "--out", str(out), "--lesson", "sample", "--timeout", TIMEOUT,
                  "--no-progress") == 0
     # every submission came from the cache (no kernel ran): said by the run, not timed
-    assert f"{len(graded_class['rows'])} from the cache" in capsys.readouterr().err
+    assert f"{len(graded_class['rows'])} file(s) from the cache" in capsys.readouterr().err
     assert {n: (out / n).read_bytes() for n in names} == first
 
 
@@ -357,7 +360,7 @@ def test_without_bubblewrap_the_run_notes_say_so(tmp_path, edition, monkeypatch,
     gc.write(gc.fill(gc.read(edition), gc.right_answers()), tmp_path / "in" / "ana.ipynb")
     assert grade(str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--no-progress") == 0
     assert gradebook(tmp_path / "out")["ana"]["total"] == "8"
-    assert "WITHOUT a sandbox" in (tmp_path / "out" / "run-notes.txt").read_text(encoding="utf-8")
+    assert "WITHOUT a sandbox" in (tmp_path / "out" / "sample" / "run-notes.txt").read_text(encoding="utf-8")
     assert "WITHOUT a sandbox" in capsys.readouterr().err
 
 
@@ -392,14 +395,14 @@ def test_interrupted_run_leaves_no_gradebook_and_resumes(tmp_path, edition):
     os.killpg(proc.pid, signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130 and "interrupted" in err
-    assert not (out / "gradebook.csv").exists()
+    assert not (out / "sample" / "gradebook.csv").exists()
     gc.write(gc.insert_before(nb, "sample.year", "x = 1"), tmp_path / "in" / "c.ipynb")  # c is fixed
     done = subprocess.run(cmd, stderr=subprocess.PIPE, text=True, timeout=120)
-    assert done.returncode == 0 and "2 from the cache" in done.stderr
+    assert done.returncode == 0 and "2 file(s) from the cache" in done.stderr
     assert [r["total"] for r in gradebook(out).values()] == ["8", "8", "8"]
 
 
-@pytest.mark.parametrize("step", ["discover", "reading", "choosing the lesson", "grading", "writing"])
+@pytest.mark.parametrize("step", ["discover", "reading", "ordering the lessons", "grading", "writing"])
 def test_ctrl_c_at_any_step_of_a_records_run_writes_no_gradebook_and_the_next_run_finishes(
         tmp_path, capsys, monkeypatch, step):
     """Ctrl-C (a KeyboardInterrupt) at each step: status 130, a line saying so, no traceback, no
@@ -408,7 +411,7 @@ def test_ctrl_c_at_any_step_of_a_records_run_writes_no_gradebook_and_the_next_ru
 
     argv = three_records(tmp_path, "b")
     assert grade(*argv[:2], str(tmp_path / "clean"), "--no-progress") == 0
-    clean = (tmp_path / "clean" / "gradebook.csv").read_bytes()
+    clean = (tmp_path / "clean" / "sample" / "gradebook.csv").read_bytes()
     calls = {"n": 0}
 
     def interrupt_at(module, name, after=0):
@@ -423,7 +426,7 @@ def test_ctrl_c_at_any_step_of_a_records_run_writes_no_gradebook_and_the_next_ru
 
     {"discover": lambda: interrupt_at(run, "discover"),
      "reading": lambda: interrupt_at(submissions, "_loaded", after=1),  # the second file
-     "choosing the lesson": lambda: interrupt_at(run, "_choose_lesson"),
+     "ordering the lessons": lambda: interrupt_at(run, "_in_order"),
      "grading": lambda: interrupt_at(run, "_grade_all"),
      "writing": lambda: interrupt_at(report, "replace_text", after=1)}[step]()
     capsys.readouterr()
@@ -431,10 +434,10 @@ def test_ctrl_c_at_any_step_of_a_records_run_writes_no_gradebook_and_the_next_ru
     err = capsys.readouterr().err
     assert "interrupted" in err.strip().splitlines()[-1] and "Traceback" not in err
     assert all(line.startswith("lessonkit grade: ") for line in err.strip().splitlines())
-    assert not (tmp_path / "out" / "gradebook.csv").exists()
+    assert not (tmp_path / "out" / "sample" / "gradebook.csv").exists()
     monkeypatch.undo()
     assert grade(*argv) == 0
-    assert (tmp_path / "out" / "gradebook.csv").read_bytes() == clean
+    assert (tmp_path / "out" / "sample" / "gradebook.csv").read_bytes() == clean
 
 
 def test_records_only_run_reports_progress_and_escapes_what_students_wrote(tmp_path, capsys):
@@ -445,9 +448,9 @@ def test_records_only_run_reports_progress_and_escapes_what_students_wrote(tmp_p
     (tmp_path / "in" / "y.json").write_text(gc.record("=HYPERLINK(\"http://x\")", []), encoding="utf-8")
     assert grade(str(tmp_path / "in"), "--out", str(tmp_path / "out")) == 0
     assert "grading sample" in capsys.readouterr().err  # the progress bar, on stderr
-    page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    page = (tmp_path / "out" / "sample" / "report.html").read_text(encoding="utf-8")
     assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    feedback = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "out" / "feedback").iterdir())
+    feedback = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "out" / "sample" / "feedback").iterdir())
     assert "<script>" not in feedback and "<i>" not in feedback
     assert "'=HYPERLINK(\"http://x\")" in gradebook(tmp_path / "out")  # not a formula in a spreadsheet
 
@@ -465,9 +468,9 @@ def test_records_are_cached_in_one_file_and_a_changed_record_is_graded_again(tmp
     assert grade(*argv) == 0
     cache = tmp_path / "out" / ".cache"
     assert len(list(cache.glob("records-*.jsonl"))) == 1 and not list(cache.glob("*-record-*.json"))
-    assert grade(*argv) == 0 and "3 from the cache" in capsys.readouterr().err
+    assert grade(*argv) == 0 and "3 file(s) from the cache" in capsys.readouterr().err
     (tmp_path / "in" / "ben.json").write_text(gc.record("ben", [("sample.kind", "b", "")]), encoding="utf-8")
-    assert grade(*argv) == 0 and "2 from the cache" in capsys.readouterr().err
+    assert grade(*argv) == 0 and "2 file(s) from the cache" in capsys.readouterr().err
     rows = gradebook(tmp_path / "out")
     assert [rows[n]["sample.kind"] for n in ("ana", "ben", "cy")] == ["0", "1", "0"]
 
@@ -481,7 +484,7 @@ def test_a_damaged_line_of_the_records_cache_costs_that_record_only(tmp_path, ca
     assert len(lines) == 4  # a header, then one line per record
     cached.write_text("".join([*lines[:2], lines[2][:40] + "\n", *lines[3:]]), encoding="utf-8")
     capsys.readouterr()
-    assert grade(*argv) == 0 and "2 from the cache" in capsys.readouterr().err
+    assert grade(*argv) == 0 and "2 file(s) from the cache" in capsys.readouterr().err
     assert gradebook(tmp_path / "out") == first
     assert cached.read_text(encoding="utf-8").splitlines(keepends=True) == lines  # written whole again
 
@@ -579,7 +582,7 @@ def test_a_broken_answer_key_is_one_clear_line(tmp_path, capsys, monkeypatch, an
     err = capsys.readouterr().err
     assert code == 2
     assert says in err and "brokenkey" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
-    assert not (tmp_path / "out" / "gradebook.csv").exists()
+    assert not (tmp_path / "out" / "sample" / "gradebook.csv").exists()
 
 
 def test_bubblewrap_is_used_where_it_is_installed():

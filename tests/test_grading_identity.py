@@ -34,9 +34,16 @@ def grade(*argv: str) -> int:
     return grading.main(cli.parser().parse_args(["grade", *argv, "--no-progress"]))
 
 
-def gradebook(out: Path) -> dict[str, dict[str, str]]:
-    with open(out / "gradebook.csv", newline="", encoding="utf-8") as f:
-        return {row["student"]: row for row in csv.DictReader(f)}
+def gradebook(out: Path, lesson: str = "sample") -> dict[str, dict[str, str]]:
+    rows = gradebook_rows(out, lesson)
+    assert len({r["student"] for r in rows}) == len(rows), rows
+    return {row["student"]: row for row in rows}
+
+
+def gradebook_rows(out: Path, lesson: str = "sample") -> list[dict[str, str]]:
+    """A lesson's gradebook (the overview for lesson '')."""
+    with open(out / lesson / "gradebook.csv", newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
 
 
 def run_checks(folder: Path, calls: list[tuple[str, str]], student: str = "") -> Path:
@@ -68,7 +75,7 @@ def test_run_all_on_a_fresh_copy_never_erases_credit(tmp_path):
     assert grade(str(tmp_path / "in"), "--out", str(tmp_path / "out")) == 0
     row = gradebook(tmp_path / "out")["ana"]
     assert row["total"] == "3" and [row[e] for e in answered] == ["1", "1", "1"]
-    feedback = (tmp_path / "out" / "feedback" / "ana.md").read_text(encoding="utf-8")
+    feedback = (tmp_path / "out" / "sample" / "feedback" / "ana.md").read_text(encoding="utf-8")
     assert "3 of 8 exercises correct" in feedback
 
 
@@ -87,7 +94,7 @@ def test_the_last_answered_attempt_counts_not_the_best(tmp_path):
     assert grade(str(record.parent), "--out", str(tmp_path / "out")) == 0
     row = gradebook(tmp_path / "out")["ana"]
     assert row["sample.year"] == "0"
-    assert "2024" in (tmp_path / "out" / "feedback" / "ana.md").read_text(encoding="utf-8")
+    assert "2024" in (tmp_path / "out" / "sample" / "feedback" / "ana.md").read_text(encoding="utf-8")
 
 
 # ----------------------------------------------------------------------------- names
@@ -130,15 +137,15 @@ def test_the_students_folder_is_the_level_where_the_copies_differ():
     assert [namer.name(s, None, "start")[0] for s in subs] == ["alice", "bob", "carl", "carl", "bob", "dan"]
 
 
-def test_a_record_that_disagrees_with_its_folder_is_flagged_and_not_merged(tmp_path):
+def test_two_folders_that_declare_one_name_are_flagged_and_not_merged(tmp_path):
     write_record(tmp_path / "class" / "alice" / "lessonkit-record-sample.json", "bob", [("sample.year", 2025, "")])
     write_record(tmp_path / "class" / "bob" / "lessonkit-record-sample.json", "bob", [("sample.year", 1999, "")])
     assert grade(str(tmp_path / "class"), "--out", str(tmp_path / "out")) == 0
-    rows = gradebook(tmp_path / "out")
-    assert set(rows) == {"bob", "bob (2)"}
-    flagged = [r for r in rows.values() if "the record names 'bob' but its folder names 'alice'" in r["problem"]]
-    assert len(flagged) == 1 and flagged[0]["file"] == "class/alice/lessonkit-record-sample.json"
-    assert all("2 submissions for 'bob'" in r["problem"] for r in rows.values())
+    rows = gradebook_rows(tmp_path / "out")
+    assert [(r["student"], r["folder"], r["sample.year"]) for r in rows] == [("bob", "alice", "1"), ("bob", "bob", "0")]
+    assert all("2 folders ('alice', 'bob') give the name 'bob'; kept apart" in r["problem"] for r in rows)
+    overview = gradebook_rows(tmp_path / "out", "")
+    assert [(r["student"], r["folder"], r["sample (of 8)"]) for r in overview] == [("bob", "alice", "1"), ("bob", "bob", "0")]
 
 
 @pytest.mark.parametrize("other", ["саrol", "CAROL", "ｃａｒｏｌ", "caro\u200bl", "carοl"])
@@ -198,9 +205,9 @@ def test_notebook_and_record_of_one_student_are_one_row_saying_which_counted(hub
     rows = hub_class["rows"]
     assert set(rows) == {"alice", "bob"}
     alice = rows["alice"]
-    assert alice["file"] == "class/alice/sample.ipynb" and alice["total"] == "8"
-    assert ("handed in a notebook and a learning record: class/alice/sample.ipynb counted (it is re-run); "
-            "class/alice/lessonkit-record-sample.json scored 1, not counted") in alice["problem"]
+    assert alice["file"] == "class/alice/sample.ipynb + class/alice/lessonkit-record-sample.json"
+    assert alice["total"] == "8" and alice["problem"] == ""
+    assert alice["credit"] == "class/alice/sample.ipynb: " + ", ".join(IDS)  # the notebook first where both give it
     assert rows["bob"]["problem"] == "" and rows["bob"]["total"] == str(8 - len(gc.WRONG))
 
 
@@ -218,7 +225,7 @@ def test_identical_and_near_identical_submissions_are_listed_neutrally_for_the_t
     write_record(tmp_path / "in" / "lee.json", "", everything_right[::-1])  # right answers agree: no sign of copying
     write_record(tmp_path / "in" / "max.json", "", [("sample.year", 2024, "")])  # one common mistake
     assert grade(str(tmp_path / "in"), "--out", str(tmp_path / "out")) == 0
-    page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    page = (tmp_path / "out" / "sample" / "report.html").read_text(encoding="utf-8")
     section = page.split("<h2>Possible copies</h2>")[1].split("<h2>")[0]
     listed = {tuple(sorted(pair)) for pair in
               [("hana", "ivan"), ("hana", "jo"), ("ivan", "jo"), ("kim", "lee"), ("hana", "max"), ("jo", "max")]
@@ -230,76 +237,81 @@ def test_identical_and_near_identical_submissions_are_listed_neutrally_for_the_t
     assert "not as a finding" in section and "cheat" not in page.lower()
     rows = gradebook(tmp_path / "out")
     assert all("cop" not in r["problem"] for r in rows.values())  # never in the gradebook or feedback
-    assert all("cop" not in p.read_text(encoding="utf-8").lower() for p in (tmp_path / "out" / "feedback").iterdir())
+    assert all("cop" not in p.read_text(encoding="utf-8").lower() for p in (tmp_path / "out" / "sample" / "feedback").iterdir())
 
 
 def test_a_class_without_copies_says_so(tmp_path):
     write_record(tmp_path / "in" / "a.json", "", [("sample.year", 2024, "")])
     write_record(tmp_path / "in" / "b.json", "", [("sample.year", 2023, "")])
     assert grade(str(tmp_path / "in"), "--out", str(tmp_path / "out")) == 0
-    assert "No two submissions are identical or nearly so." in (tmp_path / "out" / "report.html").read_text("utf-8")
+    assert "No two submissions are identical or nearly so." in (tmp_path / "out" / "sample" / "report.html").read_text("utf-8")
 
 
 # ----------------------------------------------------------------------------- which lesson
 
-def test_the_lesson_is_the_one_most_students_handed_in_and_is_said(tmp_path, capsys):
-    for i in range(6):  # one student's six empty records of another lesson
+def test_every_lesson_handed_in_is_graded_in_a_folder_of_its_own(tmp_path, capsys):
+    for i in range(6):  # one student's six empty records of another lesson: loose files, one row each
         write_record(tmp_path / "in" / f"finn-{i}.json", "finn", [], lesson="ceasefire")
     for name in ("ana", "ben", "cy"):
         write_record(tmp_path / "in" / f"{name}.json", name, [("sample.year", 2025, "")])
     assert grade(str(tmp_path / "in"), "--out", str(tmp_path / "out")) == 0
     err = capsys.readouterr().err
-    assert "grading lesson sample (chosen without --lesson" in err and "sample by 3 students in 3 files" in err
-    assert "ceasefire by 1 student in 6 files" in err
-    notes = (tmp_path / "out" / "run-notes.txt").read_text(encoding="utf-8")
-    assert "Graded lesson sample (chosen without --lesson" in notes
+    assert "9 students, 9 files graded in 2 lessons: ceasefire (6 students, 6 files); sample (3 students, 3 files)" in err
+    notes = (tmp_path / "out" / "sample" / "run-notes.txt").read_text(encoding="utf-8")
+    assert "Graded lesson sample (found in the files handed in)" in notes and "3 students, 3 files" in notes
     assert gradebook(tmp_path / "out")["ana"]["sample.year"] == "1"
+    assert set(gradebook(tmp_path / "out", "ceasefire")) == {"finn", *(f"finn ({n})" for n in range(2, 7))}
 
 
-def test_records_read_before_the_lesson_is_known_are_graded_with_the_lesson_chosen(tmp_path, capsys):
-    """Records are graded as they are read, with the lesson of the first one; here that is not
-    the lesson most students handed in, so those records are read again and graded with it."""
+def test_records_are_graded_with_their_own_lessons_key_and_again_from_the_cache(tmp_path, capsys):
     write_record(tmp_path / "in" / "aaron.json", "aaron", [("sample.year", 2025, "")], lesson="ceasefire")
     for name in ("ben", "cy"):
         write_record(tmp_path / "in" / f"{name}.json", name, [("sample.year", 2025, "")])
     argv = (str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--no-progress")
     assert grade(*argv) == 0
     rows = gradebook(tmp_path / "out")
-    assert rows["aaron"]["total"] == "" and "a record of lesson 'ceasefire', not 'sample'" in rows["aaron"]["problem"]
-    assert rows["ben"]["sample.year"] == rows["cy"]["sample.year"] == "1"
+    assert set(rows) == {"ben", "cy"} and rows["ben"]["sample.year"] == rows["cy"]["sample.year"] == "1"
+    aaron = gradebook(tmp_path / "out", "ceasefire")["aaron"]
+    assert aaron["total"] == "0" and "1 attempt(s) for other lessons" in aaron["problem"]
     first = (tmp_path / "out" / "gradebook.csv").read_bytes()
-    assert grade(*argv) == 0 and "3 from the cache" in capsys.readouterr().err
+    assert grade(*argv) == 0 and "3 file(s) from the cache" in capsys.readouterr().err
     assert (tmp_path / "out" / "gradebook.csv").read_bytes() == first
 
 
-def test_records_of_the_lesson_graded_are_not_kept_in_memory(tmp_path):
-    """Records of the lesson being graded let their bytes go once graded; others keep them."""
+def test_records_are_not_kept_in_memory_once_graded(tmp_path):
+    """Records let their bytes go once graded, with their own lesson's key."""
     from types import SimpleNamespace
 
     from tqdm import tqdm
 
-    from lessonkit.teacher.grading.run import _read_all
+    from lessonkit.teacher.grading.run import Sandboxing, _read_all
     from lessonkit.teacher.grading.submissions import discover
+    from lessonkit.teacher.sandbox import Sandbox
 
     for name in ("ana", "ben"):
         write_record(tmp_path / "in" / f"{name}.json", name, [("sample.year", 2025, "")])
     write_record(tmp_path / "in" / "zed.json", "zed", [], lesson="ceasefire")
     subs = discover([str(tmp_path / "in")], tmp_path / "out")
     args = SimpleNamespace(lesson=None, timeout=5.0, memory=512, submissions=[str(tmp_path / "in")])
-    loaded, grading = _read_all(args, subs, tmp_path / "out", tmp_path, tqdm(disable=True))
-    assert [item.data is None for item in loaded] == [True, True, False]
-    assert grading.settings.key.lesson == "sample" and sorted(grading.results) == [0, 1]
-    assert grading.results[0].scores["sample.year"] == 1
+    found = _read_all(args, subs, tmp_path / "out", Sandboxing(Sandbox("none"), ()), Namer(subs), tqdm(disable=True))
+    assert [item.data is None for item in found.loaded] == [True, True, True]
+    assert found.lessons == ["sample", "sample", "ceasefire"]
+    assert sorted(found.gradings["sample"].results) == [0, 1] and sorted(found.gradings["ceasefire"].results) == [2]
+    assert found.gradings["sample"].results[0].scores["sample.year"] == 1
 
 
-def test_as_many_students_for_two_lessons_asks_for_lesson(tmp_path, capsys):
-    write_record(tmp_path / "in" / "a.json", "ana", [], lesson="ceasefire")
-    write_record(tmp_path / "in" / "b.json", "ben", [], lesson="sample")
-    assert grade(str(tmp_path / "in"), "--out", str(tmp_path / "out")) == 2
-    assert "give --lesson" in capsys.readouterr().err
+def test_lesson_narrows_the_run_and_lists_other_lessons_once(tmp_path, capsys):
+    write_record(tmp_path / "in" / "ana" / "lessonkit-record-ceasefire.json", "ana", [], lesson="ceasefire")
+    write_record(tmp_path / "in" / "ana" / "lessonkit-record-sample.json", "ana", [("sample.year", 2025, "")])
+    write_record(tmp_path / "in" / "ben" / "lessonkit-record-sample.json", "ben", [])
+    assert grade(str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--lesson", "sample") == 0
+    assert set(gradebook(tmp_path / "out")) == {"ana", "ben"}
+    assert not (tmp_path / "out" / "ceasefire").exists()
+    notes = (tmp_path / "out" / "run-notes.txt").read_text(encoding="utf-8")
+    assert notes.count("in/ana/lessonkit-record-ceasefire.json") == 1
+    assert "Not graded: 1 file(s) of other lessons than sample (--lesson)" in notes
+    assert "gradebook.csv" in capsys.readouterr().err
 
-
-# ----------------------------------------------------------------------------- the cache's key version
 
 def _version_in_subprocess(lesson: str, env: dict[str, str]) -> str:
     code = "from lessonkit.teacher.grading.key import key_version; import lessonkit; " \
@@ -386,7 +398,7 @@ def test_a_common_mistake_is_no_sign_but_a_copy_with_one_answer_changed_is(tmp_p
     write_record(tmp_path / "in" / "omar.json", "", [("sample.venue", "Chequers", ""), ("sample.kind", "c", ""),
                                                      ("sample.year", 1999, ""), ("sample.states", 6, "")])
     assert grade(str(tmp_path / "in"), "--out", str(tmp_path / "out")) == 0
-    page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    page = (tmp_path / "out" / "sample" / "report.html").read_text(encoding="utf-8")
     section = page.split("<h2>Possible copies</h2>")[1].split("<h2>")[0]
     assert "<strong>common" not in section
     assert ("<strong>nia</strong> (<code>in/nia.json</code>) and <strong>omar</strong> (<code>in/omar.json</code>): "

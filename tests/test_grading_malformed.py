@@ -71,7 +71,7 @@ def grade(folder: Path, out: Path) -> int:
 
 
 def rows_of(out: Path) -> list[dict]:
-    with open(out / "gradebook.csv", newline="", encoding="utf-8") as f:
+    with open(out / "sample" / "gradebook.csv", newline="", encoding="utf-8") as f:
         return list(csv.DictReader(f))
 
 
@@ -103,7 +103,7 @@ def test_every_malformed_submission_is_one_row_and_the_gradebook_is_finished(fil
         for row in rows:
             assert row["problem"] or row["total"] != "", row
             assert "\n" not in row["problem"] and len(row["problem"]) < 5000
-        assert (out / "report.html").is_file() and len(list((out / "feedback").iterdir())) == len(rows)
+        assert (out / "sample" / "report.html").is_file() and len(list((out / "sample" / "feedback").iterdir())) == len(rows)
 
 
 def test_fifo_device_symlink_and_non_utf8_name_are_rows_that_say_why(tmp_path):
@@ -118,9 +118,9 @@ def test_fifo_device_symlink_and_non_utf8_name_are_rows_that_say_why(tmp_path):
     odd = [f for f in by_file if f.startswith("class/caf")]
     assert odd == ["class/caf\ufffd # Heading <script>.json"], by_file
     assert by_file[odd[0]]["problem"].startswith("not a learning record: invalid JSON")
-    page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    page = (tmp_path / "out" / "sample" / "report.html").read_text(encoding="utf-8")
     assert "<script>" not in page and "&lt;script&gt;" in page
-    for text in (p.read_text(encoding="utf-8") for p in (tmp_path / "out" / "feedback").iterdir()):
+    for text in (p.read_text(encoding="utf-8") for p in (tmp_path / "out" / "sample" / "feedback").iterdir()):
         assert "\n# Heading" not in text and "<script>" not in text
 
 

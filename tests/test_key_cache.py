@@ -93,7 +93,7 @@ def test_grading_records_twice_imports_pandas_only_the_first_time(cache, tmp_pat
     runs = [subprocess.run([sys.executable, "-c", probe, str(records), str(tmp_path / f"out{n}")], capture_output=True,
                            text=True, check=True) for n in (1, 2)]
     assert [r.stdout.split()[-1] for r in runs] == ["True", "False"]
-    books = [(tmp_path / f"out{n}" / "gradebook.csv").read_text(encoding="utf-8") for n in (1, 2)]
+    books = [(tmp_path / f"out{n}" / "sample" / "gradebook.csv").read_text(encoding="utf-8") for n in (1, 2)]
     assert books[0] == books[1]
 
 

@@ -150,7 +150,7 @@ def test_check_and_grade_follow_a_teachers_edit_after_a_rebuild(tmp_path):
     run = subprocess.run([sys.executable, "-m", "lessonkit", "grade", str(record), "--out", str(grades),
                           "--lesson", "sample"], env=env, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
-    with open(grades / "gradebook.csv", newline="", encoding="utf-8") as f:
+    with open(grades / "sample" / "gradebook.csv", newline="", encoding="utf-8") as f:
         (row,) = list(csv.DictReader(f))
     assert row["sample.kind"] == "1" and row["sample.venue"] == "0"
 

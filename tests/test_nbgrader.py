@@ -61,17 +61,23 @@ def _student_cells(nb, lesson):
 # --- the edition itself (no nbgrader needed) ----------------------------------------------
 
 
+def _kinds(lesson: str) -> dict[str, str]:
+    return {eid: type(x).__name__ for eid, x in exercises(lesson).items()}
+
+
 @pytest.mark.parametrize("path", LESSONS + [SAMPLE], ids=lambda p: p.stem)
-def test_every_exercise_gets_a_solution_cell_and_a_one_point_test(path):
+def test_every_marked_exercise_gets_a_solution_cell_and_a_one_point_test(path):
     nb = read_lesson(path)
     lesson = lesson_id(nb, path)
     before = copy.deepcopy(nb)
     edition = make_nbgrader_edition(nb, lesson)
-    solutions, tests = _nbgrader_cells(edition, "solution"), _nbgrader_cells(edition, "grade")
+    solutions = _nbgrader_cells(edition, "solution")
+    tests = [c for c in _nbgrader_cells(edition, "grade") if not c.metadata.nbgrader["solution"]]
     assert len(solutions) == sum(markup.SOLUTION_TAG in markup.tags(c) for c in nb.cells)
     assert all(c.metadata.nbgrader["locked"] is False and "BEGIN SOLUTION" in c.source for c in solutions)
     tested = [c.source.split("autograde_test(")[1].split(",")[0].strip("'\"") for c in tests]
-    assert sorted(tested) == sorted(exercises(lesson)), "one test per exercise of the answer key"
+    marked = [eid for eid, kind in _kinds(lesson).items() if kind not in ("Written", "Prediction")]
+    assert sorted(tested) == sorted(marked), "one test per marked exercise of the answer key"
     assert all(c.metadata.nbgrader["points"] == 1 and c.metadata.nbgrader["locked"] for c in tests)
     assert all("BEGIN HIDDEN TESTS" in c.source for c in tests)
     ids = [c.metadata.nbgrader["grade_id"] for c in solutions + tests]
@@ -139,9 +145,9 @@ def _env(tmp: Path) -> dict:
                 JUPYTER_CONFIG_DIR=str(tmp / "jupyter-config"))
 
 
-def _nbgrader(course: Path, *args: str) -> str:
+def _nbgrader(course: Path, *args: str, timeout: float = 600) -> str:
     done = subprocess.run([str(BIN / "nbgrader"), *args], cwd=course, env=_env(course.parent),
-                          capture_output=True, text=True, timeout=600)
+                          capture_output=True, text=True, timeout=timeout)
     log = done.stdout + done.stderr
     assert done.returncode == 0 and "| ERROR]" not in log, log
     return log
@@ -178,7 +184,12 @@ def test_generate_assignment_releases_every_lesson_without_solutions_or_notes(tm
         cells = {eid: normalize(c.source) for c in _nbgrader_cells(released, "solution")
                  for eid in checked_ids(c.source)}
         assert cells == stubs, path.name
-        assert len(_nbgrader_cells(released, "grade")) == len(exercises(lesson))
+        written = [eid for eid, kind in _kinds(lesson).items() if kind == "Written"]
+        assert len(_nbgrader_cells(released, "grade")) == len(exercises(lesson)) - len(_kinds(lesson)) + sum(
+            kind != "Prediction" for kind in _kinds(lesson).values())
+        manual = [c for c in _nbgrader_cells(released, "grade") if c.metadata.nbgrader["solution"]]
+        assert sorted(eid for c in manual for eid in checked_ids(c.source)) == sorted(written)
+        assert "Rubric" not in text
     assert (course / "release" / "summit" / "glossary.md").is_file()
 
 
@@ -214,7 +225,7 @@ def graded(tmp_path_factory):
     done = subprocess.run([sys.executable, "-m", "lessonkit", "grade", str(course / "submitted"), "--out", str(out),
                            "--no-progress"], cwd=root, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
-    with open(out / "gradebook.csv", newline="", encoding="utf-8") as f:
+    with open(out / "sample" / "gradebook.csv", newline="", encoding="utf-8") as f:
         gradebook = {row["student"]: row for row in csv.DictReader(f)}
     return {"scores": json.loads(scores.stdout), "export": export, "gradebook": gradebook, "course": course}
 
@@ -249,3 +260,64 @@ def test_lessonkit_grade_names_each_student_from_nbgraders_submitted_folders(gra
             {eid: nbgrader_scores[eid.replace(".", "-")] for eid in exercises("sample")}, student
         assert row["problem"] == "", row["problem"]
     assert rows["alice"]["total"] == "8" and rows["bob"]["total"] == "6"
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_predictions_get_no_grade_and_written_answers_are_marked_by_hand_with_their_rubric(path):
+    nb = read_lesson(path)
+    lesson = lesson_id(nb, path)
+    edition = make_nbgrader_edition(nb, lesson)
+    rubrics = {spec.label: spec.options.get("rubric", []) for spec in parse_lesson(path)}
+    for eid, kind in _kinds(lesson).items():
+        (cell,) = [c for c in edition.cells if c.cell_type == "code" and eid in checked_ids(c.source)
+                   and "autograde_test" not in c.source]
+        tests = [c for c in edition.cells if f"autograde_test({eid!r}" in c.source]
+        meta = cell.metadata["nbgrader"]
+        if kind == "Prediction":
+            assert not tests and meta["grade"] is False and meta["solution"] is True, eid
+        elif kind == "Written":
+            assert not tests and meta["grade"] is True and meta["solution"] is True and meta["points"] == 1, eid
+            assert rubrics[eid] and all(f"# - {' '.join(r.split())}" in cell.source for r in rubrics[eid]), eid
+        else:
+            assert len(tests) == 1 and meta["grade"] is False, eid
+
+
+@pytest.mark.slow
+def test_the_source_notebooks_submitted_as_they_are_get_full_automatic_marks_in_every_lesson(tmp_path):
+    """nbgrader itself: generate_assignment, the teacher's source of each lesson submitted as
+    it is, autograde, export. Every automatically graded point is scored; written answers wait
+    for the teacher, and predictions have no grade."""
+    course = _course(tmp_path, LESSONS, "summit")
+    with open(course / "nbgrader_config.py", "a", encoding="utf-8") as f:  # a busy machine: more than 30 s a cell
+        f.write("c.ExecutePreprocessor.timeout = 600\n")
+    _nbgrader(course, "generate_assignment", "summit")
+    submitted = course / "submitted" / "teacher" / "summit"
+    submitted.mkdir(parents=True)
+    for source in (course / "source" / "summit").glob("*.ipynb"):
+        (submitted / source.name).write_bytes(source.read_bytes())
+    _nbgrader(course, "autograde", "summit", timeout=3600)  # eight lessons, run one after another
+    script = ("import json\nfrom nbgrader.api import Gradebook\n"
+              "with Gradebook('sqlite:///gradebook.db') as gb:\n"
+              "    sub = gb.find_submission('summit', 'teacher')\n"
+              "    print(json.dumps({nb.name: {g.name: [g.auto_score, g.max_score, g.needs_manual_grade]\n"
+              "        for g in nb.grades} for nb in sub.notebooks}))\n")
+    done = subprocess.run([sys.executable, "-c", script], cwd=course, env=_env(tmp_path), capture_output=True,
+                          text=True, timeout=120, check=True)
+    grades = json.loads(done.stdout)
+    assert sorted(grades) == sorted(p.stem for p in LESSONS)
+    for path in LESSONS:
+        lesson = lesson_id(read_lesson(path), path)
+        auto = {name: g for name, g in grades[path.stem].items() if name.endswith("-test")}
+        manual = {name: g for name, g in grades[path.stem].items() if not name.endswith("-test")}
+        marked = [eid for eid, kind in _kinds(lesson).items() if kind not in ("Written", "Prediction")]
+        assert len(auto) == len(marked), path.stem
+        assert all(score == top == 1.0 and not needs for score, top, needs in auto.values()), (path.stem, auto)
+        assert sorted(manual) == sorted(eid.replace(".", "-") for eid, kind in _kinds(lesson).items()
+                                        if kind == "Written"), path.stem
+        assert all(needs for _, _, needs in manual.values())
+    _nbgrader(course, "export")
+    with open(course / "grades.csv", newline="", encoding="utf-8") as f:
+        (row,) = [r for r in csv.DictReader(f) if r["student_id"] == "teacher"]
+    auto_points = sum(sum(kind not in ("Written", "Prediction") for kind in _kinds(lesson_id(read_lesson(p), p)).values())
+                      for p in LESSONS)
+    assert float(row["score"]) == auto_points

@@ -246,8 +246,9 @@ def test_lesson_builds_the_student_edition_and_serves_it_in_jupyterlab(tmp_path)
     assert not (tmp_path / "ed" / "teacher").exists()
     assert f"--ServerApp.root_dir={Path('ed', 'student')}" in output
 
-    # A lesson the student changed is kept; the new version arrives beside it. '--version'
-    # makes JupyterLab print its version and stop, so the second run ends by itself.
+    # Day two, the same lessons: a lesson the student changed is left alone, nothing is written
+    # beside it and nothing is said. '--version' makes JupyterLab print its version and stop,
+    # so the second run ends by itself.
     first = student / FIRST_LESSON
     nb = json.loads(first.read_text(encoding="utf-8"))
     nb["cells"][0]["source"] = "my own notes"
@@ -255,8 +256,8 @@ def test_lesson_builds_the_student_edition_and_serves_it_in_jupyterlab(tmp_path)
     again = _lessonkit("lesson", "--out", "ed", "--", "--version", cwd=tmp_path)
     assert again.returncode == 0, again.stderr
     assert json.loads(first.read_text(encoding="utf-8"))["cells"][0]["source"] == "my own notes"
-    assert (student / "00-start-here.new.ipynb").is_file()
-    assert "has changes since it was built and is kept" in again.stdout
+    assert not [p for p in student.iterdir() if "new version" in p.name]
+    assert "new version" not in again.stdout and "kept" not in again.stdout
 
 
 # --------------------------------------------------------------------------- the wheel, outside the repo

@@ -130,7 +130,7 @@ def _section(page: str, label: str) -> str:
 
 
 def test_answers_are_grouped_by_exercise_with_the_rubric(graded):
-    page = (graded / "report.html").read_text(encoding="utf-8")
+    page = (graded / "memo" / "report.html").read_text(encoding="utf-8")
     why = _section(page, "memo.why")
     assert "Names the row the claim rests on." in why and "Says what the figure does not show." in why
     assert "It is a loan &lt;script&gt;alert(1)&lt;/script&gt; to be repaid." in why and "<script>" not in page
@@ -143,7 +143,7 @@ def test_answers_are_grouped_by_exercise_with_the_rubric(graded):
 
 
 def test_the_memo_is_shown_with_its_citations_resolved(graded):
-    memo = _section((graded / "report.html").read_text(encoding="utf-8"), "memo.memo")
+    memo = _section((graded / "memo" / "report.html").read_text(encoding="utf-8"), "memo.memo")
     assert "Ben" not in memo and "Every claim cites a row id." in memo
     text = st.html_text(memo)
     assert "gbr (actors): United Kingdom" in text
@@ -158,7 +158,7 @@ def test_the_memo_is_shown_with_its_citations_resolved(graded):
 
 
 def test_written_answers_and_predictions_are_not_scored(graded):
-    with open(graded / "gradebook.csv", newline="", encoding="utf-8") as f:
+    with open(graded / "memo" / "gradebook.csv", newline="", encoding="utf-8") as f:
         rows = {r["student"]: r for r in csv.DictReader(f)}
     # no column: a gradebook column of zeros would read as a mark
     assert "memo.why" not in rows["Ana"] and "memo.guess" not in rows["Ana"] and rows["Ana"]["total"] == "0"
@@ -193,7 +193,7 @@ def test_a_notebook_s_written_answer_reaches_the_report(tmp_path, monkeypatch):
                                                      "--lesson", "memo", "--no-progress", "--timeout", "20"])) == 0
     finally:
         student_stubs.cache_clear()
-    page = (out / "report.html").read_text(encoding="utf-8")
+    page = (out / "memo" / "report.html").read_text(encoding="utf-8")
     memo = st.html_text(_section(page, "memo.memo"))
     assert "The summit was hosted by the UK [gbr]." in memo and "gbr (actors): United Kingdom" in memo
     assert "Because it is a loan, not a gift." in st.html_text(_section(page, "memo.why"))

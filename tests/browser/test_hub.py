@@ -1,16 +1,19 @@
 """The school-hub path of the README, end to end, with a real JupyterHub on 127.0.0.1.
 
-The test makes the teacher's repository of the student edition (lesson 0, a local git
-repository reached by ``file://``) and starts JupyterHub: the shared-password authenticator,
-``SimpleLocalProcessSpawner`` (every student runs as this user, in a home folder of their
-own), configurable-http-proxy from npm (installed by ``make test`` and ``.ci/run`` into
-``.venv/node``) and nbgitpuller from this environment. Two students, each in a browser of
-their own, open the README's nbgitpuller link, log in, and land in lesson 0, where they run
-every cell, answer one exercise (one right, one wrong) and save. Each learning record
-carries the hub user's name. The teacher then commits an update; the first student clicks
-the link again and gets it, with their answer kept. The teacher then collects the notebooks and records from the
-homes as the README says and runs ``lessonkit grade``: each student has one row, under the
-right name, with the right mark. The hub is stopped at the end, pass or fail.
+The test makes the teacher's repository of the student edition (all eight lessons, a local
+git repository reached by ``file://``) and starts JupyterHub: the shared-password
+authenticator, ``SimpleLocalProcessSpawner`` (every student runs as this user, in a home
+folder of their own), configurable-http-proxy from npm (installed by ``make test`` and
+``.ci/run`` into ``.venv/node``) and nbgitpuller from this environment. Three students, each
+in a browser of their own, open the README's nbgitpuller link, log in, and land in lesson 0,
+where they run every cell, answer one exercise and save: student1 first sets a name, student2
+does not, student3 answers right and then, on day two, replaces the lesson (deletes it and
+clicks the link again, which brings the lesson back as released). The teacher then commits
+an update; student1 clicks the link again and gets it, with the answer kept. The teacher
+collects the homes with the README's own loop and grades with the README's own command:
+every student has one row in every lesson's gradebook and in the overview, under the name
+they set (else their hub user name), with the credit they earned. The hub is stopped at the
+end, pass or fail.
 """
 
 from __future__ import annotations
@@ -33,17 +36,18 @@ from pathlib import Path
 import pytest
 
 from lessonkit.teacher import markup
-from lessonkit.teacher.cli import main as cli
-from lessonkit.teacher.editions import build, read_lesson
+from lessonkit.teacher.editions import build, lesson_id, read_lesson
 
 from .conftest import REPO, Lab, _free_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 LESSON = REPO / "notebooks" / "00-start-here.md"
+LESSONS = sorted((REPO / "notebooks").glob("[0-9][0-9]-*.md"))
 BIN = Path(sys.executable).parent
 PROXY = Path(sys.prefix) / "node" / "node_modules" / ".bin" / "configurable-http-proxy"
-STUDENTS = ("student1", "student2")
+STUDENTS = ("student1", "student2", "student3")
+NAME = "Alice Smith"  # the name student1 sets with set_name
 EXERCISE = "start.host"
 WRONG = '"Nobody in particular"'
 REPO_NAME = "summit-lessons"  # the teacher's repository of the student edition
@@ -68,12 +72,12 @@ def _git(*args: str, cwd: Path) -> None:
 
 def _teacher_repository(tmp: Path) -> Path:
     """The README's step: build the student edition and put it in a repository of one's own."""
-    build([LESSON], tmp / "editions", editions=("student",))
+    build(LESSONS, tmp / "editions", editions=("student",), run_teacher=False)
     repo = tmp / REPO_NAME
     shutil.copytree(tmp / "editions" / "student", repo)
     _git("init", "-q", cwd=repo)
     _git("add", ".", cwd=repo)
-    _git("commit", "-q", "-m", "Lesson 0, student edition", cwd=repo)
+    _git("commit", "-q", "-m", "The lessons, student edition", cwd=repo)
     return repo
 
 
@@ -239,11 +243,13 @@ class Student:
         self.page.fill("#password_input", self.hub.password)
         self.page.click("#login_submit")
 
-    def answer(self, answer: str, update=None) -> list[str]:
-        """In lesson 0: run every cell, answer the exercise, save; return the answer's output.
+    def answer(self, answer: str, update=None, name: str = "", replace: bool = False) -> list[str]:
+        """In lesson 0: run every cell, set the name (if given), answer the exercise, save;
+        return the answer's output.
 
-        With ``update`` (the teacher's next commit), the student then clicks the link again, as
-        on the next day."""
+        With ``replace``, the student then deletes the lesson and clicks the link again
+        (nbgitpuller brings it back as released). With ``update`` (the teacher's next commit),
+        the student then clicks the link again, as on the next day."""
         page, lab = self.page, Lab(self.page, server=None)
         try:
             page.wait_for_url(re.compile(rf"/user/{self.name}/lab"), timeout=90_000)
@@ -253,12 +259,23 @@ class Student:
             lab.wait_for_kernel()
             assert lab.current_path() == f"{REPO_NAME}/00-start-here.ipynb"
             lab.run_all()
+            if name:
+                naming = next(i for i, c in enumerate(lab.cells()) if c["source"].strip() == "set_name(...)")
+                lab.edit_line(naming, "set_name(...)", f"set_name({name!r})")
+                lab.run_cell_with_shift_enter(naming)
             index = next(i for i, c in enumerate(lab.cells()) if f'check("{EXERCISE}"' in c["source"])
             lab.edit_line(index, "host = ...", f"host = {answer}")
             lab.run_cell_with_shift_enter(index)
             shown = lab.output_texts(index)
             page.evaluate("async () => await window.jupyterapp.commands.execute('docmanager:save')")
             page.wait_for_function("() => !window.jupyterapp.shell.currentWidget.context.model.dirty")
+            if replace:
+                page.evaluate("async () => { await window.jupyterapp.commands.execute('application:close-all'); }")
+                page.evaluate(f"async () => await window.jupyterapp.serviceManager.contents.delete("
+                              f"'{REPO_NAME}/00-start-here.ipynb')")
+                page.goto(self.link, wait_until="domcontentloaded")
+                page.wait_for_url(re.compile(rf"/user/{self.name}/lab"), timeout=90_000)
+                page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
             if update is not None:
                 update()
                 page.goto(self.link, wait_until="domcontentloaded")
@@ -273,11 +290,26 @@ class Student:
             raise
 
 
-def test_two_students_follow_the_link_and_the_teacher_grades_them_by_their_hub_names(hub, browser, tmp_path):
+def _readme_loop(homes: Path) -> str:
+    """The README's collecting loop and grading command, as printed, for this hub's homes."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    script = re.search(r"```sh\n(\s*for home in /home/\*/; do\n.*?lessonkit grade collected/ --out grades/)\n\s*```",
+                       readme, re.S)
+    assert script, "the README has no collecting loop"
+    text = "\n".join(line.strip() for line in script.group(1).splitlines())
+    return text.replace("/home/*/", f"{homes}/*/").replace("STUDENT-REPO", REPO_NAME)
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def test_three_students_follow_the_readme_and_the_teacher_grades_every_lesson(hub, browser, tmp_path):
     repo = _teacher_repository(tmp_path)
     link = _readme_link(hub.url, repo)
     right = _answer_line().split("=", 1)[1].strip()
-    answers = {"student1": right, "student2": WRONG}
+    answers = {"student1": right, "student2": WRONG, "student3": right}
     note = "\nA line the teacher added on the second day.\n"
 
     def second_day() -> None:
@@ -290,39 +322,51 @@ def test_two_students_follow_the_link_and_the_teacher_grades_them_by_their_hub_n
     try:
         for student in students:
             student.log_in()
-        shown = {s.name: " ".join(s.answer(answers[s.name], update=second_day if s.name == "student1" else None))
+        shown = {s.name: " ".join(s.answer(answers[s.name], update=second_day if s.name == "student1" else None,
+                                            name=NAME if s.name == "student1" else "",
+                                            replace=s.name == "student3"))
                  for s in students}
     finally:
         for student in students:
             student.context.close()
-    print(f"both students answered after {time.monotonic() - start:.1f} s")
-    assert len(hub.server_pids()) == 2, "each student has a server of their own (and the test can stop it)"
+    print(f"the students answered after {time.monotonic() - start:.1f} s")
+    assert len(hub.server_pids()) == 3, "each student has a server of their own (and the test can stop it)"
     for name in STUDENTS:
-        assert ("Correct" in shown[name]) == (name == "student1"), shown
+        assert ("Correct" in shown[name]) == (name != "student2"), shown
         folder = hub.homes / name / REPO_NAME
+        assert sorted(p.name for p in folder.glob("*.ipynb")) == sorted(p.with_suffix(".ipynb").name for p in LESSONS)
         record = json.loads((folder / "lessonkit-record-start.json").read_text(encoding="utf-8"))
-        assert record["student"] == name
+        assert record["student"] == (NAME if name == "student1" else name)
         assert [a for a in record["attempts"] if a.get("exercise") == EXERCISE], record["attempts"]
         saved = json.loads((folder / "00-start-here.ipynb").read_text(encoding="utf-8"))
-        assert any(f"host = {answers[name]}" in "".join(c["source"]) for c in saved["cells"])  # kept
+        kept = any(f"host = {answers[name]}" in "".join(c["source"]) for c in saved["cells"])
+        assert kept == (name != "student3"), name  # student3's lesson is the one released again
     # student1 clicked the link again after the teacher's update: it arrived, the answer stayed.
     assert (hub.homes / "student1" / REPO_NAME / "glossary.md").read_text(encoding="utf-8").endswith(note)
 
-    # The teacher collects each home's notebooks and records (the README's loop) and grades them.
-    collected = tmp_path / "collected"
-    for home in sorted(hub.homes.iterdir()):
-        target = collected / home.name
-        target.mkdir(parents=True)
-        for path in [*(home / REPO_NAME).glob("*.ipynb"), *(home / REPO_NAME).glob("lessonkit-record-*.json")]:
-            shutil.copy2(path, target / path.name)
-    grades = tmp_path / "grades"
-    assert cli(["grade", str(collected), "--out", str(grades), "--no-progress", "--lesson", "start"]) == 0
+    # The teacher runs the README's loop and command, as printed, from a folder of their own.
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    done = subprocess.run(["bash", "-c", _readme_loop(hub.homes)], cwd=tmp_path, env=env, capture_output=True,
+                          text=True, timeout=3600)
+    assert done.returncode == 0, done.stdout + done.stderr
     print(f"graded after {time.monotonic() - start:.1f} s")
-    with open(grades / "gradebook.csv", newline="", encoding="utf-8") as f:
-        rows = {row["student"]: row for row in csv.DictReader(f)}
-    assert sorted(rows) == list(STUDENTS), rows
-    for name, mark in (("student1", "1"), ("student2", "0")):
-        row = rows[name]
-        # One row per student: the saved notebook, re-run by the grader, counted; the record beside it agrees.
-        assert row["file"] == f"collected/{name}/00-start-here.ipynb" and row[EXERCISE] == mark, row
-        assert f"lessonkit-record-start.json scored {mark}, not counted" in row["problem"], row
+    grades = tmp_path / "grades"
+    lessons = [lesson_id(read_lesson(p), p) for p in LESSONS]
+    overview = _rows(grades / "gradebook.csv")
+    assert [(r["student"], r["folder"]) for r in overview] == [(NAME, "student1"), ("student2", ""), ("student3", "")]
+    for lesson in lessons:
+        rows = {r["student"]: r for r in _rows(grades / lesson / "gradebook.csv")}
+        assert sorted(rows) == sorted([NAME, "student2", "student3"]), (lesson, rows)
+        assert all(r["total"] != "" and r["problem"] == "" for r in rows.values()), (lesson, rows)
+        if lesson != "start":
+            assert all(r["total"] == "0" for r in rows.values()), (lesson, rows)
+    start_rows = {r["student"]: r for r in _rows(grades / "start" / "gradebook.csv")}
+    assert [start_rows[n][EXERCISE] for n in (NAME, "student2", "student3")] == ["1", "0", "1"]
+    assert start_rows["student3"]["credit"] == f"collected/student3/lessonkit-record-start.json: {EXERCISE}"
+    assert start_rows[NAME]["credit"].startswith(f"collected/student1/00-start-here.ipynb: {EXERCISE}")
+    column = next(c for c in overview[0] if c.startswith("start ("))
+    assert [r[column] for r in overview] == [start_rows[n]["total"] for n in (NAME, "student2", "student3")]
+    notes = (grades / "run-notes.txt").read_text(encoding="utf-8")
+    # 3 students: 8 notebooks each, and the record of lesson 0 (the profile names, it is not graded)
+    assert notes.startswith("3 students, 27 files graded in 8 lessons"), notes
+    print((grades / "gradebook.csv").read_text(encoding="utf-8"))

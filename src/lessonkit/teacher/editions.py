@@ -5,8 +5,11 @@ solutions goes through :mod:`lessonkit.teacher.markup`.
 
 A build never overwrites a notebook someone has changed since it was built: each notebook
 carries a fingerprint of its cells as built (``metadata.lessonkit.built_cells``). A changed
-copy is left as it is and the new version is written beside it (``NAME.new.ipynb``), unless
-``replace`` is asked for, which first copies the old one into ``backups/``.
+copy built from the same version of the lesson is left alone and nothing is written; one
+built from an older version is left as it is and the new version is written beside it, under
+a name that differs at its start (``(new version) NAME.ipynb``, so a file browser that cuts
+long names still tells them apart), unless ``replace`` is asked for, which first copies the
+old one into ``backups/``.
 
 Builds are reproducible: two builds of the same sources in the same environment are
 byte-identical (no execution timestamps, widget ids numbered per lesson, stable cell ids),
@@ -219,25 +222,46 @@ class Placed:
     path: Path
     kept: Path | None = None  # a changed notebook left untouched; the new version is ``path``
     backup: Path | None = None  # where a changed notebook was copied before ``path`` was replaced
+    same: bool = False  # a changed notebook built from this same version: left alone, nothing written
+
+    @property
+    def news(self) -> bool:
+        """Whether the student needs to hear about this notebook (a new version, or a backup)."""
+        return bool(self.kept or self.backup)
 
     def __str__(self) -> str:
         if self.kept:
-            return (f"{self.path}  (new version: {self.kept} has changes since it was built and is "
-                    f"kept as it is; run again with --replace to replace it, after a copy in "
-                    f"{self.kept.parent / 'backups'})")
+            return (f"{self.path}  (a new version of this lesson: your copy {self.kept.name} has your changes and "
+                    "is kept as it is. Your answers are also safe in your learning record "
+                    f"(lessonkit-record-*.json). To swap your copy for the new version, run `make lesson REPLACE=1` "
+                    f"(or `lessonkit lesson --replace`): your copy is first backed up in {self.kept.parent / 'backups'})")
         if self.backup:
-            return f"{self.path}  (replaced; the copy with your changes is in {self.backup})"
+            return f"{self.path}  (replaced; the copy with your changes is backed up in {self.backup})"
         return str(self.path)
 
 
+NEW_VERSION = "(new version)"
+
+
 def _beside(path: Path) -> Path:
-    """The first free name for a new version beside a changed notebook (NAME.new.ipynb, ...)."""
+    """The first free name for a new version beside a changed notebook: ``(new version) NAME.ipynb``,
+    then ``(new version 2) NAME.ipynb``... (the start of the name differs from the student's copy)."""
     n = 1
     while True:
-        candidate = path.with_name(f"{path.stem}.new{'' if n == 1 else f'-{n}'}{path.suffix}")
+        label = NEW_VERSION if n == 1 else f"{NEW_VERSION[:-1]} {n})"
+        candidate = path.with_name(f"{label} {path.name}")
         if not candidate.exists() or unchanged_since_built(candidate):
             return candidate
         n += 1
+
+
+def _built_from(path: Path) -> str | None:
+    """The fingerprint of the build a notebook came from (its cells as built), if it says."""
+    try:
+        built = nbformat.read(path, as_version=4).metadata.get("lessonkit", {}).get("built_cells")
+    except Exception:  # not a notebook, or not one we built
+        return None
+    return built if isinstance(built, str) else None
 
 
 def _backup(path: Path) -> Path:
@@ -254,8 +278,11 @@ def _backup(path: Path) -> Path:
 
 
 def _drop_untouched_new_versions(path: Path) -> None:
-    """Remove the NAME.new*.ipynb left beside path by earlier builds, unless someone changed them."""
-    for new in path.parent.glob(f"{path.stem}.new*{path.suffix}"):
+    """Remove the new versions left beside path by earlier builds (``(new version...) NAME.ipynb``,
+    and the older ``NAME.new*.ipynb``), unless someone changed them."""
+    olds = [*path.parent.glob(f"{path.stem}.new*{path.suffix}"),
+            *(p for p in path.parent.glob(f"{NEW_VERSION[:-1]}*) {path.name}"))]
+    for new in olds:
         if unchanged_since_built(new):
             new.unlink()
 
@@ -263,14 +290,18 @@ def _drop_untouched_new_versions(path: Path) -> None:
 def place(nb: nbformat.NotebookNode, path: Path, replace: bool = False) -> Placed:
     """Write a built notebook to path without losing a changed copy already there.
 
-    A missing or unchanged notebook is simply written. A changed one is kept and the new
-    version goes beside it; with ``replace`` it is first copied into ``backups/``.
+    A missing or unchanged notebook is simply written. A changed one built from this same
+    version is left alone (nothing is written). A changed one built from another version is
+    kept and the new version goes beside it; with ``replace`` it is first copied into ``backups/``.
     """
     stamp(nb)
     if not path.exists() or unchanged_since_built(path):
         write_notebook(nb, path)
         _drop_untouched_new_versions(path)
         return Placed(path)
+    if not replace and _built_from(path) == nb.metadata["lessonkit"]["built_cells"]:
+        _drop_untouched_new_versions(path)
+        return Placed(path, same=True)
     if replace:
         backup = _backup(path)
         write_notebook(nb, path)

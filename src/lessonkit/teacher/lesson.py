@@ -1,8 +1,12 @@
 """``lessonkit lesson``: what ``make lesson`` does, on any system.
 
-Builds the student edition of every lesson into ``OUT/student`` (a lesson a student has
-changed is kept, and the new version is written beside it as ``NAME.new.ipynb``), writes the
-module's JupyterLab settings into this environment, then opens lesson 0 in JupyterLab there.
+Builds the student edition of every lesson into ``OUT/student``, then opens lesson 0 in
+JupyterLab there (the module's JupyterLab settings came with the install: nothing is written).
+
+Day two is quiet: a lesson the student has changed is left alone when it was built from the
+same version, and nothing is said. Only when a lesson really changed does a new copy arrive
+beside the student's (``(new version) NAME.ipynb``), with a message saying that the answers
+are safe in the learning record and that replacing the copy backs it up first.
 """
 
 from __future__ import annotations
@@ -53,8 +57,9 @@ def open_lesson(out: Path, replace: bool = False, jupyter_args: list[str] | None
     except OSError as e:
         print(f"lessonkit lesson: could not write the lessons in {out}: {e}", file=sys.stderr)
         return 2
-    for where in placed:
-        print(where)
+    for where in placed:  # only what the student needs to know: a new version, or a backup
+        if where.news:
+            print(where)
     command = jupyter_command(out / "student", jupyter_args)
     print(" ".join(command), flush=True)
     sys.stderr.flush()

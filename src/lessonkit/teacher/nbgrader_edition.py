@@ -7,11 +7,15 @@ nbgrader to remove, and the cell metadata nbgrader reads (``metadata.nbgrader``)
   ``# BEGIN SOLUTION`` / ``# END SOLUTION`` markers (nbgrader's own), each preceded by the
   student edition's stub (``total = ...``), so that ``nbgrader generate_assignment`` releases
   the student edition's cell, followed by nbgrader's code stub;
-- after each exercise's own cell (the code cell that calls ``check("<id>", answer)``) comes a
-  locked *autograder test cell* worth one point. Its test is hidden (nbgrader's
+- after each marked exercise's own cell (the code cell that calls ``check("<id>", answer)``)
+  comes a locked *autograder test cell* worth one point. Its test is hidden (nbgrader's
   ``BEGIN HIDDEN TESTS`` region): students see one comment, and ``nbgrader autograde`` puts
   the test back and runs it, in the kernel that runs the submitted notebook. The test passes
-  the same answer to the exercise's checker (:func:`autograde_test`).
+  the same answer to the exercise's checker (:func:`autograde_test`);
+- a prediction has no right answer: its cell is an answer cell with no grade and no test;
+- a written answer is marked by the teacher: its cell is nbgrader's *manually graded answer*
+  (one point), and its solution region carries the exercise's rubric as comments, which the
+  teacher's copy (the source) shows and ``generate_assignment`` removes with the solution.
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ from .grading.cells import checked_ids
 EDITION = "nbgrader"
 POINTS = 1
 SCHEMA_VERSION = 3  # of nbgrader's cell metadata
+UNMARKED = ("prediction",)  # exercise kinds that get no grade at all
+MANUAL = ("written",)  # exercise kinds the teacher marks by hand, with their rubric
 TEST_IMPORT = "from lessonkit.teacher.nbgrader_edition import autograde_test"
 
 
@@ -129,9 +135,31 @@ def _unique(gid: str, used: set[str]) -> str:
     return candidate
 
 
+def _specs(nb: nbformat.NotebookNode, lesson: str) -> dict[str, Any]:
+    """The lesson's exercise blocks (in its Markdown cells), by id."""
+    from .._keys import parse_text
+
+    text = "\n\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    return {spec.label: spec for spec in parse_text(text, lesson)}
+
+
+def _with_rubric(source: str, rubric: list[str]) -> str:
+    """The cell with the rubric as comments at the start of its first solution region."""
+    lines = source.splitlines()
+    at = next((i for i, line in enumerate(lines) if line.strip() == "# BEGIN SOLUTION"), None)
+    if at is None or not rubric:
+        return source
+    indent = lines[at][:len(lines[at]) - len(lines[at].lstrip())]
+    note = [f"{indent}# Rubric (the teacher's copy only; marked by hand in nbgrader):",
+            *(f"{indent}# - {' '.join(str(item).split())}" for item in rubric)]
+    return "\n".join([*lines[:at + 1], *note, *lines[at + 1:]])
+
+
 def mark_for_nbgrader(nb: nbformat.NotebookNode, lesson: str) -> None:
     """nbgrader step: solution cells get nbgrader's metadata and keep their regions; each
-    exercise's cell is followed by its autograder test cell."""
+    marked exercise's cell is followed by its autograder test cell; a written answer's cell
+    is graded by hand, with its rubric; a prediction's cell is not graded."""
+    specs = _specs(nb, lesson)
     cells: list = []
     used: set[str] = set()
     for index, cell in enumerate(nb.cells, start=1):
@@ -139,6 +167,8 @@ def mark_for_nbgrader(nb: nbformat.NotebookNode, lesson: str) -> None:
         if cell.cell_type != "code":
             continue
         answers = _answers(cell, lesson, index)
+        kinds = {eid: getattr(specs.get(eid), "kind", "") for eid in answers}
+        manual = [eid for eid, kind in kinds.items() if kind in MANUAL]
         if markup.SOLUTION_TAG in markup.tags(cell):
             regions = markup.parse_cell(cell.source, lesson, index, True)
             cell.source = _stub_then_solution(cell.source, regions)
@@ -146,7 +176,13 @@ def mark_for_nbgrader(nb: nbformat.NotebookNode, lesson: str) -> None:
             gid = _unique(grade_id(first) if first else f"{lesson}-solution-{index}", used)
             cell.metadata["nbgrader"] = {"grade": False, "grade_id": gid, "locked": False,
                                          "schema_version": SCHEMA_VERSION, "solution": True, "task": False}
+            if manual:  # nbgrader's "manually graded answer"
+                cell.metadata["nbgrader"].update(grade=True, points=POINTS * len(manual))
+                cell.source = _with_rubric(cell.source, [r for eid in manual
+                                                         for r in specs[eid].options.get("rubric", [])])
         for exercise_id, answer in answers.items():
+            if kinds[exercise_id] in UNMARKED or kinds[exercise_id] in MANUAL:
+                continue
             cells.append(_test_cell(exercise_id, answer, _unique(f"{grade_id(exercise_id)}-test", used)))
     nb.cells = cells
 

@@ -41,6 +41,11 @@ class Row:
     digest: str = ""  # hash of the file's bytes ('' for an empty or unreadable file)
     answers: dict[str, str] = field(default_factory=dict)  # a fingerprint of each counted answer
     written: dict[str, str] = field(default_factory=dict)  # the text of each written answer and prediction
+    folder: str = ""  # the student's folder, shown beside the name when the two differ
+    credit: str = ""  # which file gave which credit, when the row counts several files
+    digests: tuple[str, ...] = ()  # hashes of every file the row counts (for identical files)
+    who: Any = None  # the student across lessons: a folder's path, or the row's name for a loose file
+    files: int = 1  # how many files the row counts
 
     @property
     def total(self) -> int | None:
@@ -64,19 +69,17 @@ class Row:
 
 
 def unique_students(rows: list[Row]) -> list[Row]:
-    """Rows sorted by student: one row per student where that is safe, every doubt in ``problem``.
+    """Loose files' rows (files in no student's folder) sorted by student: one row per student
+    where that is safe, every doubt in ``problem``.
 
     Names are compared by :func:`lessonkit.teacher.grading.identity.comparable`. A student who
-    handed in one notebook and one learning record gets one row: the notebook's, since it
-    is re-run (the record's if the notebook could not be graded), saying which counted. Any
+    handed in one notebook and one learning record gets one row (see :func:`merge`). Any
     other group keeps one row per submission, numbered and flagged: two submissions of one
     kind, or names that look alike but are written with different characters.
 
     >>> rows = unique_students([Row("ana", "b.ipynb", "notebook", True), Row("Ana", "a.json", "record", True)])
     >>> [(r.student, r.file) for r in rows]
-    [('ana', 'b.ipynb')]
-    >>> rows[0].problem
-    'handed in a notebook and a learning record: b.ipynb counted (it is re-run); a.json scored 0, not counted'
+    [('ana', 'b.ipynb + a.json')]
     >>> two = [Row("ana", "a.json", "record", True), Row("ana", "b.json", "record", True)]
     >>> [r.student for r in unique_students(two)]
     ['ana', 'ana (2)']
@@ -90,31 +93,73 @@ def unique_students(rows: list[Row]) -> list[Row]:
     for members in groups.values():  # in the order of each group's first name, as a reader sorts
         spellings = {unicodedata.normalize("NFKC", r.student).casefold() for r in members}
         if len(members) == 1:
-            out += members
+            out += [replace(members[0], who=("loose", members[0].student))]
             continue
         if len(spellings) == 1 and sorted(r.kind for r in members) == ["notebook", "record"]:
-            out.append(_one_row(members))
+            out.append(replace(merge(members), who=("loose", members[0].student)))
             continue
         if len(spellings) > 1:
             note = look_alike_note(r.student for r in members)
         else:
             note = (f"{len(members)} submissions for {members[0].student!r} "
                     f"({', '.join(r.file for r in members)}); one row each")
-        out += [replace(r, student=r.student if n == 1 else f"{r.student} ({n})", problems=[*r.problems, note])
-                for n, r in enumerate(members, 1)]
+        for n, r in enumerate(members, 1):
+            name = r.student if n == 1 else f"{r.student} ({n})"
+            out.append(replace(r, student=name, problems=[*r.problems, note], who=("loose", name)))
     return out
 
 
-def _one_row(pair: list[Row]) -> Row:
-    """The one row of a student who handed in a notebook and a learning record."""
-    notebook = next(r for r in pair if r.kind == "notebook")
-    record = next(r for r in pair if r.kind == "record")
-    counted, other = (notebook, record) if notebook.graded or not record.graded else (record, notebook)
-    why = "it is re-run" if counted is notebook else "the notebook could not be graded"
-    scored = f"scored {other.total}" if other.graded else "could not be graded"
-    note = (f"handed in a notebook and a learning record: {counted.file} counted ({why}); "
-            f"{other.file} {scored}, not counted")
-    return replace(counted, problems=[*counted.problems, note, *(f"{other.file}: {p}" for p in other.problems)])
+def merge(files: list[Row]) -> Row:
+    """One student's files of one lesson as one row: each exercise gets the better of their results.
+
+    Every file's answers were checked with the key (a record's too), so the best of them is
+    evidence the student gave a right answer; an empty or unchanged notebook scores nothing
+    and so never lowers what a record shows. ``credit`` says which file gave which credit;
+    each file's problems are kept, named by their file. Notebooks come first where two files
+    give the same.
+
+    >>> nb = Row("ana", "a/x.ipynb", "notebook", True, {"q.a": 1, "q.b": 0}, digest="1")
+    >>> rec = Row("ana", "a/r.json", "record", True, {"q.a": 0, "q.b": 1}, digest="2")
+    >>> row = merge([rec, nb])
+    >>> row.scores, row.total, row.credit, row.file
+    ({'q.a': 1, 'q.b': 1}, 2, 'a/x.ipynb: q.a; a/r.json: q.b', 'a/x.ipynb + a/r.json')
+    """
+    files = sorted(files, key=lambda r: (r.kind != "notebook", r.file))
+    graded = [r for r in files if r.graded]
+    labels = " + ".join(r.file for r in files)
+    digests = tuple(d for r in files for d in (r.digests or ((r.digest,) if r.digest else ())))
+    several = len(files) > 1
+
+    def named(r: Row) -> list[str]:
+        return [f"{r.file}: {p}" if several else p for p in r.problems]
+
+    problems = [p for r in files for p in named(r)]
+    if not graded:
+        return replace(files[0], file=labels, problems=problems, digest=files[0].digest, digests=digests,
+                       files=len(files))
+    scores: dict[str, int] = {}
+    verdicts: dict[str, Any] = {}
+    answers: dict[str, str] = {}
+    written: dict[str, str] = {}
+    credited: dict[str, list[str]] = {}
+    for e in dict.fromkeys(e for r in graded for e in r.scores):
+        best = max(r.scores.get(e, 0) for r in graded)
+        answered = [r for r in graded if e in r.answers]
+        giver = next((r for r in graded if r.scores.get(e, 0) == best and (best or e in r.answers)),
+                     answered[0] if answered else graded[0])
+        scores[e] = best
+        if e in giver.verdicts:
+            verdicts[e] = giver.verdicts[e]
+        if e in giver.answers:
+            answers[e] = giver.answers[e]
+        if best:
+            credited.setdefault(giver.file, []).append(e)
+    for r in graded:
+        for e, text in r.written.items():
+            written.setdefault(e, text)
+    credit = "; ".join(f"{f}: {', '.join(ids)}" for f, ids in credited.items()) if several else ""
+    return replace(graded[0], file=labels, scores=scores, verdicts=verdicts, answers=answers, written=written,
+                   problems=problems, credit=credit, digest=graded[0].digest, digests=digests, files=len(files))
 
 
 def _cell(value: Any) -> str:
@@ -124,13 +169,49 @@ def _cell(value: Any) -> str:
 
 
 def gradebook_csv(exercise_ids: list[str], rows: list[Row]) -> str:
-    """The gradebook: student, file, one column per exercise (1/0, empty if not graded), total, problem."""
+    """A lesson's gradebook: student, folder (when it differs from the name), file(s), one column
+    per exercise (1/0, empty if not graded), total, credit (which file gave which credit, when
+    the row counts several) and problem."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["student", "file", *exercise_ids, "total", "problem"])
+    w.writerow(["student", "folder", "file", *exercise_ids, "total", "credit", "problem"])
     for r in rows:
         scores = [r.scores.get(e, 0) if r.graded else "" for e in exercise_ids]
-        w.writerow([_cell(r.name), _cell(r.where), *scores, "" if r.total is None else r.total, _cell(r.problem)])
+        w.writerow([_cell(r.name), _cell(clean(r.folder, NAME_CHARS)), _cell(r.where), *scores,
+                    "" if r.total is None else r.total, _cell(clean(r.credit, PROBLEM_CHARS)), _cell(r.problem)])
+    return buf.getvalue()
+
+
+def counts(rows: list[Row]) -> str:
+    """Students and files counted apart, in words.
+
+    >>> counts([Row("a", "x + y", "notebook", True, files=2), Row("b", "z", "record", True)])
+    '2 students, 3 files'
+    """
+    files = sum(r.files for r in rows)
+    return f"{len(rows)} student{'s' * (len(rows) != 1)}, {files} file{'s' * (files != 1)}"
+
+
+def overview_csv(lessons: list[tuple[str, int]], students: list[tuple[Any, str, str]],
+                 rows: dict[str, dict[Any, Row]]) -> str:
+    """The overview: one row per student, one column per lesson (exercises correct, empty when
+    nothing of that lesson was handed in or it could not be graded), and the lessons whose
+    row has problems (see each lesson's gradebook).
+
+    lessons is [(lesson, exercises scored)], students [(who, name, folder)], rows the rows of
+    each lesson by student."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["student", "folder", *(f"{lesson} (of {n})" for lesson, n in lessons), "problem"])
+    for who, name, folder in students:
+        cells, flagged = [], []
+        for lesson, _ in lessons:
+            row = rows[lesson].get(who)
+            cells.append("" if row is None or row.total is None else row.total)
+            if row is not None and row.problems:
+                flagged.append(lesson)
+        problem = f"see the gradebook of {', '.join(flagged)}" if flagged else ""
+        w.writerow([_cell(clean(name, NAME_CHARS + 20)), _cell(clean(folder, NAME_CHARS)), *cells, problem])
     return buf.getvalue()
 
 
@@ -182,7 +263,7 @@ def feedback_markdown(lesson: str, exercises: dict, row: Row) -> str:
 
 
 def chart_html(exercise_ids: list[str], rates: list[float], lesson: str, graded: int, alt: str) -> str:
-    """A horizontal bar chart, in HTML and CSS, of the share of graded submissions passing
+    """A horizontal bar chart, in HTML and CSS, of the share of graded students passing
     each exercise: it needs no plotting library, prints, scales, and reads aloud (role=img
     with the alt text, and every bar carries its number as text)."""
     e = html.escape
@@ -191,8 +272,8 @@ def chart_html(exercise_ids: list[str], rates: list[float], lesson: str, graded:
         f'<span class="track"><span class="bar" style="width:{r:.1f}%"></span></span>'
         f'<span class="value">{r:.0f}%</span></div>' for i, r in zip(exercise_ids, rates))
     return (f'<div class="chart" role="img" aria-label="{e(alt)}">'
-            f'<p class="title">Lesson {e(lesson)}: share of submissions passing each exercise</p>{bars}'
-            f'<p class="axis">submissions passing (% of {graded} graded), from 0% to 100%</p></div>')
+            f'<p class="title">Lesson {e(lesson)}: share of students passing each exercise</p>{bars}'
+            f'<p class="axis">students passing (% of {graded} graded), from 0% to 100%</p></div>')
 
 
 def report_html(lesson: str, exercises: dict, rows: list[Row], notes: list[str]) -> str:
@@ -202,10 +283,10 @@ def report_html(lesson: str, exercises: dict, rows: list[Row], notes: list[str])
 
     e = html.escape
     ids = [i for i, x in exercises.items() if not is_recorded(x)]
-    graded = [r for r in rows if r.graded]
+    graded = [r for r in rows if r.graded]  # one row per student
     passed = [sum(r.scores.get(i, 0) for r in graded) for i in ids]
     rates = [100 * p / len(graded) if graded else 0.0 for p in passed]
-    alt = (f"Bar chart of the share of the {len(graded)} graded submissions passing each exercise of lesson "
+    alt = (f"Bar chart of the share of the {len(graded)} graded students passing each exercise of lesson "
            f"{lesson}: " + ", ".join(f"{i} {r:.0f}%" for i, r in zip(ids, rates)) + ".")
     chart = chart_html(ids, rates, lesson, len(graded), alt)
     mean = sum(sum(r.scores.get(i, 0) for i in ids) for r in graded) / len(graded) if graded else 0
@@ -216,7 +297,7 @@ def report_html(lesson: str, exercises: dict, rows: list[Row], notes: list[str])
     problems = "".join(f"<li><strong>{e(r.name)}</strong> (<code>{e(r.where)}</code>"
                        f"{'' if r.graded else ', not graded'}): {e(r.problem)}</li>"
                        for r in rows if r.problems)
-    copies = copies_html(rows, len(ids))
+    copies = copies_html(rows, len(ids), ids)
 
     return f"""<!DOCTYPE html>
 <html lang="en">
@@ -238,15 +319,15 @@ section.written td {{ vertical-align: top; }} ul.cited {{ font-size: 0.9em; }}
 </head>
 <body>
 <h1>Class report: lesson {e(lesson)}</h1>
-<p>{len(rows)} submissions, {len(graded)} graded; mean score {mean:.1f} of {len(ids)}.
+<p>{counts(rows)}; {len(graded)} student{'s' * (len(graded) != 1)} graded; mean score over students {mean:.1f} of {len(ids)}.
 {len(rows) - len(graded)} could not be graded and {sum(bool(r.problems) for r in rows)} have problems (listed below).</p>
 <h2>Exercises</h2>
 <figure>
 {chart}
-<figcaption>Share of graded submissions whose last answer to each exercise is correct.</figcaption>
+<figcaption>Share of graded students whose answer to each exercise is correct.</figcaption>
 </figure>
 <table>
-<caption>Submissions passing each exercise</caption>
+<caption>Students passing each exercise</caption>
 <thead><tr><th scope=col>exercise</th><th scope=col>prompt</th><th scope=col>passed</th>
 <th scope=col>graded</th><th scope=col>rate</th></tr></thead>
 <tbody>{table}</tbody>
@@ -263,12 +344,12 @@ section.written td {{ vertical-align: top; }} ul.cited {{ font-size: 0.9em; }}
 """
 
 
-def copies_html(rows: list[Row], n_exercises: int) -> str:
+def copies_html(rows: list[Row], n_exercises: int, marked: list[str] | None = None) -> str:
     """The report's list of submissions that are identical or nearly so, worded neutrally."""
     from .copies import possible_copies
 
     e = html.escape
-    pairs = possible_copies(rows, n_exercises)
+    pairs = possible_copies(rows, n_exercises, marked)
     if not pairs:
         return "<p>No two submissions are identical or nearly so.</p>"
     items = "".join(f"<li><strong>{e(c.first.student)}</strong> (<code>{e(c.first.file)}</code>) and "

@@ -1,10 +1,11 @@
-"""``lessonkit grade``: the run, from the command's arguments to the gradebook.
+"""``lessonkit grade``: the run, from the command's arguments to the gradebooks.
 
-Find and read the submissions (learning records of one lesson are graded as they are read,
-so a large class's files are never all in memory), choose the lesson, take what the cache
-holds, grade the rest (records here, notebooks in the pool), then write the
-gradebook (:mod:`lessonkit.teacher.grading.gradebook`). Ctrl-C stops the run and keeps what
-is cached, writing no gradebook; a second run goes on from there.
+Find and read the submissions (learning records are graded as they are read, with their
+lesson's key, so a large class's files are never all in memory), then grade every lesson
+found (or only --lesson): take what the cache holds, grade the rest (records here, notebooks
+in the pool, one lesson after another), then write each lesson's gradebook and the overview
+(:mod:`lessonkit.teacher.grading.gradebook`). Ctrl-C stops the run and keeps what is
+cached, writing no gradebook; a second run goes on from there.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from .identity import Namer
 from .key import Key, key_version, lessons
 from .reading import looks_like_notebook, read_notebook
 from .result import Result
-from .submissions import Loaded, Submission, discover, load, load_all
+from .submissions import Loaded, Submission, discover, lesson_of_name, lesson_stems, load_all
 
 
 def main(args: Any) -> int:
@@ -60,37 +61,6 @@ def _validate(args: Any) -> None:
         raise UsageError(f"--out {args.out} is a file; give a folder")
 
 
-def _choose_lesson(args: Any, loaded: list[Loaded], namer: Namer) -> tuple[str, str]:
-    """The lesson to grade: --lesson, else the lesson the most STUDENTS handed in (not files:
-    one student's many files of another lesson must not decide), and a note saying why."""
-    from .identity import comparable
-
-    if args.lesson:  # checked by _validate
-        return args.lesson, f"lesson {args.lesson} (given with --lesson)"
-    known = set(lessons())
-    students: dict[str, set[str]] = {}
-    files: dict[str, int] = {}
-    for item in loaded:
-        lesson = item.lesson
-        if lesson is not None and lesson in known:
-            students.setdefault(lesson, set()).add(comparable(namer.name(item.sub, item.student, lesson)[0]))
-            files[lesson] = files.get(lesson, 0) + 1
-    if not students:
-        raise UsageError("cannot tell which lesson these submissions are for; give --lesson")
-    ranked = sorted(students, key=lambda name: (-len(students[name]), name))
-    if len(ranked) > 1 and len(students[ranked[0]]) == len(students[ranked[1]]):
-        raise UsageError(f"as many students handed in lesson {ranked[0]!r} as {ranked[1]!r} "
-                         f"({len(students[ranked[0]])} each); give --lesson")
-
-    def handed_in(lesson: str) -> str:
-        n = len(students[lesson])
-        return f"{lesson} by {n} student{'s' * (n != 1)} in {files[lesson]} file{'s' * (files[lesson] != 1)}"
-
-    others = "; other lessons found: " + ", ".join(handed_in(name) for name in ranked[1:]) if len(ranked) > 1 else ""
-    return ranked[0], (f"lesson {ranked[0]} (chosen without --lesson as the lesson most students handed in: "
-                       f"{handed_in(ranked[0])}{others})")
-
-
 @dataclass(frozen=True)
 class Settings:
     """What one run grades with: the lesson's key and how notebooks are run."""
@@ -110,19 +80,30 @@ class Settings:
         return f"{self.limits}|{self.sandbox.kind}|stubs {self.source_found} jupytext {metadata.version('jupytext')}"
 
 
-def _settings(args: Any, key: Key, version: str, subs: list[Submission], out: Path, run_parent: Path) -> Settings:
+@dataclass(frozen=True)
+class Sandboxing:
+    """How this run's notebooks are run: the sandbox and the folders kernels must not see."""
+
+    sandbox: sb.Sandbox
+    hide: tuple[str, ...]
+
+
+def _sandboxing(args: Any, subs: list[Submission], out: Path, run_parent: Path) -> Sandboxing:
+    if not any(sub.kind == "notebook" for sub in subs):
+        return Sandboxing(sb.Sandbox("none", reason="no notebooks"), ())
+    home = Path.home() if "HOME" in os.environ or os.name != "posix" else None
+    roots = [Path(p).resolve() if Path(p).is_dir() else Path(p).resolve().parent for p in args.submissions]
+    hide = sb.hideable([*roots, out.resolve(), run_parent, *([home] if home else [])])
+    return Sandboxing(sb.detect(), tuple(hide))
+
+
+def _settings(args: Any, key: Key, version: str, sandboxing: Sandboxing, has_notebooks: bool) -> Settings:
     from .cells import find_source
 
-    has_notebooks = any(sub.kind == "notebook" for sub in subs)
-    sandbox = sb.detect() if has_notebooks else sb.Sandbox("none", reason="no notebooks")
+    sandbox = sandboxing.sandbox if has_notebooks else sb.Sandbox("none", reason="no notebooks")
     limits = sb.Limits(timeout=float(args.timeout), memory_mb=int(args.memory),
                        notebook_timeout=float(args.timeout) * (len(key.exercises) + 2))
-    hide: list[str] = []
-    if has_notebooks:  # the folders kernels must not see
-        home = Path.home() if "HOME" in os.environ or os.name != "posix" else None
-        roots = [Path(p).resolve() if Path(p).is_dir() else Path(p).resolve().parent for p in args.submissions]
-        hide = sb.hideable([*roots, out.resolve(), run_parent, *([home] if home else [])])
-    return Settings(key, version, sandbox, limits, tuple(hide),
+    return Settings(key, version, sandbox, limits, sandboxing.hide if has_notebooks else (),
                     find_source(key.lesson) is not None, has_notebooks)
 
 
@@ -150,38 +131,91 @@ class _Grading:
         self.cache.put(item.digest, item.sub.kind, result)
 
 
-def _grading(args: Any, lesson: str, subs: list[Submission], out: Path, run_parent: Path) -> _Grading:
+def _grading(args: Any, lesson: str, sandboxing: Sandboxing, has_notebooks: bool, out: Path) -> _Grading:
     version = key_version(lesson)
     key = Key(lesson, version)  # its answers computed from the data come from the user's cache after a first run
-    settings = _settings(args, key, version, subs, out, run_parent)
+    settings = _settings(args, key, version, sandboxing, has_notebooks)
     return _Grading(settings, Cache(out / ".cache", lesson, version, settings.notebook_settings()))
 
 
-def _read_all(args: Any, subs: list[Submission], out: Path, run_parent: Path,
-              bar: Any) -> tuple[list[Loaded], _Grading | None]:
-    """Every submission read once. Learning records of one lesson (--lesson, else the first a
-    record names) are graded as they are read, and their bytes let go: a large class is never
-    all in memory. Also that lesson's grading, if one was begun."""
+@dataclass
+class _Found:
+    """Every file of a run, read once, with the lesson each one is graded as (None: not graded)."""
+
+    loaded: list[Loaded]
+    lessons: list[str | None]
+    gradings: dict[str, _Grading]
+
+
+def _lesson_of(args: Any, item: Loaded, known: set[str], namer: Namer) -> str | None:
+    """The lesson a file is graded as: its own (from its content, else its name) when it has a
+    key and --lesson does not exclude it; a loose file of no lesson is graded as --lesson."""
+    if item.sub.kind not in ("notebook", "record", "other"):
+        return None
+    lesson = item.lesson if item.lesson in known else None
+    if args.lesson:
+        if lesson is None and item.lesson is None and namer.owner(item.sub, None) is None:
+            return args.lesson  # a loose file, as typed: graded as the lesson the teacher named
+        return lesson if lesson == args.lesson else None
+    return lesson
+
+
+def _read_all(args: Any, subs: list[Submission], out: Path, sandboxing: Sandboxing, namer: Namer,
+              bar: Any) -> _Found:
+    """Every submission read once. Learning records are graded as they are read, with their
+    lesson's key, and their bytes let go: a large class is never all in memory."""
     known = set(lessons())
+    with_notebooks = {lesson_of_name(sub.name) for sub in subs if sub.kind == "notebook"}
     loaded: list[Loaded] = []
-    early: _Grading | None = None
+    graded_as: list[str | None] = []
+    gradings: dict[str, _Grading] = {}
     for i, (item, parsed) in enumerate(load_all(subs)):
-        sub = item.sub
-        if sub.kind == "record" and item.lesson is not None:
-            if early is None and (args.lesson or item.lesson in known):
-                early = _grading(args, args.lesson or item.lesson, subs, out, run_parent)
-            if early is not None and item.lesson == early.settings.key.lesson:
-                early.record(i, item, parsed)
-                item = replace(item, data=None)
-                bar.update()
+        lesson = _lesson_of(args, item, known, namer)
+        if lesson is not None and item.sub.kind == "record":
+            if lesson not in gradings:
+                gradings[lesson] = _grading(args, lesson, sandboxing, lesson in with_notebooks, out)
+            gradings[lesson].record(i, item, parsed)
+            item = replace(item, data=None)
+            bar.update()
         loaded.append(item)
-    return loaded, early
+        graded_as.append(lesson)
+    return _Found(loaded, graded_as, gradings)
+
+
+def _in_order(keys: list[str]) -> list[str]:
+    """Lessons in the order of lessons.toml, then any others (more keys) by name."""
+    listed = [key for key in lesson_stems().values() if key in keys]
+    return listed + sorted(set(keys) - set(listed))
+
+
+def _not_graded(args: Any, found: _Found) -> list[str]:
+    """The run notes' one list of files that were not graded, and why."""
+    known = set(lessons())
+    other, unknown, none = [], [], []
+    for item, lesson in zip(found.loaded, found.lessons):
+        if lesson is not None or item.sub.kind == "profile":
+            continue
+        if item.lesson is not None and item.lesson in known:
+            other.append(item.sub.label)
+        elif item.lesson is not None:
+            unknown.append(f"{item.sub.label} (lesson {item.lesson!r})")
+        else:
+            none.append(item.sub.label)
+    notes = []
+    if other:
+        notes.append(f"Not graded: {len(other)} file(s) of other lessons than {args.lesson} (--lesson): "
+                     + ", ".join(other))
+    if unknown:
+        notes.append(f"Not graded: {len(unknown)} file(s) of lessons without an answer key: " + ", ".join(unknown))
+    if none:
+        notes.append(f"Not graded: {len(none)} file(s) that belong to no lesson (no lessonkit metadata and no "
+                     "lesson's file name): " + ", ".join(none))
+    return notes
 
 
 def _main(args: Any) -> int:
     from tqdm import tqdm
 
-    from . import gradebook
 
     started = time.monotonic()
     _validate(args)
@@ -193,73 +227,106 @@ def _main(args: Any) -> int:
         warm_up()  # the workers' fork server imports while the submissions are read
     namer = Namer(subs)
     run_parent = Path(tempfile.mkdtemp(prefix="lessonkit-grade-"))
-    bar = tqdm(total=len(subs), disable=args.no_progress, file=sys.stderr, unit="file", desc="grading",
-               dynamic_ncols=True)
-    grading: _Grading | None = None
+    bar = tqdm(total=sum(sub.kind != "profile" for sub in subs), disable=args.no_progress, file=sys.stderr,
+               unit="file", desc="grading", dynamic_ncols=True)
+    found: _Found | None = None
+    order: list[str] = []
     try:
         try:
-            loaded, grading = _read_all(args, subs, out, run_parent, bar)
-            lesson, lesson_note = _choose_lesson(args, loaded, namer)
-            if not args.lesson:
-                bar.write(f"lessonkit grade: grading {lesson_note}", file=sys.stderr)
-            if grading is None or grading.settings.key.lesson != lesson:  # a record of another lesson came first
-                for i in grading.results if grading else ():
-                    loaded[i] = load(loaded[i].sub)[0]  # read again, to grade with this lesson's key
-                grading = _grading(args, lesson, subs, out, run_parent)
-                bar.reset()
-            bar.set_description(f"grading {lesson}")
+            sandboxing = _sandboxing(args, subs, out, run_parent)
+            found = _read_all(args, subs, out, sandboxing, namer, bar)
+            order = [lesson for lesson in _in_order(lessons()) if lesson in set(found.lessons)]
+            if not order:
+                raise UsageError("none of these files is of a lesson with an answer key"
+                                 + (f" (--lesson {args.lesson})" if args.lesson else "; give --lesson"))
             try:
                 (out / ".cache").mkdir(parents=True, exist_ok=True)
-                (out / "feedback").mkdir(exist_ok=True)
             except OSError as e:
                 raise UsageError(f"cannot write to --out {args.out} ({e.strerror or e})") from None
-            _grade_all(args, grading, loaded, run_parent, bar)
+            for lesson in order:
+                indices = [i for i, graded_as in enumerate(found.lessons) if graded_as == lesson]
+                has_notebooks = any(found.loaded[i].sub.kind == "notebook" for i in indices)
+                grading = found.gradings.get(lesson)
+                if grading is None or grading.settings.has_notebooks != has_notebooks:
+                    fresh = _grading(args, lesson, sandboxing, has_notebooks, out)
+                    if grading is not None:  # its records' results stand: only how notebooks run differs
+                        fresh.results, fresh.from_cache = grading.results, grading.from_cache
+                    grading = found.gradings[lesson] = fresh
+                bar.set_description(f"grading {lesson}")
+                _grade_all(args, grading, found.loaded, indices, run_parent, bar)
         finally:
             shutil.rmtree(run_parent, ignore_errors=True)
             bar.close()
     except KeyboardInterrupt:
         kept = 0
-        if grading is not None:
+        for grading in (found.gradings.values() if found else ()):
             try:
                 grading.cache.folder.mkdir(parents=True, exist_ok=True)
             except OSError:
                 pass
             grading.cache.flush()
-            kept = len(grading.results)
+            kept += len(grading.results)
         print(f"lessonkit grade: interrupted; {kept} of {len(subs)} results are cached in {out / '.cache'}; "
               "run the same command again to go on. No gradebook was written.", file=sys.stderr)
         return 130
-    settings = grading.settings
-    results = [grading.results[i] for i in range(len(loaded))]
-    grading.results.clear()
-    prints = ["" if item.blank else item.digest for item in loaded]
-    rows = gradebook.write(out, settings, lesson_note, loaded, results, prints, namer)
-    print(f"lessonkit grade: {len(rows)} submissions ({sum(r.graded for r in rows)} graded, "
-          f"{sum(bool(r.problems) for r in rows)} with problems, "
-          f"{grading.from_cache} from the cache) in {time.monotonic() - started:.1f} s -> {out / 'gradebook.csv'}",
-          file=sys.stderr)
-    if settings.has_notebooks and settings.sandbox.kind != "bwrap":
-        limits = settings.limits
-        print(f"lessonkit grade: warning: {settings.sandbox.describe(limits.timeout, limits.memory_mb, limits.notebook_timeout)}",
+    return _write(args, out, namer, found, order, started)
+
+
+def _write(args: Any, out: Path, namer: Namer, found: _Found, order: list[str], started: float) -> int:
+    """Write each lesson's gradebook and the overview; say what was done."""
+    from . import gradebook
+    from .report import counts
+
+    students = gradebook.Students(namer, found.loaded, found.lessons)
+    graded = []
+    for lesson in order:
+        grading = found.gradings[lesson]
+        indices = [i for i, graded_as in enumerate(found.lessons) if graded_as == lesson]
+        rows = gradebook.lesson_rows(students, indices, found.loaded, grading.results, lesson)
+        grading.results.clear()
+        how = "given with --lesson" if args.lesson else "found in the files handed in"
+        gradebook.write_lesson(out, grading.settings, f"lesson {lesson} ({how})", rows)
+        graded.append((grading.settings, rows))
+    everyone = {r.who for _, rows in graded for r in rows}
+    files = sum(r.files for _, rows in graded for r in rows)
+    summary = (f"{len(everyone)} student{'s' * (len(everyone) != 1)}, {files} file{'s' * (files != 1)} "
+               f"graded in {len(order)} lesson{'s' * (len(order) != 1)}: "
+               + "; ".join(f"{s.key.lesson} ({counts(rows)})" for s, rows in graded) + ".")
+    skipped = _not_graded(args, found)
+    notes = [summary, *skipped,
+             "Each lesson's gradebook, feedback, class report and run notes are in the folder named after it; "
+             "gradebook.csv here has one row per student and one column per lesson."]
+    gradebook.write_overview(out, graded, notes)
+    from_cache = sum(g.from_cache for g in found.gradings.values())
+    problems = sum(bool(r.problems) for _, rows in graded for r in rows)
+    print(f"lessonkit grade: {summary} {problems} row(s) with problems, {from_cache} file(s) from the cache; "
+          f"{time.monotonic() - started:.1f} s -> {out / 'gradebook.csv'}", file=sys.stderr)
+    for note in skipped:
+        print(f"lessonkit grade: {note}", file=sys.stderr)
+    with_notebooks = [s for s, _ in graded if s.has_notebooks]
+    if with_notebooks and with_notebooks[0].sandbox.kind != "bwrap":
+        limits = with_notebooks[0].limits
+        print(f"lessonkit grade: warning: "
+              f"{with_notebooks[0].sandbox.describe(limits.timeout, limits.memory_mb, limits.notebook_timeout)}",
               file=sys.stderr)
     return 0
 
 
-def _grade_all(args: Any, grading: _Grading, loaded: list[Loaded], run_parent: Path, bar: Any) -> None:
-    """Grade every file grading has no result for yet (records here, notebooks in the pool);
-    a Ctrl-C stops the pool and is raised again."""
+def _grade_all(args: Any, grading: _Grading, loaded: list[Loaded], indices: list[int], run_parent: Path,
+               bar: Any) -> None:
+    """Grade every file of indices that grading has no result for yet (records here, notebooks
+    in the pool); a Ctrl-C stops the pool and is raised again."""
     from .pool import Pool, workers
 
     settings, results, cache = grading.settings, grading.results, grading.cache
-    for i, item in enumerate(loaded):
-        if i not in results and item.sub.kind == "notebook":
-            cached = cache.get(item.digest, "notebook")
+    for i in indices:
+        if i not in results and loaded[i].sub.kind == "notebook":
+            cached = cache.get(loaded[i].digest, "notebook")
             if cached is not None:
                 results[i] = cached
                 grading.from_cache += 1
-    bar.n = len(results)
-    bar.refresh()
-    todo = [i for i in range(len(loaded)) if i not in results]
+                bar.update()
+    todo = [i for i in indices if i not in results]
     notebooks = [i for i in todo if loaded[i].sub.kind == "notebook"]
     for i in notebooks:  # one that is surely not valid needs no worker (a worker checks the others)
         if not looks_like_notebook(loaded[i].data):

@@ -2,12 +2,16 @@
 
 A path may be a file (graded whatever its name) or a folder, searched for ``.ipynb`` and
 ``.json`` files; hidden folders, ``.ipynb_checkpoints`` and the output folder are skipped.
+A student's profile (``lessonkit-profile.json``, where ``set_name`` keeps the name) is read
+for the name it holds, never graded.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +21,15 @@ from ..._errors import UsageError
 from .reading import MAX_FILE_BYTES, parse_json, read_many, read_submission
 
 _KINDS = {".ipynb": "notebook", ".json": "record"}
+PROFILE = "lessonkit-profile.json"
+_RECORD_NAME = re.compile(r"lessonkit-record-([\w-]+)\.json", re.IGNORECASE)
+
+
+def _kind(name: str) -> str:
+    """'notebook', 'record', 'profile' or 'other', from a file's name."""
+    if name.casefold() == PROFILE:
+        return "profile"
+    return _KINDS.get(os.path.splitext(name)[1].lower(), "other")
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +39,7 @@ class Submission:
 
     file: str   # the file's path, as found or typed (a Path is turned into text)
     label: str  # the path shown in the gradebook: relative to the folder it was found in
-    kind: str   # 'notebook', 'record' or 'other'
+    kind: str   # 'notebook', 'record', 'profile' or 'other'
     folders: tuple[str, ...] = ()  # the folders of the absolute path (they may name the student)
     own: int = 0  # how many of the last folders lie inside the folder searched (or were typed)
 
@@ -78,7 +91,7 @@ def discover(paths: list[str], out: Path) -> list[Submission]:
         if path.is_file():
             typed = [p for p in path.parent.parts if p not in (".", "..", path.anchor)]
             folders = path.resolve().parent.parts[1:]
-            found.setdefault(path.resolve(), Submission(str(path), path.name, _KINDS.get(path.suffix.lower(), "other"),
+            found.setdefault(path.resolve(), Submission(str(path), path.name, _kind(path.name),
                                                         folders, min(len(typed), len(folders))))
             continue
         base = path.resolve()
@@ -93,7 +106,7 @@ def discover(paths: list[str], out: Path) -> list[Submission]:
                 inside = file.relative_to(base).parent.parts
                 label = (Path(base.name) / file.relative_to(base)).as_posix()
                 real = file.resolve() if os.path.islink(file) else file  # the folders above are resolved
-                found.setdefault(real, Submission(str(file), label, _KINDS[suffix],
+                found.setdefault(real, Submission(str(file), label, _kind(name),
                                                             (*base.parts[1:], *inside), len(inside)))
     if not found:
         raise UsageError(f"no .ipynb notebooks or .json learning records found in {', '.join(paths)}")
@@ -114,9 +127,47 @@ def load(sub: Submission) -> tuple[Loaded, Any]:
 
 def _loaded(sub: Submission, data: bytes | None, why: str) -> tuple[Loaded, Any]:
     parsed = parse_json(data, sub.kind)[0] if data is not None and sub.kind != "other" else None
-    student = parsed.get("student") if sub.kind == "record" and isinstance(parsed, dict) else None
+    student = None
+    if isinstance(parsed, dict) and sub.kind in ("record", "profile"):
+        student = parsed.get("student" if sub.kind == "record" else "name")
+        if sub.kind == "profile" and parsed.get("format") != "lessonkit-profile/1":
+            student = None
     digest = hashlib.sha256(data if data is not None else why.encode()).hexdigest()
-    return Loaded(sub, data, why, lesson_of(sub.kind, parsed), student, digest, not (data and data.strip())), parsed
+    lesson = lesson_of(sub.kind, parsed) or lesson_of_name(sub.name) if sub.kind in ("record", "notebook") else None
+    return Loaded(sub, data, why, lesson, student, digest, not (data and data.strip())), parsed
+
+
+def lesson_of_name(name: str) -> str | None:
+    """The lesson a file's name says it is of: a record's default name, or a lesson's notebook
+    (also its new version or a copy whose name only adds to the end).
+
+    >>> lesson_of_name("lessonkit-record-news.json"), lesson_of_name("(new version) 00-start-here.ipynb")
+    ('news', 'start')
+    >>> lesson_of_name("notes.ipynb") is None
+    True
+    """
+    match = _RECORD_NAME.fullmatch(name)
+    if match:
+        return match.group(1)
+    if not name.casefold().endswith(".ipynb"):
+        return None
+    folded = re.sub(r"^\(new version( \d+)?\) ", "", name.casefold())
+    found = [(len(stem), lesson) for stem, lesson in lesson_stems().items() if folded.startswith(stem)]
+    return max(found)[1] if found else None
+
+
+@functools.lru_cache(maxsize=1)
+def lesson_stems() -> dict[str, str]:
+    """The lessons' notebook names without their suffix, casefolded, and each one's lesson key."""
+    import tomllib
+
+    from ..._paths import lessons_toml
+
+    try:
+        entries = tomllib.loads(lessons_toml().read_text(encoding="utf-8"))["lesson"]
+        return {str(e["file"]).rsplit(".", 1)[0].casefold(): str(e["key"]) for e in entries}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
 
 
 def lesson_of(kind: str, data: Any) -> str | None:
