@@ -99,9 +99,11 @@ EXPLORER_STYLE = """<style>
 </style>"""
 
 # What JupyterLab cannot be told from Python: run once per explorer, in the page. It marks the
-# explorer with data-lm-suppress-shortcuts, which JupyterLab's command registry honours by
-# not matching any shortcut for a key pressed inside it (so ArrowDown, type-ahead letters,
-# Enter and Space reach the focused control, and "m" never turns the cell into Markdown).
+# explorer and each of its controls with data-lm-suppress-shortcuts: JupyterLab's command
+# registry looks for a shortcut's selector from the focused element up and stops at an element
+# so marked (the focused control itself must carry it, since the notebook's shortcuts match the
+# focused element). So ArrowDown, type-ahead letters, Enter and Space reach the focused
+# control, and "m" never turns the explorer's cell into Markdown.
 # It makes the result line a polite live region (role="status"), and gives each group of
 # toggle buttons a role and a name (its label) and each button its state (aria-pressed).
 EXPLORER_SCRIPT = """<script>
@@ -114,6 +116,9 @@ EXPLORER_SCRIPT = """<script>
     box.setAttribute('data-lm-suppress-shortcuts', 'true');
     function set(el, name, value) { if (el.getAttribute(name) !== value) { el.setAttribute(name, value); } }
     function sync() {
+      box.querySelectorAll('select, input, textarea, button, [tabindex]').forEach(function (el) {
+        set(el, 'data-lm-suppress-shortcuts', 'true');
+      });
       box.querySelectorAll('.lessonkit-status').forEach(function (el) {
         set(el, 'role', 'status'); set(el, 'aria-live', 'polite');
       });
