@@ -78,12 +78,14 @@ class Explorer(w.VBox):
 # The style every explorer brings with it (a <style> in an HTML widget applies to the whole page):
 # - a focus ring in the text colour (black on white, white on a dark theme: far above 3:1);
 # - the chosen option of a group of toggle buttons filled dark, bold and ticked, not only a shade;
-# - controls that shrink and wrap on a narrow page (200% zoom) instead of running off it.
+# - controls that shrink and wrap on a narrow page (200% zoom) instead of running off it;
+# - on the whole page (every lesson shows an explorer), long links and code in prose and in
+#   say()'s source lists break rather than run past the notebook's edge at 200% zoom.
 EXPLORER_STYLE = """<style>
 .lessonkit-explorer select:focus, .lessonkit-explorer input:focus, .lessonkit-explorer textarea:focus,
 .lessonkit-explorer button:focus-visible, .lessonkit-explorer [tabindex]:focus-visible,
 .lessonkit-table-wrap:focus-visible {
-  outline: 3px solid var(--jp-ui-font-color0, #000) !important; outline-offset: 1px; }
+  outline: 3px solid var(--jp-ui-font-color0, #000) !important; outline-offset: -3px; }
 .lessonkit-explorer .widget-toggle-button.mod-active {
   background: #0d47a1 !important; color: #fff !important; font-weight: bold;
   box-shadow: inset 0 -3px 0 #000; }
@@ -95,7 +97,9 @@ EXPLORER_STYLE = """<style>
 .lessonkit-explorer .widget-inline-hbox .widget-label { max-width: 100%; white-space: normal; }
 .lessonkit-explorer .widget-inline-hbox select, .lessonkit-explorer .widget-inline-hbox input[type="number"] {
   min-width: 5em; max-width: 100%; flex: 1 1 8em; }
+.lessonkit-truce .widget-inline-hbox .widget-label { text-align: left; }
 .lessonkit-explorer .lessonkit-status { font-weight: bold; margin: 0.3em 0; }
+.jp-RenderedHTMLCommon a, .jp-RenderedHTMLCommon code { overflow-wrap: anywhere; }
 </style>"""
 
 # What JupyterLab cannot be told from Python: run once per explorer, in the page. It marks the
