@@ -179,3 +179,10 @@ def test_strict_nbval_compares_a_figure_without_its_picture_bytes():
     other_pixels = html_form.replace(base64.b64encode(chart.png).decode()[:40], "A" * 40)
     assert other_pixels != html_form and sanitize(other_pixels) == sanitize(html_form)
     assert sanitize(html_form.replace(chart.alt[:20], "something else")) != sanitize(html_form)
+
+
+def test_text_on_every_coloured_cell_reads_at_4_5_to_1():
+    """The stance grid's white on vermillion was 3.87:1; the palette stays, the text colour adapts."""
+    for colours in (plots.STANCE_COLOURS, plots.ATTENDANCE_COLOURS, plots.VERDICT_COLOURS):
+        for name, colour in colours.items():
+            assert plots.contrast(plots.text_colour_on(colour), colour) >= plots.MIN_TEXT_CONTRAST, name

@@ -63,3 +63,21 @@ def test_feedback_and_progress_never_open_mathematics():
 
     shown = Feedback("money.total", "incorrect", "Not $50 billion but $119.8 billion.")._repr_html_()
     assert "$" not in shown and shown.count("&#36;") == 2 and NO_MATH in shown
+
+
+def test_a_wide_table_scrolls_in_a_focusable_named_region_with_a_caption():
+    shown = frame_html(load("pledges"))
+    wrap = re.match(r'<div tabindex="0" role="region" aria-label="([^"]+)" class="lessonkit-table-wrap', shown)
+    assert wrap and "pledges.csv" in wrap.group(1)
+    assert "<caption" in shown and wrap.group(1) in re.search(r"<caption[^>]*>([^<]*)</caption>", shown).group(1)
+    assert re.search(r"</table></div>$", shown)  # the wrapper holds the table only, nothing below it
+    named = table_html(load("pledges"), {"item": "What"}, caption="Money figures", limit=5)
+    assert 'aria-label="Money figures"' in named and ">Money figures</caption>" in named
+    assert named.index("</table></div>") < named.index("<p>Showing 5 of")
+
+
+def test_no_header_cell_is_empty():
+    frame = pd.DataFrame({"amount": [1, 2]}, index=pd.Index(["a", "b"]))  # an unnamed, meaningful index
+    shown = frame_html(frame)
+    assert 'scope="row"' in shown
+    assert not re.search(r"<th[^>]*>\s*</th>", shown)

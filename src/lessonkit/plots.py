@@ -27,6 +27,34 @@ STANCE_COLOURS = {"supports": PALETTE["blue"], "conditional": PALETTE["sky"],
                   "undecided": PALETTE["grey"], "opposes": PALETTE["vermillion"]}
 ATTENDANCE_COLOURS = {"attended": PALETTE["blue"], "absent": PALETTE["orange"],
                       "not_applicable": "#DDDDDD"}
+MIN_TEXT_CONTRAST = 4.5  # WCAG AA for text on a coloured cell
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two colours (any matplotlib colour), from 1 to 21.
+
+    >>> round(contrast("white", PALETTE["vermillion"]), 2)
+    3.87
+    """
+    from matplotlib.colors import to_rgb
+
+    def luminance(colour: str) -> float:
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in to_rgb(colour)]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def text_colour_on(background: str) -> str:
+    """Black or white, whichever reads better on background (so the palette stays as it is).
+
+    >>> text_colour_on(PALETTE["blue"]), text_colour_on(PALETTE["vermillion"])
+    ('white', 'black')
+    """
+    return max(("black", "white"), key=lambda text: contrast(text, background))
+
+
 VERDICT_COLOURS = {"accurate": PALETTE["green"], "misleading": PALETTE["orange"],
                    "inaccurate": PALETTE["vermillion"], "unverifiable": PALETTE["grey"],
                    "opinion": PALETTE["purple"]}
@@ -220,7 +248,7 @@ def attendance_map() -> Chart:
         status = states.loc[code, "at_summit"]
         tiles.append(_rectangle((x, -y), 0.92, 0.92, color=ATTENDANCE_COLOURS[status]))
         mark = {"attended": "\u2713 came", "absent": "\u2717 absent", "not_applicable": "n/a"}[status]
-        text_colour = "white" if status == "attended" else "black"
+        text_colour = text_colour_on(ATTENDANCE_COLOURS[status])
         ax.text(x + 0.46, -y + 0.58, code.upper(), ha="center", va="center", fontsize=11,
                 fontweight="bold", color=text_colour)
         ax.text(x + 0.46, -y + 0.26, mark, ha="center", va="center", fontsize=8.5, color=text_colour)
@@ -283,7 +311,7 @@ def position_chart(matrix=None) -> Chart:
             colour = STANCE_COLOURS.get(stance, "white") if filled else "white"
             cells.append(_rectangle((x, y), 0.95, 0.9, color=colour, ec="#cccccc"))
             ax.text(x + 0.47, y + 0.45, stance if filled else "–", ha="center", va="center", fontsize=10,
-                    color="white" if stance in ("supports", "opposes") else "black")
+                    color=text_colour_on(colour))
     _add_patches(ax, cells)
     ax.set_xlim(0, len(matrix.columns))
     ax.set_ylim(len(matrix), 0)

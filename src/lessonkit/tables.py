@@ -49,6 +49,14 @@ def cell_text(value, column: str = "", codes: bool = False) -> str:
     return str(value)
 
 
+def _header(text: str) -> str:
+    """A column header; an empty one (an unnamed index) is a plain corner cell, since a header
+    that names nothing is read out as a blank (axe: empty-table-header)."""
+    if not text.strip():
+        return f'<td style="{CELL}"></td>'
+    return f'<th scope="col" style="{CELL}">{html_text(text)}</th>'
+
+
 def table_html(frame, columns: dict[str, str] | None = None, caption: str = "", limit: int = 60,
                index: bool = False, codes: bool = True, narrow_with: str = "") -> str:
     """An accessible HTML table of some columns (header text from ``columns``, all columns if None).
@@ -57,11 +65,13 @@ def table_html(frame, columns: dict[str, str] | None = None, caption: str = "", 
     empty cells stay empty, and with ``codes`` the cells of code columns (see lessonkit.labels)
     show as words. Beyond ``limit`` rows it says how many are left out, and ``narrow_with``
     says how to see them (an explorer's controls, say).
+
+    A table wider than the page scrolls sideways inside its own wrapper, which a keyboard can
+    focus and a screen reader names (by the caption; without one, by the table's size).
     """
     columns = columns if columns is not None else {str(c): str(c) for c in frame.columns}
-    index_name = (frame.index.name or "") if index else None
-    head = "".join(f'<th scope="col" style="{CELL}">{html_text(h)}</th>' for h in
-                   ([index_name] if index else []) + list(columns.values()))
+    index_name = str(frame.index.name or "") if index else None
+    head = "".join(_header(str(h)) for h in ([index_name] if index else []) + list(columns.values()))
     body = []
     for key, row in frame.head(limit).iterrows():
         cells = [f'<th scope="row" style="{CELL}">{html_text(cell_text(key))}</th>'] if index else []
@@ -74,10 +84,34 @@ def table_html(frame, columns: dict[str, str] | None = None, caption: str = "", 
         body.append("<tr>" + "".join(cells) + "</tr>")
     more = (f"<p>Showing {limit} of {len(frame)} rows{'; ' + html_text(narrow_with) if narrow_with else ''}.</p>"
             if len(frame) > limit else "")
-    cap = f"<caption style='text-align:left;font-weight:bold'>{html_text(caption)}</caption>" if caption else ""
-    return (f'<div class="lessonkit-table-wrap {NO_MATH}" style="max-width:100%;overflow-x:auto">'
-            f'<table class="lessonkit-table" style="border-collapse:collapse;table-layout:auto">{cap}'
-            f'<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>{more}</div>')
+    caption = caption or size_caption(frame, len(columns) + (1 if index else 0))
+    return scrolling_table(f'<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody>', caption) + more
+
+
+def scrolling_table(rows: str, caption: str) -> str:
+    """A table (its ``<thead>``/``<tbody>`` HTML) with a caption, in a wrapper that scrolls
+    sideways when the table is wider than the page: the wrapper takes keyboard focus (so the
+    arrow keys scroll it) and is a region named by the caption."""
+    if not caption.strip():
+        raise ValueError("a table needs a caption")
+    return (f'<div tabindex="0" role="region" aria-label="{html_text(caption)}" '
+            f'class="lessonkit-table-wrap {NO_MATH}" style="max-width:100%;overflow-x:auto">'
+            f'<table class="lessonkit-table" style="border-collapse:collapse;table-layout:auto">'
+            f'<caption style="text-align:left;font-weight:bold;caption-side:top">{html_text(caption)}</caption>'
+            f"{rows}</table></div>")
+
+
+def size_caption(frame, columns: int) -> str:
+    """The caption of a table that has none of its own: its size, and the data file it is from.
+
+    >>> import pandas as pd
+    >>> size_caption(pd.DataFrame({"a": [1, 2]}), 1)
+    'A table of 2 rows and 1 column'
+    """
+    rows = len(frame)
+    text = f"A table of {rows:,} row{'s' if rows != 1 else ''} and {columns} column{'s' if columns != 1 else ''}"
+    source = frame.attrs.get("source_file") if isinstance(getattr(frame, "attrs", None), dict) else None
+    return f"{text}, from {source}" if isinstance(source, str) else text
 
 
 def frame_html(frame) -> str:

@@ -7,6 +7,9 @@ explorer has a static fallback in :mod:`lessonkit.plots` or as a plain table.
 
 from __future__ import annotations
 
+import html
+import re
+
 import ipywidgets as w
 
 from . import analysis
@@ -16,7 +19,7 @@ from ._escape import html_text
 from .game import TruceGame
 from .labels import label
 from .lessons import capstone
-from .tables import table_html
+from .tables import scrolling_table, table_html
 
 LAYOUT = w.Layout(width="auto")
 STYLE = {"description_width": "initial"}
@@ -27,6 +30,25 @@ STANCE_BG = {"supports": "#cfe3f2", "conditional": "#e2f1fb", "undecided": "#eee
 
 ROWS = 10  # rows an explorer's table shows at once: the controls narrow the rest down
 ALL = "*"  # the "no filter" choice of a drop-down (a None value would show as a blank list)
+
+
+def _count(n: int, thing: str) -> str:
+    """'1 event', '3 events', 'no events'."""
+    return f"no {thing}s" if n == 0 else f"{n} {thing}" + ("" if n == 1 else "s")
+
+
+def _span(dates) -> str:
+    """' from 1 to 3 March 2025', ' on 2 March 2025' or '' for a column of dates."""
+    dates = dates.dropna()
+    if dates.empty:
+        return ""
+    first, last = dates.min(), dates.max()
+    if first == last:
+        return f" on {long_date(first)}"
+    same_year = first.year == last.year
+    start = (str(first.day) if same_year and first.month == last.month else
+             long_date(first, year=not same_year))
+    return f" from {start} to {long_date(last)}"
 
 
 def _or_none(value: str) -> str | None:
@@ -53,13 +75,105 @@ class Explorer(w.VBox):
         return data
 
 
-def _box(controls: list, out: w.HTML, title: str) -> w.VBox:
+# The style every explorer brings with it (a <style> in an HTML widget applies to the whole page):
+# - a focus ring in the text colour (black on white, white on a dark theme: far above 3:1);
+# - the chosen option of a group of toggle buttons filled dark, bold and ticked, not only a shade;
+# - controls that shrink and wrap on a narrow page (200% zoom) instead of running off it;
+# - on the whole page (every lesson shows an explorer), long links and code in prose and in
+#   say()'s source lists break rather than run past the notebook's edge at 200% zoom.
+EXPLORER_STYLE = """<style>
+.lessonkit-explorer select:focus, .lessonkit-explorer input:focus, .lessonkit-explorer textarea:focus,
+.lessonkit-explorer button:focus-visible, .lessonkit-explorer [tabindex]:focus-visible,
+.lessonkit-table-wrap:focus-visible {
+  outline: 3px solid var(--jp-ui-font-color0, #000) !important; outline-offset: -3px; }
+.lessonkit-explorer .widget-toggle-button.mod-active {
+  background: #0d47a1 !important; color: #fff !important; font-weight: bold;
+  box-shadow: inset 0 -3px 0 #000; }
+.lessonkit-explorer .widget-toggle-button.mod-active::before { content: "\\2713\\00a0" / ""; }
+.lessonkit-explorer, .lessonkit-explorer .widget-html-content { max-width: 100%; min-width: 0; }
+.lessonkit-explorer .widget-html-content { white-space: normal; overflow-wrap: break-word; }
+.lessonkit-explorer .widget-inline-hbox, .lessonkit-explorer .widget-toggle-buttons > div {
+  flex-wrap: wrap; max-width: 100%; min-width: 0; }
+.lessonkit-explorer .widget-inline-hbox .widget-label { max-width: 100%; white-space: normal; }
+.lessonkit-explorer .widget-inline-hbox select, .lessonkit-explorer .widget-inline-hbox input[type="number"] {
+  min-width: 5em; max-width: 100%; flex: 1 1 8em; }
+.lessonkit-truce .widget-inline-hbox .widget-label { text-align: left; }
+.lessonkit-explorer .lessonkit-status { font-weight: bold; margin: 0.3em 0; }
+.jp-RenderedHTMLCommon a, .jp-RenderedHTMLCommon code { overflow-wrap: anywhere; }
+</style>"""
+
+# What JupyterLab cannot be told from Python: run once per explorer, in the page. It marks the
+# explorer and each of its controls with data-lm-suppress-shortcuts: JupyterLab's command
+# registry looks for a shortcut's selector from the focused element up and stops at an element
+# so marked (the focused control itself must carry it, since the notebook's shortcuts match the
+# focused element). So ArrowDown, type-ahead letters, Enter and Space reach the focused
+# control, and "m" never turns the explorer's cell into Markdown.
+# It makes the result line a polite live region (role="status"), and gives each group of
+# toggle buttons a role and a name (its label) and each button its state (aria-pressed).
+EXPLORER_SCRIPT = """<script>
+(function (script) {
+  var tries = 0;
+  function setup() {
+    var box = script && script.closest('.lessonkit-explorer');
+    if (!box) { if (tries++ < 600) { requestAnimationFrame(setup); } return; }
+    if (box.hasAttribute('data-lm-suppress-shortcuts')) { return; }
+    box.setAttribute('data-lm-suppress-shortcuts', 'true');
+    function set(el, name, value) { if (el.getAttribute(name) !== value) { el.setAttribute(name, value); } }
+    function sync() {
+      box.querySelectorAll('select, input, textarea, button, [tabindex]').forEach(function (el) {
+        set(el, 'data-lm-suppress-shortcuts', 'true');
+      });
+      box.querySelectorAll('.lessonkit-status').forEach(function (el) {
+        set(el, 'role', 'status'); set(el, 'aria-live', 'polite');
+      });
+      box.querySelectorAll('.widget-toggle-buttons').forEach(function (toggles) {
+        var label = toggles.querySelector(':scope > .widget-label');
+        var group = toggles.querySelector(':scope > div:not(.widget-label)');
+        if (group) { set(group, 'role', 'group'); set(group, 'aria-label', label ? label.textContent : 'options'); }
+        toggles.querySelectorAll('button').forEach(function (b) {
+          set(b, 'aria-pressed', b.classList.contains('mod-active') ? 'true' : 'false');
+        });
+      });
+    }
+    sync();
+    new MutationObserver(sync).observe(box, {subtree: true, childList: true, attributes: true,
+                                             attributeFilter: ['class']});
+  }
+  setup();
+})(document.currentScript);
+</script>"""
+
+
+def _page_support() -> list[w.Widget]:
+    """The explorer's style and script, as two widgets that take no room on the page.
+
+    The script goes through an Output widget, whose outputs JupyterLab and Voila treat as
+    trusted (an HTML widget's scripts never run)."""
+    style = w.HTML(EXPLORER_STYLE, layout=w.Layout(display="none"))
+    script = w.Output(layout=w.Layout(display="none"))
+    script.outputs = ({"output_type": "display_data", "data": {"text/html": EXPLORER_SCRIPT,
+                                                                "text/plain": ""}, "metadata": {}},)
+    return [style, script]
+
+
+def _box(controls: list, out: w.HTML, title: str, status: w.HTML | None = None) -> w.VBox:
+    """An explorer: its title, its controls, a one-line summary of the result that a screen
+    reader announces when it changes (``status``), then the result itself (``out``, last)."""
     header = w.HTML(f"<strong>{_e(title)}</strong>")
-    box = Explorer([header, w.HBox(controls, layout=w.Layout(flex_flow="row wrap", align_items="center")), out])
+    status = status if status is not None else w.HTML()
+    status.add_class("lessonkit-status")
+    box = Explorer([header, w.HBox(controls, layout=w.Layout(flex_flow="row wrap", align_items="center")),
+                    status, *_page_support(), out])
     box.title = title
     box.add_class("lessonkit-explorer")
     out.add_class("lessonkit-output")
     return box
+
+
+def summary(box: w.Box) -> str:
+    """The explorer's one-line summary of its current result, as a screen reader hears it."""
+    found = [c for c in box.children if isinstance(c, w.HTML) and "lessonkit-status" in c._dom_classes]
+    return html.unescape(re.sub(r"<[^>]+>", "", found[0].value)) if found else ""
 
 
 def controls(box: w.Box) -> list[w.DOMWidget]:
@@ -109,20 +223,20 @@ def timeline_explorer() -> w.VBox:
                        description="Theme", style=STYLE)
     period = w.ToggleButtons(options=[("all", ALL), ("before", "before"), ("on 2 March", "on"),
                                       ("after", "after")], description="When", style=STYLE)
-    out = w.HTML()
+    out, status = w.HTML(), w.HTML()
 
     def render(_=None):
         rows = analysis.timeline(_or_none(actor.value), _or_none(theme.value), _or_none(period.value))
         rows = rows.assign(source=[cite(s, links=False) for s in rows["source_id"]])
-        out.value = (f"<p>{len(rows)} event{'s' if len(rows) != 1 else ''}</p>" +
-                     table_html(rows, {"date": "Date", "title": "What happened", "summary": "Details",
-                                       "source": "Source"}, limit=ROWS,
-                                narrow_with="pick an actor, a theme or a period above to see the others"))
+        status.value = _e(_count(len(rows), "event") + _span(rows["date"]))
+        out.value = table_html(rows, {"date": "Date", "title": "What happened", "summary": "Details",
+                                      "source": "Source"}, caption="Events in the timeline", limit=ROWS,
+                               narrow_with="pick an actor, a theme or a period above to see the others")
 
     for control in (actor, theme, period):
         control.observe(render, names="value")
     render()
-    return _box([actor, theme, period], out, "Timeline explorer")
+    return _box([actor, theme, period], out, "Timeline explorer", status)
 
 
 def actor_explorer() -> w.VBox:
@@ -131,7 +245,7 @@ def actor_explorer() -> w.VBox:
     pick = w.Dropdown(options=[(f"{n} ({k})", i) for n, k, i in
                                zip(actors["name"], actors["kind"], actors["actor_id"])],
                       value="starmer", description="Actor", style=STYLE)
-    out = w.HTML()
+    out, status = w.HTML(), w.HTML()
 
     def render(_=None):
         a = actors.set_index("actor_id").loc[pick.value]
@@ -143,8 +257,8 @@ def actor_explorer() -> w.VBox:
             lines.append(f"<p>{_e(a['role'])}" + ("" if repeat else f", for {_e(body)}")
                          + " <small>(at the time of the summit)</small></p>")
             lines.append(_later(a))
-        status = _at_summit(a["at_summit"])
-        lines.append(f"<p><strong>At the summit:</strong> {status}.")
+        attendance = _at_summit(a["at_summit"])
+        lines.append(f"<p><strong>At the summit:</strong> {attendance}.")
         if isinstance(a["attendance_note"], str):
             lines.append(f" {_e(a['attendance_note'])}")
         lines.append("</p>")
@@ -158,11 +272,13 @@ def actor_explorer() -> w.VBox:
         if said.empty:
             lines.append("<p>No recorded positions.</p>")
         lines.append(f"<p><small>Source for this entry: {_e(cite(a['source_id']))}</small></p>")
+        status.value = _e(f"{a['name']} {attendance}; "
+                          + _count(len(said), "recorded position") + ".")
         out.value = "".join(lines)
 
     pick.observe(render, names="value")
     render()
-    return _box([pick], out, "Actor explorer")
+    return _box([pick], out, "Actor explorer", status)
 
 
 def pledge_explorer() -> w.VBox:
@@ -175,7 +291,7 @@ def pledge_explorer() -> w.VBox:
                       description="Kind of money", style=STYLE)
     currency = w.Dropdown(options=["GBP", "EUR", "USD"], value="GBP", description="Show in", style=STYLE)
     seed = w.Checkbox(value=True, description="include the seed article's figures", indent=False)
-    out = w.HTML()
+    out, status = w.HTML(), w.HTML()
 
     def render(_=None):
         found = analysis.pledges(_or_none(donor.value), _or_none(kind.value), include_seed=seed.value)
@@ -188,17 +304,17 @@ def pledge_explorer() -> w.VBox:
         import pandas as pd
 
         shown = pd.concat([converted, rest]) if not rest.empty else converted
-        out.value = (f"<p>{len(found)} figure{'s' if len(found) != 1 else ''}; amounts in "
-                     f"{currency.value} use the data's dated exchange rates.</p>" +
+        status.value = _e(_count(len(found), "figure") + _span(found["announced"]) + f", shown in {currency.value}.")
+        out.value = (f"<p>Amounts in {currency.value} use the data's dated exchange rates.</p>" +
                      table_html(shown, {"announced": "Announced", "item": "What", "kind": "Kind",
                                         "as_reported": "As reported", col: f"In {currency.value}",
-                                        "source": "Source"}, limit=ROWS,
-                                narrow_with="pick a donor or a kind of money above to see the others"))
+                                        "source": "Source"}, caption=f"Money figures, in {currency.value}",
+                                limit=ROWS, narrow_with="pick a donor or a kind of money above to see the others"))
 
     for control in (donor, kind, currency, seed):
         control.observe(render, names="value")
     render()
-    return _box([donor, kind, currency, seed], out, "Pledge explorer")
+    return _box([donor, kind, currency, seed], out, "Pledge explorer", status)
 
 
 def currency_converter() -> w.VBox:
@@ -207,15 +323,16 @@ def currency_converter() -> w.VBox:
     amount = w.FloatText(value=1.6, description="Amount (billions)", style=STYLE)
     base = w.Dropdown(options=["GBP", "EUR", "USD"], value="GBP", description="From", style=STYLE)
     quote = w.Dropdown(options=["GBP", "EUR", "USD"], value="EUR", description="To", style=STYLE)
-    out = w.HTML()
+    out, status = w.HTML(), w.HTML()
 
     def render(_=None):
         try:
             r, rate_id = analysis.rate(base.value, quote.value)
         except Exception as e:  # no rate for this pair in the data
-            out.value = f"<p>{_e(e)}.</p>"
+            out.value = status.value = f"<p>{_e(e)}.</p>"
             return
         result = amount.value * r
+        status.value = _e(f"{amount.value:,.3f}bn {base.value} = {result:,.3f}bn {quote.value}")
         if not rate_id:
             out.value = f"<p>{amount.value:,.3f}bn {base.value} is {result:,.3f}bn {quote.value}.</p>"
             return
@@ -228,32 +345,35 @@ def currency_converter() -> w.VBox:
     for control in (amount, base, quote):
         control.observe(render, names="value")
     render()
-    return _box([amount, base, quote], out, "Currency converter")
+    return _box([amount, base, quote], out, "Currency converter", status)
 
 
 def position_explorer() -> w.VBox:
     """Pick a topic: each actor's stance (in words and colour), summary and quote."""
     topics = load("topics")
     topic = w.Dropdown(options=list(zip(topics["name"], topics["topic_id"])), description="Topic", style=STYLE)
-    out = w.HTML()
+    out, status = w.HTML(), w.HTML()
 
     def render(_=None):
         rows = analysis.positions(topic=topic.value)
-        question = topics.set_index("topic_id").loc[topic.value, "question"]
-        lines = [f"<p><strong>{_e(question)}</strong></p><table style='border-collapse:collapse'><thead><tr>"
-                 "<th scope='col'>Actor</th><th scope='col'>Stance</th><th scope='col'>In short</th>"
+        row = topics.set_index("topic_id").loc[topic.value]
+        lines = ["<thead><tr><th scope='col'>Actor</th><th scope='col'>Stance</th><th scope='col'>In short</th>"
                  "<th scope='col'>Date</th><th scope='col'>Source</th></tr></thead><tbody>"]
         for _, p in rows.iterrows():
             lines.append(f"<tr><td>{_e(p['actor'])}</td><td style='background:{STANCE_BG[p['stance']]}'>"
                          f"{_e(STANCE_MARK[p['stance']])}</td><td>{_e(p['summary'])}</td>"
                          f"<td>{long_date(p['date'], year=False, short_month=True)}</td>"
                          f"<td>{_e(source_name(p['source_id']))}</td></tr>")
-        lines.append("</tbody></table>")
-        out.value = "".join(lines)
+        lines.append("</tbody>")
+        stances = rows["stance"].value_counts()
+        status.value = _e(f"{row['name']}: " + _count(len(rows), "position") + (" (" + ", ".join(
+            f"{n} {s}" for s, n in stances.items()) + ")" if len(rows) else "") + ".")
+        out.value = (f"<p><strong>{_e(row['question'])}</strong></p>"
+                     + scrolling_table("".join(lines), f"Stances on {row['name']}"))
 
     topic.observe(render, names="value")
     render()
-    return _box([topic], out, "Positions by topic")
+    return _box([topic], out, "Positions by topic", status)
 
 
 def quote_explorer() -> w.VBox:
@@ -266,10 +386,12 @@ def quote_explorer() -> w.VBox:
     quoted = rows[rows["quote"].notna() & rows["quote_speaker_id"].isin(people)]
     speaker = w.Dropdown(options=_names(sorted(quoted["quote_speaker_id"].dropna().unique())),
                          description="Speaker", style=STYLE)
-    out = w.HTML()
+    out, status = w.HTML(), w.HTML()
 
     def render(_=None):
         mine = quoted[quoted["quote_speaker_id"] == speaker.value]
+        who = mine["speaker"].iloc[0] if len(mine) else speaker.label
+        status.value = _e(_count(len(mine), "quote") + f" by {who}" + _span(mine["date"]) + ".")
         out.value = "".join(
             f"<blockquote style='margin:0.4em 0'>{_quote(p)}<br><small>{_e(p['speaker'])}, "
             f"{long_date(p['date'])}. Topic: {_e(p['topic'])}. Source: {_e(cite(p['source_id']))}"
@@ -277,11 +399,13 @@ def quote_explorer() -> w.VBox:
 
     speaker.observe(render, names="value")
     render()
-    return _box([speaker], out, "Quote explorer")
+    return _box([speaker], out, "Quote explorer", status)
 
 
-TRUCE_STYLE = {"description_width": "19em"}  # one width, so the five inputs line up
-TRUCE_LAYOUT = w.Layout(width="28em")
+# One label width, so the five inputs line up; on a narrow page (200% zoom) the explorer's
+# style lets a label take the whole line and its input wrap below it.
+TRUCE_STYLE = {"description_width": "19em"}
+TRUCE_LAYOUT = w.Layout(width="100%", max_width="28em")
 PAYOFF_CELL = "padding:0.3em 0.9em;border:1px solid #bbb;text-align:center"
 
 
@@ -300,7 +424,7 @@ def truce_game_explorer() -> w.VBox:
     verification = number("Chance a break is seen", 0.5, 0, 1, 0.1)
     peace = number("Value of peace", 5, 0, 10)
     war = number("Cost of war", 3, 0, 10)
-    out = w.HTML()
+    out, status = w.HTML(), w.HTML()
 
     def render(_=None):
         game = TruceGame(peace.value, gain.value, war.value, penalty.value, verification.value)
@@ -309,16 +433,20 @@ def truce_game_explorer() -> w.VBox:
                        + "".join(f"<td style='{PAYOFF_CELL}'>{_e(table.loc[a, b])}</td>" for b in table.columns)
                        + "</tr>" for a in table.index)
         stable = ", ".join(f"A {a}s / B {b}s" for a, b in game.equilibria()) or "none"
-        out.value = (f"<table style='border-collapse:collapse;margin:0.4em 0'><thead><tr>"
-                     f"<td style='{PAYOFF_CELL}'></td><th scope='col' style='{PAYOFF_CELL}'>B keeps</th>"
-                     f"<th scope='col' style='{PAYOFF_CELL}'>B breaks</th></tr></thead><tbody>{rows}</tbody></table>"
-                     f"<p>Points shown as (A, B). <strong>Stable outcome:</strong> {_e(stable)}.</p>"
+        status.value = _e(f"Stable outcome: {stable}.")
+        head = (f"<thead><tr><td style='{PAYOFF_CELL}'></td><th scope='col' style='{PAYOFF_CELL}'>B keeps</th>"
+                f"<th scope='col' style='{PAYOFF_CELL}'>B breaks</th></tr></thead>")
+        out.value = (scrolling_table(f"{head}<tbody>{rows}</tbody>", "Points for A and B, shown as (A, B)")
+                     + f"<p><strong>Stable outcome:</strong> {_e(stable)}.</p>"
                      f"<p class='lessonkit-verdict'>{_e(game.verdict())}</p>")
 
     for control in (gain, penalty, verification, peace, war):
         control.observe(render, names="value")
     render()
-    return _box([w.VBox([gain, penalty, verification, peace, war])], out, "The truce game (a model, not data)")
+    inputs = w.VBox([gain, penalty, verification, peace, war], layout=w.Layout(width="100%"))
+    box = _box([inputs], out, "The truce game (a model, not data)", status)
+    box.add_class("lessonkit-truce")
+    return box
 
 
 def claim_stepper() -> w.VBox:
@@ -330,10 +458,12 @@ def claim_stepper() -> w.VBox:
     guess = w.ToggleButtons(options=["accurate", "inaccurate", "misleading", "unverifiable", "opinion"],
                             value=None, description="Your verdict", style=STYLE)
     reveal = w.Button(description="Show the evidence", button_style="info")
-    out = w.HTML()
+    out, status = w.HTML(), w.HTML()
 
     def render(_=None):
         c = rows.iloc[state["i"]]
+        status.value = _e(f"Claim {state['i'] + 1} of {len(rows)}" +
+                          (f": the verdict is {c['verdict']}." if state["shown"] else ", evidence hidden."))
         parts = [f"<p>Claim {state['i'] + 1} of {len(rows)} (<code>{_e(c['claim_id'])}</code>)</p>",
                  f"<blockquote><q>{_e(c['seed_excerpt'])}</q></blockquote>"]
         if state["shown"]:
@@ -365,7 +495,7 @@ def claim_stepper() -> w.VBox:
     reveal.on_click(show)
     guess.observe(render, names="value")
     render()
-    return _box([back, forward, guess, reveal], out, "Claim checker")
+    return _box([back, forward, guess, reveal], out, "Claim checker", status)
 
 
 def _at_summit(code: str) -> str:
@@ -431,14 +561,17 @@ def role_card_html(actor_id: str) -> str:
 def role_card_explorer(actor_id: str = "gbr") -> w.VBox:
     """Pick the actor you will play in the capstone and read its role card."""
     pick = w.Dropdown(options=_names(capstone.ROLE_ACTORS), value=actor_id, description="Your actor", style=STYLE)
-    out = w.HTML()
+    out, status = w.HTML(), w.HTML()
 
     def render(_=None):
+        card = capstone.role_card(pick.value)
+        status.value = _e(f"Role card: {card['name']}; " + _count(len(card["positions"]), "position") + ", "
+                          + _count(len(card["announcements"]), "money announcement") + ".")
         out.value = role_card_html(pick.value)
 
     pick.observe(render, names="value")
     render()
-    return _box([pick], out, "Role card")
+    return _box([pick], out, "Role card", status)
 
 
 # The titles of ipywidgets' unselected tabs are pale grey on grey (axe: colour contrast, serious).
