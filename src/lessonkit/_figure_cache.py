@@ -125,7 +125,7 @@ def figure_key(function: Callable, args: tuple, kwargs: dict) -> str | None:
 
 
 def _load(data: bytes) -> Any:
-    from .plots import Chart
+    from ._chart import Chart
 
     if not data.startswith(FORMAT):
         return None
