@@ -72,6 +72,18 @@ def later_events(after: str, themes: Iterable[str] | None = None, until: date | 
     return [{**r, "date": r["date"].date()} for r in chosen.to_dict("records")]
 
 
+def load_events(start: date, end: date) -> list[dict]:
+    """The events from start to end (both included), in date order, dates as dates.
+
+    >>> [e["event_id"] for e in load_events(date(2025, 3, 27), date(2025, 3, 27))]
+    ['paris-coalition-summit']
+    """
+    events = load("events")
+    days = events["date"].dt.date
+    chosen = events[(days >= start) & (days <= end)].sort_values(["date", "event_id"])
+    return [{**r, "date": r["date"].date()} for r in chosen.to_dict("records")]
+
+
 def _themes() -> list[str]:
     from ._data import load_package
 
@@ -225,3 +237,61 @@ def story_box(lesson: str, after: str, themes: Iterable[str] | None = None,
     events = later_events(after, themes)
     return StoryBox(lesson, value("events", after, "date").date(), tuple(events), age_line(today),
                     next_lesson(lesson), hand_in(lesson))
+
+
+@dataclass(frozen=True)
+class Debrief:
+    """A class decision (as saved in the learning record) set beside what happened next."""
+
+    decision: str | None
+    story_end: date
+    events: tuple[dict, ...]
+
+    def __str__(self) -> str:
+        said = self.decision or ("No decision saved yet: write it in the exercise above, run its cell, "
+                                 "then run this cell again.")
+        lines = ["Your class decided (as you saved it):", f"  {said}", "",
+                 f"What happened next, after {long_date(self.story_end)}, as far as the data goes:"]
+        lines += [f"  - {long_date(e['date'])}: {e['title']}. {e['summary']} [{e['event_id']}]" for e in self.events]
+        if not self.events:
+            lines.append("  - The data holds no later event on this question.")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_html_(self) -> str:
+        e = html_text
+        said = (f"<p>{e(self.decision)}</p>".replace("\n", "<br>") if self.decision else
+                "<p><em>No decision saved yet: write it in the exercise above, run its cell, then run this "
+                "cell again.</em></p>")
+        items = "".join(f"<li><strong>{e(long_date(ev['date']))}</strong>: {e(ev['title'])}. {e(ev['summary'])} "
+                        f"<span>Source: {e(source_name(ev['source_id']))} [{e(ev['event_id'])}]</span></li>"
+                        for ev in self.events) or "<li>The data holds no later event on this question.</li>"
+        cell = "vertical-align:top;padding:0.4em 0.8em;border:1px solid #bbb;text-align:left"
+        return (f'<table class="lk-debrief" style="border-collapse:collapse;color:#111;width:100%">'
+                f'<thead><tr><th style="{cell};width:35%">Your class decided</th>'
+                f'<th style="{cell}">What happened next (after {e(long_date(self.story_end))}, from the data)</th>'
+                f'</tr></thead><tbody><tr><td style="{cell}">{said}</td><td style="{cell}"><ul '
+                f'style="margin:0;padding-left:1.2em">{items}</ul></td></tr></tbody></table>')
+
+
+def debrief(exercise_id: str, after: str, themes: Iterable[str] | None = None) -> Debrief:
+    """The decision saved for exercise_id (the last one in the learning record) beside the events
+    after event ``after`` of the given themes.
+
+    Raises UnknownNameError for an unknown event or theme.
+    """
+    from ._answers import from_json
+
+    lesson = exercise_id.split(".")[0] if isinstance(exercise_id, str) else ""
+    saved = [a for a in _record.attempts(lesson) if a.get("exercise") == exercise_id
+             and a.get("status") == "recorded"] if lesson else []
+    decision = None
+    if saved:
+        try:
+            value_ = from_json(saved[-1]["answer"])
+        except Exception:  # noqa: BLE001 - a record edited by hand: show nothing rather than fail
+            value_ = None
+        decision = value_ if isinstance(value_, str) else None
+    return Debrief(decision, value("events", after, "date").date(), tuple(later_events(after, themes)))
