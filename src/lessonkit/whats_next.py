@@ -265,15 +265,18 @@ class Debrief:
         said = (f"<p>{e(self.decision)}</p>".replace("\n", "<br>") if self.decision else
                 "<p><em>No decision saved yet: write it in the exercise above, run its cell, then run this "
                 "cell again.</em></p>")
-        items = "".join(f"<li><strong>{e(long_date(ev['date']))}</strong>: {e(ev['title'])}. {e(ev['summary'])} "
-                        f"<span>Source: {e(source_name(ev['source_id']))} [{e(ev['event_id'])}]</span></li>"
+        items = "".join(f'<li style="margin-bottom:0.4em"><strong>{e(long_date(ev["date"]))}</strong>: '
+                        f"{e(ev['title'])}. {e(ev['summary'])} <span style=\"color:#444\">Source: "
+                        f"{e(source_name(ev['source_id']))} [{e(ev['event_id'])}]</span></li>"
                         for ev in self.events) or "<li>The data holds no later event on this question.</li>"
-        cell = "vertical-align:top;padding:0.4em 0.8em;border:1px solid #bbb;text-align:left"
-        return (f'<table class="lk-debrief" style="border-collapse:collapse;color:#111;width:100%">'
-                f'<thead><tr><th style="{cell};width:35%">Your class decided</th>'
-                f'<th style="{cell}">What happened next (after {e(long_date(self.story_end))}, from the data)</th>'
-                f'</tr></thead><tbody><tr><td style="{cell}">{said}</td><td style="{cell}"><ul '
-                f'style="margin:0;padding-left:1.2em">{items}</ul></td></tr></tbody></table>')
+        box = "border:1px solid #bbb;border-radius:4px;padding:0.4em 0.9em;background:#fff"
+        return (f'<div class="lk-debrief" style="display:flex;flex-wrap:wrap;gap:0.8em;color:#111;'
+                f'font-size:1em;line-height:1.45">'
+                f'<div style="{box};flex:1 1 16em;align-self:flex-start;background:#fff8e6"><h4 style="margin:0.3em 0">Your class '
+                f"decided</h4>{said}</div>"
+                f'<div style="{box};flex:2 1 24em"><h4 style="margin:0.3em 0">What happened next (after '
+                f"{e(long_date(self.story_end))}, from the data)</h4>"
+                f'<ul style="margin:0.3em 0;padding-left:1.2em">{items}</ul></div></div>')
 
 
 def debrief(exercise_id: str, after: str, themes: Iterable[str] | None = None) -> Debrief:
