@@ -107,7 +107,7 @@ def excerpt(position_id: str) -> Excerpt:
         raise LessonkitError(f"the positions row {position_id!r} has no quote; pick a row whose quote column is filled")
     day = p["date"].date()
     named = analysis.positions(topic=p["topic_id"])
-    speaker_id = p.get("quote_speaker_id") if isinstance(p.get("quote_speaker_id"), str) else p["actor_id"]
+    speaker_id = str(p["quote_speaker_id"] if isinstance(p.get("quote_speaker_id"), str) else p["actor_id"])
     around = []
     for r in named.to_dict("records"):
         if r["position_id"] == position_id or abs((r["date"].date() - day).days) > AROUND_DAYS:

@@ -272,8 +272,8 @@ class Debrief:
         box = "border:1px solid #bbb;border-radius:4px;padding:0.4em 0.9em;background:#fff"
         return (f'<div class="lk-debrief" style="display:flex;flex-wrap:wrap;gap:0.8em;color:#111;'
                 f'font-size:1em;line-height:1.45">'
-                f'<div style="{box};flex:1 1 16em;align-self:flex-start;background:#fff8e6"><h4 style="margin:0.3em 0">Your class '
-                f"decided</h4>{said}</div>"
+                f'<div style="{box};flex:1 1 16em;align-self:flex-start;background:#fff8e6">'
+                f'<h4 style="margin:0.3em 0">Your class decided</h4>{said}</div>'
                 f'<div style="{box};flex:2 1 24em"><h4 style="margin:0.3em 0">What happened next (after '
                 f"{e(long_date(self.story_end))}, from the data)</h4>"
                 f'<ul style="margin:0.3em 0;padding-left:1.2em">{items}</ul></div></div>')
