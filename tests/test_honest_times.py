@@ -32,7 +32,6 @@ DECISION_MINUTES = 15  # the capstone's table negotiation (a class activity)
 WIDGET_MINUTES = 2  # trying a widget
 OPENING_AND_CLOSE = 5  # settling in, the note before we start, and a closing discussion
 SLACK = 10  # stated minutes may exceed the estimate by at most this
-PERIOD = 50  # minutes in a school period
 UNIT_PERIODS = tomllib.loads((st.NOTEBOOKS / "lessons.toml").read_text(encoding="utf-8")).get("periods")
 WIDGET = re.compile(r"\bwidgets\.\w+\(")
 
@@ -75,10 +74,11 @@ def test_every_lesson_states_an_honest_time(estimates):
 
 
 def test_the_unit_is_stated_in_school_periods():
-    total = sum(st.MINUTES.values())
-    assert UNIT_PERIODS == math.ceil(total / PERIOD), (f"lessons.toml says periods = {UNIT_PERIODS}; the "
-                                                       f"lessons' {total} minutes make {math.ceil(total / PERIOD)} "
-                                                       f"periods of {PERIOD} minutes")
+    from lessonkit.whats_next import periods, unit_plan
+
+    counted = sum(periods(m) for m in st.MINUTES.values())
+    assert UNIT_PERIODS == counted, f"lessons.toml says periods = {UNIT_PERIODS}; its lessons take {counted}"
+    assert f"in {counted} school periods" in unit_plan()
 
 
 def test_the_activity_count_follows_the_exercises():

@@ -133,12 +133,42 @@ def age_line(today: date | None = None) -> str:
 
 @dataclass(frozen=True)
 class Lesson:
-    """One entry of lessons.toml: its number in the order, file, title and key."""
+    """One entry of lessons.toml: its number in the order, file, title, key and minutes."""
 
     number: int
     file: str
     title: str
     key: str
+    minutes: int = 0
+
+
+PERIOD_MINUTES = 50  # a school period
+
+
+def periods(minutes: int) -> int:
+    """The school periods a lesson of this many minutes takes (each lesson starts a period).
+
+    >>> periods(50), periods(51), periods(20)
+    (1, 2, 1)
+    """
+    return max(1, -(-minutes // PERIOD_MINUTES))
+
+
+def unit_plan() -> str:
+    """The unit's lessons with their minutes, and the whole in school periods (from lessons.toml).
+
+    >>> "school periods" in unit_plan()
+    True
+    """
+    order = lessons()
+    total = sum(lesson.minutes for lesson in order)
+    lines = []
+    for lesson in order:
+        n = periods(lesson.minutes)
+        lines.append(f"Lesson {lesson.number}, {lesson.title}: {lesson.minutes} minutes ({n} period{'s' * (n > 1)})")
+    lines.append(f"The whole unit: {total} minutes in {sum(periods(x.minutes) for x in order)} school periods of "
+                 f"{PERIOD_MINUTES} minutes (each lesson starts a period).")
+    return "\n".join(lines)
 
 
 def lessons() -> list[Lesson]:
@@ -147,7 +177,7 @@ def lessons() -> list[Lesson]:
 
     try:
         entries = tomllib.loads(lessons_toml().read_text(encoding="utf-8"))["lesson"]
-        return [Lesson(n, e["file"], e["title"], e["key"]) for n, e in enumerate(entries)]
+        return [Lesson(n, e["file"], e["title"], e["key"], int(e.get("minutes", 0))) for n, e in enumerate(entries)]
     except (OSError, ValueError, KeyError, TypeError):
         return []
 
