@@ -29,7 +29,7 @@ from .voices import topic_rows, voice_text
 
 LABELS = {"option": "My option", "evidence": "My evidence", "change": "What would change my mind"}
 MISSING = "(not written yet)"
-PER_OPTION = 3  # voices shown for each option
+PER_OPTION = 2  # voices shown for each option (the rest are counted)
 
 
 @dataclass(frozen=True)

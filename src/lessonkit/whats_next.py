@@ -201,11 +201,9 @@ class StoryBox:
     hand_in: str
 
     def _lines(self) -> list[tuple[str, str, str]]:
-        """(date, title and summary, source) for each later event."""
-        out = []
-        for e in self.events:
-            out.append((long_date(e["date"]), f"{e['title']}. {e['summary']}", source_name(e["source_id"])))
-        return out
+        """(date, title and row id, source) for each later event (the row holds its summary)."""
+        return [(long_date(e["date"]), f"{e['title']} [{e['event_id']}]", source_name(e["source_id"]))
+                for e in self.events]
 
     def _open_next(self) -> str:
         if self.next is None:
