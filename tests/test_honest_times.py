@@ -76,9 +76,20 @@ def test_every_lesson_states_an_honest_time(estimates):
 def test_the_unit_is_stated_in_school_periods():
     from lessonkit.whats_next import periods, unit_plan
 
-    counted = sum(periods(m) for m in st.MINUTES.values())
+    counted = periods(sum(st.MINUTES.values()))
     assert UNIT_PERIODS == counted, f"lessons.toml says periods = {UNIT_PERIODS}; its lessons take {counted}"
-    assert f"in {counted} school periods" in unit_plan()
+    assert f"about {counted} school periods" in unit_plan()
+
+
+@pytest.mark.parametrize("path", st.LESSONS, ids=[p.stem for p in st.LESSONS])
+def test_a_lesson_longer_than_a_period_marks_its_parts(path):
+    from lessonkit.whats_next import periods
+
+    words = {2: "two", 3: "three", 4: "four"}
+    text = path.read_text(encoding="utf-8")
+    n = periods(st.MINUTES[path.name])
+    for part in range(2, n + 1):
+        assert f"**Part {words[part]} of {words[n]}" in text, f"{path.name}: mark where part {part} starts"
 
 
 def test_the_activity_count_follows_the_exercises():

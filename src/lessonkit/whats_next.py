@@ -146,7 +146,7 @@ PERIOD_MINUTES = 50  # a school period
 
 
 def periods(minutes: int) -> int:
-    """The school periods a lesson of this many minutes takes (each lesson starts a period).
+    """School periods for this many minutes of teaching, rounded up.
 
     >>> periods(50), periods(51), periods(20)
     (1, 2, 1)
@@ -164,10 +164,10 @@ def unit_plan() -> str:
     total = sum(lesson.minutes for lesson in order)
     lines = []
     for lesson in order:
-        n = periods(lesson.minutes)
-        lines.append(f"Lesson {lesson.number}, {lesson.title}: {lesson.minutes} minutes ({n} period{'s' * (n > 1)})")
-    lines.append(f"The whole unit: {total} minutes in {sum(periods(x.minutes) for x in order)} school periods of "
-                 f"{PERIOD_MINUTES} minutes (each lesson starts a period).")
+        parts = "" if lesson.minutes <= PERIOD_MINUTES else f", in {periods(lesson.minutes)} parts"
+        lines.append(f"Lesson {lesson.number}, {lesson.title}: {lesson.minutes} minutes{parts}")
+    lines.append(f"The whole unit: {total} minutes, about {periods(total)} school periods of {PERIOD_MINUTES} "
+                 "minutes. A lesson longer than a period is taught in parts, each marked in the lesson.")
     return "\n".join(lines)
 
 
