@@ -79,15 +79,16 @@ def test_the_capstone_says_how_to_give_out_roles_and_how_to_leave_them():
         assert phrase in text, phrase
 
 
-def test_the_capstone_ends_with_an_ungraded_reflection_outside_the_role():
+def test_the_capstone_ends_with_a_saved_own_view_outside_the_role():
+    """The reflection outside the role leads to the own-view task, which is saved for the teacher
+    and never scored (a Markdown cell to write in was not saved)."""
     cells = _student_cells(_lesson("07"))
     at = next(i for i, c in enumerate(cells) if c.cell_type == "markdown" and "Reflection (outside your role)" in c.source)
     assert "your own country" in cells[at].source
-    answer = cells[at + 1]
-    assert answer.cell_type == "markdown" and "write" in answer.source, "a cell to write the reflection in"
     after = "\n".join(c.source for c in cells[at:] if c.cell_type == "code")
-    assert "check(" not in after, "the reflection is not checked"
-    assert all("reflection" not in e.prompt.lower() for e in exercises("capstone").values())
+    assert 'check("capstone.own_view", own_view.answer(' in after
+    assert type(exercises("capstone")["capstone.own_view"]).__name__ == "Written"
+    assert not any("double-click here and write" in c.source for c in cells), "an unsaved answer cell is lost work"
 
 
 def test_lesson_6_reads_sources_laterally_and_invites_a_challenge():

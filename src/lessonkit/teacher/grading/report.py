@@ -279,6 +279,7 @@ def chart_html(exercise_ids: list[str], rates: list[float], lesson: str, graded:
 def report_html(lesson: str, exercises: dict, rows: list[Row], notes: list[str]) -> str:
     """The class report: bar chart, per-exercise table (scored exercises), written answers and
     predictions, problems and run notes, all escaped."""
+    from ..own_views import own_views_html, split
     from ..written import is_recorded, written_html
 
     e = html.escape
@@ -332,7 +333,8 @@ section.written td {{ vertical-align: top; }} ul.cited {{ font-size: 0.9em; }}
 <th scope=col>graded</th><th scope=col>rate</th></tr></thead>
 <tbody>{table}</tbody>
 </table>
-{written_html(exercises, rows)}
+{own_views_html(exercises, rows)}
+{written_html(split(exercises)[1], rows)}
 <h2>Problems</h2>
 {f"<ul>{problems}</ul>" if problems else "<p>None.</p>"}
 <h2>Possible copies</h2>
