@@ -293,6 +293,7 @@ def test_the_wheel_alone_builds_exports_and_makes_the_app_from_an_empty_folder(t
     packaged = sorted(n.split("/")[-1] for n in names if n.startswith("lessonkit/_package_data/notebooks/"))
     assert packaged == sorted([p.name for p in (REPO / "notebooks").glob("*.md")] + ["lessons.toml"])  # lessons, glossary
     assert "lessonkit/_package_data/apps/explorers.md" in names
+    assert "lessonkit/_package_data/seeds/000_cc7a9aa5aad3444a.txt" in names  # lesson 6 shows it whole
     assert "lessonkit/_package_data/datapackage.json" in names
     assert not [n for n in names if n.endswith(".ipynb")], "built notebooks must not be packaged"
     assert "License-File: LICENSE" in meta and "License-File: LICENSE-DATA.md" in meta

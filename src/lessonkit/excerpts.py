@@ -141,7 +141,8 @@ class SeedArticle:
         e = html_text
         paragraphs = "".join(f"<p>{e(line)}</p>" for line in self.text.splitlines() if line.strip())
         return (f'<div class="lk-seed" style="color:#111"><p><strong>{e(self.label)}</strong></p>'
-                f'<div style="border:1px solid #bbb;padding:0.2em 1em;max-height:28em;overflow:auto;'
+                f'<div tabindex="0" role="region" aria-label="The seed article, scrollable" '
+                f'style="border:1px solid #bbb;padding:0.2em 1em;max-height:28em;overflow:auto;'
                 f'background:#fafafa">{paragraphs}</div></div>')
 
 
