@@ -5,7 +5,7 @@ import sys
 
 import lessonkit
 
-EXPECTED = ["load", "cite", "check", "progress", "prediction", "say", "set_name", "Feedback", "LessonkitError", "DataError",
+EXPECTED = ["load", "cite", "check", "progress", "prediction", "reveal", "say", "set_name", "Feedback", "LessonkitError", "DataError",
             "table_names"]
 
 

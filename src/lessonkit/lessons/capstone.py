@@ -543,3 +543,8 @@ def memo_checker(text: str = ""):
     box.add_class("lessonkit-explorer")
     out.add_class("lessonkit-output")
     return box
+
+
+def guess_shows() -> list[str]:
+    """What the reveal of capstone.guess shows: the counts of each stance, as one line."""
+    return [", ".join(f"{stance} {n}" for stance, n in troop_stance_counts().items() if n)]

@@ -158,3 +158,10 @@ def stance_timeline_chart(topic: str, theme: str | None = None, actors: list[str
            + (" Lettered lines mark events: " + "; ".join(key) + "." if key else ""))
     return plots._finish(fig, f"{topic_name}: who said what, and when", "data/positions.csv and data/events.csv "
                    "(each row cites its source; see the sources table)", alt)
+
+
+def putin_shows() -> list[str]:
+    """What the reveal of ceasefire.putin shows: the summary of Putin's answer."""
+    from .._facts import row
+
+    return [str(row("positions", "rus-ceasefire-20250313")["summary"])]

@@ -247,3 +247,8 @@ def versions_chart(report_group: str, currency: str = "GBP") -> plots.Chart:
     source = (f"data/pledges.csv, report group {report_group}; "
               f"rates: data/exchange_rates.csv ({', '.join(rates) or 'none needed'})")
     return plots._finish(fig, f"One announcement, {len(rows)} versions, all in {currency}", source, alt)
+
+
+def guess_price_shows() -> list[float]:
+    """What the reveal of money.guess_price shows: the price per missile the headline implies."""
+    return [price_per_missile()]

@@ -133,3 +133,8 @@ def verdict_chart() -> Chart:
     ax.spines[["right", "top"]].set_visible(False)
     alt = "Bar chart of the seed article's claims by verdict: " + ", ".join(f"{n} {v}" for v, n in counts.items()) + "."
     return _finish(fig, "What checking the seed article found", "data/claims.csv", alt)
+
+
+def guess_shows() -> list[int]:
+    """What the reveal of news.guess shows: how many claims are marked inaccurate or misleading."""
+    return [wrong_count()]

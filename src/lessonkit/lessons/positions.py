@@ -154,3 +154,8 @@ def quotes(speaker: str | None = None, topic: str | None = None):
     rows = rows.assign(source=[source_name(s) for s in rows["source_id"]])
     return rows[["date", "speaker", "topic", "quote", "quote_english", "source"]] \
         .rename(columns={"quote_english": "in English"}).reset_index(drop=True)
+
+
+def split_shows() -> list[str]:
+    """What the reveal of positions.split shows: the sentence of counts."""
+    return [troop_split()]
