@@ -291,7 +291,7 @@ class Numeric(Exercise):
         if self._right(value, target):
             return Verdict(CORRECT, f"{_fmt(value)}{' ' + self.unit if self.unit else ''} is right.")
         for trap, message in self.traps:
-            if _close(value, float(_value(trap)), self.tolerance):
+            if self._right(value, float(_value(trap))):
                 return Verdict(INCORRECT, message)
         if target:
             ratio = value / target
@@ -426,7 +426,7 @@ class Ordering(Exercise):
     """Put items in order (a list of labels); the order is computed from the data."""
 
     order: Callable[[], list[str]] | tuple[str, ...] = ()
-    why: dict[str, str] = field(default_factory=dict)  # item: one sentence on where it belongs
+    why: Callable[[], dict[str, str]] | dict[str, str] = field(default_factory=dict)  # item: where it belongs
     expects: str = "a list of the labels in order"
 
     def expected(self) -> list[str]:
@@ -450,7 +450,8 @@ class Ordering(Exercise):
             return Verdict(CORRECT, "that is the right order." + (SURNAMES_ENOUGH if surnames else ""))
         in_place = sum(g == t for g, t in zip(given, target))
         first_wrong = next(i for i, (g, t) in enumerate(zip(given, target)) if g != t)
-        why = "".join(f" {short(g, 60)}: {self.why[g]}" for g, t in zip(given, target) if g != t and self.why.get(g))
+        reasons = _value(self.why)
+        why = "".join(f" {g}: {reasons[g]}" for g, t in zip(given, target) if g != t and reasons.get(g))
         return Verdict(INCORRECT, f"{in_place} of {len(target)} are in the right place; the first one out of "
                                   f"place is position {first_wrong + 1} ({short(given[first_wrong])}).{why}")
 
@@ -460,14 +461,19 @@ class Matching(Exercise):
     """Match each left item to a right item (a dict); pairs computed from the data."""
 
     pairs: Callable[[], dict[str, str]] | dict[str, str] = field(default_factory=dict)
-    why: dict[str, str] = field(default_factory=dict)  # left item: one sentence on its right match
-    expects: str = "a dictionary like {'left': 'right', ...}"
+    why: Callable[[], dict[str, str]] | dict[str, str] = field(default_factory=dict)  # left item: its match
+    expects: str = "a dictionary like {'left': 'right', ...}, or a list of the matches in the order of the items"
 
     def expected(self) -> dict[str, str]:
         return dict(_value(self.pairs))
 
     def _evaluate(self, answer: Any) -> Verdict:
         target = self.expected()
+        if isinstance(answer, (list, tuple)) and not isinstance(answer, str):
+            if len(answer) != len(target):
+                return Verdict(INVALID, f"give {len(target)} matches, one for each item in the order printed; "
+                                        f"your list has {len(answer)}.")
+            answer = dict(zip(target, answer))  # a list answers the items in the order they are printed
         if not isinstance(answer, dict):
             return Verdict(INVALID, f"expected {self.expects}, got {describe(answer)}.")
         keys = {normalize(k): k for k in target}
@@ -492,7 +498,8 @@ class Matching(Exercise):
             parts.append(f"look again at {', '.join(repr(w) for w in wrong[:3])}")
         if missing:
             parts.append(f"still to match: {', '.join(repr(m) for m in missing[:3])}")
-        why = "".join(f" {short(w, 60)} is not {short(given[w], 60)}: {self.why[w]}" for w in wrong if self.why.get(w))
+        reasons = _value(self.why)
+        why = "".join(f" {w} is not {given[w]!r}: {reasons[w]}" for w in wrong if reasons.get(w))
         return Verdict(INCORRECT, "; ".join(parts) + "." + why)
 
 

@@ -135,3 +135,9 @@ def rules_table() -> str:
 def guess_count_shows() -> list[int]:
     """What the reveal of actors.guess_count shows: the totals of the counting rules."""
     return sorted(set(counting_rules().values()))
+
+
+def roles_why() -> dict[str, str]:
+    """actors.roles' feedback on a wrong match: the role column of the person's row."""
+    return {row("actors", p)["name"]: f"the role column of row {p} reads '{row('actors', p)['role']}'."
+            for p in MATCH_PEOPLE}

@@ -548,3 +548,16 @@ def memo_checker(text: str = ""):
 def guess_shows() -> list[str]:
     """What the reveal of capstone.guess shows: the counts of each stance, as one line."""
     return [", ".join(f"{stance} {n}" for stance, n in troop_stance_counts().items() if n)]
+
+
+def troops_why() -> dict[str, str]:
+    """capstone.troops' feedback on a wrong match: the actor's latest row on European troops."""
+    rows = positions(topic="european-troops")
+    out = {}
+    for a in TROOP_ACTORS:
+        mine = rows[rows["actor_id"] == a].sort_values("date")
+        name = str(load("actors").set_index("actor_id").loc[a, "name"])
+        if len(mine):
+            last = mine.iloc[-1]
+            out[name] = f"its latest row, {last['position_id']} of {long_date(last['date'])}, says '{last['stance']}'."
+    return out

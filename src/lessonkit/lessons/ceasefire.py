@@ -165,3 +165,23 @@ def putin_shows() -> list[str]:
     from .._facts import row
 
     return [str(row("positions", "rus-ceasefire-20250313")["summary"])]
+
+
+def order_why() -> dict[str, str]:
+    """ceasefire.order's feedback on an event out of place: its date, from its row."""
+    return {e: f"the row dates it {long_date(value('events', e, 'date'))}." for e in ORDER_EVENTS}
+
+
+def proposers_why() -> dict[str, str]:
+    """ceasefire.proposers' feedback on a wrong match: the positions row that records the idea."""
+    return {idea: f"row {pid} records who put it forward: {value('positions', pid, 'summary')}"
+            for idea, pid in PROPOSALS.items()}
+
+
+HOLD_LETTERS = dict(zip("abcde", CHANCES))  # the options of ceasefire.holds, one per chance
+
+
+def holds_letters() -> list[str]:
+    """The answer to ceasefire.holds: the letters of the chances at which the truce holds."""
+    held = chances_that_hold()
+    return [letter for letter, chance in HOLD_LETTERS.items() if chance in held]

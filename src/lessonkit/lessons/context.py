@@ -102,3 +102,8 @@ def timeline_chart(events=None) -> plots.Chart:
 def pause_shows() -> list[int]:
     """What the reveal of context.pause shows: the days from the summit to the aid pause."""
     return [_days(*PAUSE)]
+
+
+def order_why() -> dict[str, str]:
+    """context.order's feedback on an event out of place: its date, from its row."""
+    return {e: f"the row dates it {long_date(value('events', e, 'date'))}." for e in ORDER_EVENTS}
