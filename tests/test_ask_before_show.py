@@ -17,7 +17,8 @@ import nbformat
 import pytest
 
 from . import shown_text as st
-from .test_learning_design import _contains, _close, numbers_in
+from .test_learning_design import _close, _contains, numbers_in
+
 
 def _reveals(cell, label: str) -> bool:
     return cell.cell_type == "code" and f'reveal("{label}"' in cell.source
