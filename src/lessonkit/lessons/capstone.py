@@ -675,3 +675,32 @@ def troops_why() -> dict[str, str]:
             last = mine.iloc[-1]
             out[name] = f"its latest row, {last['position_id']} of {long_date(last['date'])}, says '{last['stance']}'."
     return out
+
+
+RATE_ID = "market-gbp-eur-2025-03-03"  # the pound-euro rate of capstone.uk_total (as in Lesson 3)
+
+
+def _eur(billions_gbp: float) -> float:
+    from .._facts import value
+
+    return billions_gbp * float(value("exchange_rates", RATE_ID, "rate"))
+
+
+def uk_new_money_eur() -> float:
+    """capstone.uk_total: the UK's new money on the summit weekend, in billions of euros."""
+    return _eur(uk_new_money())
+
+
+def uk_with_signed_loan_eur() -> float:
+    """A trap of capstone.uk_total, in euros (see uk_with_signed_loan)."""
+    return _eur(uk_with_signed_loan())
+
+
+def uk_with_instalment_eur() -> float:
+    """A trap of capstone.uk_total, in euros (see uk_with_instalment)."""
+    return _eur(uk_with_instalment())
+
+
+def uk_pm_rounded_eur() -> float:
+    """A trap of capstone.uk_total, in euros (see uk_pm_rounded)."""
+    return _eur(uk_pm_rounded())
