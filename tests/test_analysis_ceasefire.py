@@ -67,7 +67,6 @@ def test_role_card_widget_shows_the_card():
 
 def test_capstone_new_money_leaves_out_the_loan_first_announced_in_2024():
     from lessonkit._exercises import exercises
-
     from lessonkit.lessons import capstone
 
     uk_total = exercises("capstone")["capstone.uk_total"]
