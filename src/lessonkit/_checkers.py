@@ -499,7 +499,7 @@ class Matching(Exercise):
         if missing:
             parts.append(f"still to match: {', '.join(repr(m) for m in missing[:3])}")
         reasons = _value(self.why)
-        why = "".join(f" {w} is not {given[w]!r}: {reasons[w]}" for w in wrong if reasons.get(w))
+        why = "".join(f" {short(w, 60)} is not {short(given[w], 60)}: {reasons[w]}" for w in wrong if reasons.get(w))
         return Verdict(INCORRECT, "; ".join(parts) + "." + why)
 
 
