@@ -51,9 +51,9 @@ def profile(folder: Path, name: str) -> None:
                                                   encoding="utf-8")
 
 
-START = {"start.tables": right("start", "start.tables"), "start.record": right("start", "start.record")}
-NEWS = {"news.verdict": right("news", "news.verdict"), "news.aid": right("news", "news.aid"),
-        "news.wrong": right("news", "news.wrong")}
+START = {"start.trust": right("start", "start.trust"), "start.record": right("start", "start.record")}
+NEWS = {"news.verdict": right("news", "news.verdict"), "news.fix": right("news", "news.fix"),
+        "news.share": right("news", "news.share")}
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +65,7 @@ def collected(tmp_path_factory):
     record(alice, "news", "Alice Smith", NEWS)
     profile(alice, "Alice Smith")
     nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")]), alice / "scratch.ipynb")
-    record(root / "bob", "start", "bob", {"start.tables": 7})
+    record(root / "bob", "start", "bob", {"start.trust": 7})
     record(root / "bob", "news", "bob", {"news.verdict": right("news", "news.verdict")})
     record(root / "dave", "start", "Dave Smith", START)
     record(root / "dave", "news", "David Jones", {})
@@ -171,7 +171,7 @@ ANSWER = ("The article says the summit agreed a ceasefire plan but the governmen
 
 
 def test_copies_count_only_marked_mistakes_and_compare_written_answers_as_text(tmp_path):
-    wrong = {"news.verdict": "a", "news.aid": "a"}  # the same wrong answers, shared by many: common
+    wrong = {"news.verdict": "a", "news.fix": "a"}  # the same wrong answers, shared by many: common
     for name in ("kim", "lee"):
         record(tmp_path / "in" / name, "news", name, {**wrong, "news.guess": "d", "news.challenge": ANSWER})
     record(tmp_path / "in" / "max", "news", "max", {**wrong, "news.guess": "d",

@@ -114,7 +114,7 @@ def age_line(today: date | None = None) -> str:
     """One plain sentence on how old the data is and where to check what happened since.
 
     >>> line = age_line(today=date(2026, 12, 7))
-    >>> "10 May 2025" in line and "18 months" in line
+    >>> long_date(as_of()) in line and "months later" in line
     True
     """
     stop = as_of()
