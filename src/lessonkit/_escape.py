@@ -48,3 +48,15 @@ def no_math(fragment: str, tag: str = "div") -> str:
     """An HTML fragment wrapped so MathJax leaves it alone (an entity alone is not enough:
     MathJax reads the decoded text)."""
     return f'<{tag} class="{NO_MATH}">{fragment}</{tag}>'
+
+
+def mathless(repr_html):
+    """Decorate a ``_repr_html_`` so MathJax never typesets its HTML: JupyterLab typesets HTML
+    outputs too, and two amounts in dollars (``C$5 billion ... $2 billion``) became a formula."""
+    import functools
+
+    @functools.wraps(repr_html)
+    def wrapped(self) -> str:
+        return no_math(repr_html(self))
+
+    return wrapped

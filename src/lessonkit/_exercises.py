@@ -15,7 +15,7 @@ from . import _keys, _record, _source
 from ._answers import to_json
 from ._checkers import RIGHT_BY_CODE, RIGHT_BY_HAND, Exercise, Prediction, Value, describe
 from ._errors import UnknownNameError
-from ._escape import html_text
+from ._escape import html_text, mathless
 from ._feedback import CORRECT, INCORRECT, INVALID, NOT_ATTEMPTED, RECORDED, Feedback, Status, Verdict
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*\.[a-z0-9][a-z0-9_-]*$")
@@ -186,6 +186,7 @@ class Progress:
     def __repr__(self) -> str:
         return str(self)
 
+    @mathless
     def _repr_html_(self) -> str:
         rows = "".join(f"<tr><td><code>{html_text(e)}</code></td><td>{Status(s).words}</td></tr>"
                        for e, s in self.status.items())
@@ -245,6 +246,7 @@ class Reveal:
     def __repr__(self) -> str:
         return self.text
 
+    @mathless
     def _repr_html_(self) -> str:
         paragraphs = "".join(f"<p>{html_text(p)}</p>" for p in self.text.split("\n") if p.strip())
         return f'<div class="lessonkit-reveal" role="status">{paragraphs}</div>'

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from ._escape import NO_MATH, html_text
+from ._escape import NO_MATH, html_text, mathless
 
 
 class Status(StrEnum):
@@ -99,6 +99,7 @@ class Feedback:
             lines.append(f"  ({self.note})")
         return "\n".join(lines)
 
+    @mathless
     def _repr_html_(self) -> str:
         e = html_text
         colour = Status(self.status).colour

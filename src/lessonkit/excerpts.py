@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from ._data import source, source_name
 from ._dates import long_date
 from ._errors import LessonkitError
-from ._escape import html_text
+from ._escape import html_text, mathless
 from ._facts import row
 
 CONTEXT_DAYS = 7  # events this many days before a quote are its context
@@ -75,6 +75,7 @@ class Excerpt:
     def __repr__(self) -> str:
         return str(self)
 
+    @mathless
     def _repr_html_(self) -> str:
         e = html_text
         url = source(self.source_id)["url"]
@@ -137,6 +138,7 @@ class SeedArticle:
     def __repr__(self) -> str:
         return str(self)
 
+    @mathless
     def _repr_html_(self) -> str:
         e = html_text
         paragraphs = "".join(f"<p>{e(line)}</p>" for line in self.text.splitlines() if line.strip())

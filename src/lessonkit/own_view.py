@@ -24,7 +24,7 @@ from typing import Any
 
 from ._data import source, source_name
 from ._errors import UnknownNameError
-from ._escape import html_text
+from ._escape import html_text, mathless
 from .voices import topic_rows, voice_text
 
 LABELS = {"option": "My option", "evidence": "My evidence", "change": "What would change my mind"}
@@ -151,6 +151,7 @@ class Options:
     def __repr__(self) -> str:
         return str(self)
 
+    @mathless
     def _repr_html_(self) -> str:
         e = html_text
         parts = ['<div class="lk-own-view" style="color:#111">',

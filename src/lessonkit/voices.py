@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from ._data import as_of, source, source_name
 from ._dates import long_date
 from ._errors import UnknownNameError
-from ._escape import html_text
+from ._escape import html_text, mathless
 
 # The sides of a question and the stances (positions.stance) that put a voice on each.
 SIDES: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -108,6 +108,7 @@ class Sides:
     def __repr__(self) -> str:
         return str(self)
 
+    @mathless
     def _repr_html_(self) -> str:
         e = html_text
         parts = [f'<div class="lk-sides"><p><strong>{e(self.name)}</strong>: {e(self.question)}</p>']

@@ -22,7 +22,7 @@ from . import _record
 from ._data import as_of, load, source, source_name
 from ._dates import long_date
 from ._errors import LessonkitError, UnknownNameError
-from ._escape import html_text, markdown_text
+from ._escape import html_text, markdown_text, mathless
 from ._facts import value
 
 # Kinds of source a student can turn to for current reporting (classes of sources.csv).
@@ -226,6 +226,7 @@ class StoryBox:
     def _repr_markdown_(self) -> str:  # for the exports that render Markdown but not HTML
         return markdown_text(str(self)).replace("\n", "  \n")
 
+    @mathless
     def _repr_html_(self) -> str:
         e = html_text
         items = "".join(
@@ -288,6 +289,7 @@ class Debrief:
     def __repr__(self) -> str:
         return str(self)
 
+    @mathless
     def _repr_html_(self) -> str:
         e = html_text
         said = (f"<p>{e(self.decision)}</p>".replace("\n", "<br>") if self.decision else
