@@ -163,29 +163,17 @@ def execute(nb: nbformat.NotebookNode, cwd: Path, timeout: int = 120) -> nbforma
         keys = os.pathsep.join(p for p in (str(Path(cwd).resolve()), os.environ.get(_keys.KEYS_ENV, "")) if p)
         old = {name: os.environ.get(name) for name in ("LESSONKIT_RECORD_DIR", _keys.KEYS_ENV)}
         os.environ.update({"LESSONKIT_RECORD_DIR": records, _keys.KEYS_ENV: keys})
-        km = _unix_socket_kernel(Path(records)) if os.name == "posix" else None
         try:
-            NotebookClient(nb, km=km, timeout=timeout, kernel_name=KERNEL, shutdown_kernel="immediate",
+            NotebookClient(nb, timeout=timeout, kernel_name=KERNEL, shutdown_kernel="immediate",
                            record_timing=False,  # no timestamps: builds are reproducible
                            resources={"metadata": {"path": str(cwd)}}).execute()
         finally:
-            if km is not None and km.has_kernel:  # nbclient stops only the kernels it made itself
-                km.shutdown_kernel(now=True)
             for name, value in old.items():
                 if value is None:
                     os.environ.pop(name, None)
                 else:
                     os.environ[name] = value
     return nb
-
-
-def _unix_socket_kernel(folder: Path):
-    """A kernel manager whose kernel talks over Unix sockets in folder (private to this run):
-    no TCP port to race for, and no "running over TCP without encryption" warning from every
-    kernel in the teacher's terminal."""
-    from jupyter_client.manager import KernelManager
-
-    return KernelManager(kernel_name=KERNEL, transport="ipc", ip=str(folder / "kernel"))
 
 
 def write_notebook(nb: nbformat.NotebookNode, path: Path) -> None:
