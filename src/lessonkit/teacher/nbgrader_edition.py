@@ -86,7 +86,7 @@ def _answers(cell: nbformat.NotebookNode, lesson: str, index: int) -> dict[str, 
                                                    "its answer cannot be found for the nbgrader test") from None
     for node in ast.walk(tree):
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "check"
-                and len(node.args) == 2 and isinstance(node.args[0], ast.Constant)
+                and len(node.args) in (2, 3) and isinstance(node.args[0], ast.Constant)
                 and node.args[0].value in wanted):
             found.setdefault(node.args[0].value, ast.get_source_segment(source, node.args[1]) or "")
     missing = sorted(wanted - set(found))
