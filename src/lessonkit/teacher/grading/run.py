@@ -21,7 +21,7 @@ from typing import Any
 
 from ..._errors import UsageError
 from .. import sandbox as sb
-from .cache import Cache
+from .cache import Cache, cache_folder
 from .grade import NotebookTask, grade_record_safely
 from .identity import Namer
 from .key import Key, key_version, lessons
@@ -58,6 +58,9 @@ def _validate(args: Any) -> None:
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {args.out} is a file; give a folder")
+    from .outdir import refuse_inside_submissions
+
+    refuse_inside_submissions(out, list(args.submissions))
 
 
 def _choose_lesson(args: Any, loaded: list[Loaded], namer: Namer) -> tuple[str, str]:
@@ -154,7 +157,7 @@ def _grading(args: Any, lesson: str, subs: list[Submission], out: Path, run_pare
     version = key_version(lesson)
     key = Key(lesson, version)  # its answers computed from the data come from the user's cache after a first run
     settings = _settings(args, key, version, subs, out, run_parent)
-    return _Grading(settings, Cache(out / ".cache", lesson, version, settings.notebook_settings()))
+    return _Grading(settings, Cache(cache_folder(out), lesson, version, settings.notebook_settings()))
 
 
 def _read_all(args: Any, subs: list[Submission], out: Path, run_parent: Path,
@@ -209,8 +212,7 @@ def _main(args: Any) -> int:
                 bar.reset()
             bar.set_description(f"grading {lesson}")
             try:
-                (out / ".cache").mkdir(parents=True, exist_ok=True)
-                (out / "feedback").mkdir(exist_ok=True)
+                out.mkdir(parents=True, exist_ok=True)
             except OSError as e:
                 raise UsageError(f"cannot write to --out {args.out} ({e.strerror or e})") from None
             _grade_all(args, grading, loaded, run_parent, bar)
@@ -220,13 +222,9 @@ def _main(args: Any) -> int:
     except KeyboardInterrupt:
         kept = 0
         if grading is not None:
-            try:
-                grading.cache.folder.mkdir(parents=True, exist_ok=True)
-            except OSError:
-                pass
             grading.cache.flush()
-            kept = len(grading.results)
-        print(f"lessonkit grade: interrupted; {kept} of {len(subs)} results are cached in {out / '.cache'}; "
+            kept = len(grading.results) if grading.cache.folder is not None else 0
+        print(f"lessonkit grade: interrupted; {kept} of {len(subs)} results are cached; "
               "run the same command again to go on. No gradebook was written.", file=sys.stderr)
         return 130
     settings = grading.settings
