@@ -7,6 +7,7 @@ Each test grades real submissions with the real command; no mocks.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -164,3 +165,79 @@ def test_feedback_files_stay_in_the_feedback_folder_whatever_the_name(name, tmp_
     assert written.parent == out / "feedback" and not written.name.startswith(".")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["deep", "in", "user-cache"]
     assert sorted(p.name for p in (tmp_path / "deep").iterdir()) == ["out"]
+
+
+# ----------------------------------------------------------------------------- 3. nothing outlives the grader
+
+def _alive(processes) -> list:
+    """The processes still running (a zombie, dead but not yet reaped by init, is not)."""
+    import psutil
+
+    alive = []
+    for p in processes:
+        try:
+            if p.is_running() and p.status() != psutil.STATUS_ZOMBIE:
+                alive.append(p)
+        except psutil.NoSuchProcess:
+            pass
+    return alive
+
+
+def _kernels_running(root) -> list:
+    import psutil
+
+    try:
+        return [p for p in root.children(recursive=True) if "kernelapp" in " ".join(p.cmdline())]
+    except psutil.Error:
+        return []
+
+
+def test_a_killed_grader_leaves_no_process_and_its_folders_go_at_the_next_run(tmp_path, edition):  # noqa: F811
+    """SIGKILL of the grader mid-run (the OOM killer, a closed SSH session): within 5 s no
+    process of the run is alive (fork server, resource tracker, workers, kernels, what the
+    notebooks started), nothing holds its stderr, and the next run removes its temporary folders."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    temp, subs, out = tmp_path / "tmp", tmp_path / "in", tmp_path / "out"
+    temp.mkdir()
+    nb = gc.fill(gc.read(edition), gc.right_answers())
+    for i in range(3):  # each notebook starts a child of its own that would outlive a plain kill
+        gc.write(gc.insert_before(nb, "sample.year", f"import subprocess, time\nsubprocess.Popen(['sleep', '300'])\n"
+                                                     f"time.sleep(300)  # {i}"), subs / f"s{i}.ipynb")
+    env = {**os.environ, "TMPDIR": str(temp), "LESSONKIT_CACHE_DIR": str(tmp_path / "cache")}
+    cmd = [sys.executable, "-m", "lessonkit.teacher.cli", "grade", str(subs), "--out", str(out), "--workers", "2",
+           "--timeout", "400", "--no-progress"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    try:
+        root = psutil.Process(proc.pid)
+        deadline = time.monotonic() + 180
+        while len(_kernels_running(root)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.3)
+        time.sleep(3)  # the cells start their children
+        tree = root.children(recursive=True)
+        assert len(_kernels_running(root)) >= 2 and len(tree) >= 6, [p.cmdline()[:3] for p in tree]
+        assert list(temp.glob("lessonkit-grade-*"))
+        os.kill(proc.pid, signal.SIGKILL)
+        killed = time.monotonic()
+        proc.communicate(timeout=5)  # stdout and stderr closed: nothing of the run holds them
+        while _alive(tree) and time.monotonic() < killed + 5:
+            time.sleep(0.1)
+        assert _alive(tree) == [], [p.cmdline()[:4] for p in _alive(tree)]
+    finally:
+        for p in _alive(psutil.Process(proc.pid).children(recursive=True) if proc.poll() is None else []):
+            p.kill()
+        proc.kill()
+    left = sorted(p.name.split("-")[0] for p in temp.iterdir())
+    assert "lessonkit" in left  # what the killed run left behind, for the next run to find
+    records = tmp_path / "records"
+    records.mkdir()
+    (records / "ana.json").write_text(gc.record("ana", [("sample.kind", "b", "")]), encoding="utf-8")
+    done = subprocess.run([*cmd[:4], str(records), "--out", str(out), "--no-progress"], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in temp.iterdir()) == []

@@ -47,7 +47,8 @@ SANDBOX_ENV = "LESSONKIT_SANDBOX"
 KERNEL_NAME = "lessonkit-grader"
 PRELOAD = ("pandas", "lessonkit")  # imported by each kernel before ipykernel starts
 
-# Runs in the kernel process before ipykernel: limits that the student's code cannot raise
+# Runs in the kernel process before ipykernel: killed when its parent dies (PR_SET_PDEATHSIG:
+# a grader killed outright leaves no kernel, sandboxed or not); limits that the student's code cannot raise
 # (bubblewrap drops the capability to raise a hard limit); no debugger (ipykernel then does not
 # import debugpy, a tenth of a kernel's start); the preloaded modules. No braces: jupyter_client
 # substitutes {names} in kernel commands.
@@ -68,6 +69,13 @@ if @NPROC@ > 0:
     _limit("RLIMIT_NPROC", @NPROC@)
 del _limit, resource
 import sys
+if sys.platform.startswith("linux"):
+    try:
+        import ctypes, signal
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)
+        del ctypes, signal
+    except Exception:
+        pass
 sys.modules["debugpy"] = None
 def _preload():
     for name in @PRELOAD@:

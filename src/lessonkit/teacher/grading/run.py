@@ -10,9 +10,7 @@ is cached, writing no gradebook; a second run goes on from there.
 from __future__ import annotations
 
 import os
-import shutil
 import sys
-import tempfile
 import time
 from concurrent.futures import as_completed
 from dataclasses import dataclass, field, replace
@@ -27,6 +25,7 @@ from .identity import Namer
 from .key import Key, key_version, lessons
 from .reading import looks_like_notebook, read_notebook
 from .result import Result
+from .runfolder import RunFolder
 from .submissions import Loaded, Submission, discover, load, load_all
 
 
@@ -190,12 +189,14 @@ def _main(args: Any) -> int:
     _validate(args)
     out = Path(args.out)
     subs = discover(list(args.submissions), out)
+    run = RunFolder()  # also removes the temporary folders of runs that were killed
+    run_parent = run.path
     if any(sub.kind == "notebook" for sub in subs):
         from .pool import warm_up
 
         warm_up()  # the workers' fork server imports while the submissions are read
+        run.note_pymp()
     namer = Namer(subs)
-    run_parent = Path(tempfile.mkdtemp(prefix="lessonkit-grade-"))
     bar = tqdm(total=len(subs), disable=args.no_progress, file=sys.stderr, unit="file", desc="grading",
                dynamic_ncols=True)
     grading: _Grading | None = None
@@ -217,7 +218,7 @@ def _main(args: Any) -> int:
                 raise UsageError(f"cannot write to --out {args.out} ({e.strerror or e})") from None
             _grade_all(args, grading, loaded, run_parent, bar)
         finally:
-            shutil.rmtree(run_parent, ignore_errors=True)
+            run.close()
             bar.close()
     except KeyboardInterrupt:
         kept = 0
