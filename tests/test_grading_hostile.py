@@ -23,7 +23,7 @@ from .test_grading import _data_package, _sample_source, edition, grade, gradebo
 
 def _class(tmp_path: Path, names=("ana", "ben")) -> Path:
     subs = tmp_path / "in"
-    subs.mkdir()
+    subs.mkdir(parents=True)
     for name in names:  # sample.kind: "b" is right
         (subs / f"{name}.json").write_text(gc.record(name, [("sample.kind", "a", "")]), encoding="utf-8")
     return subs
@@ -241,3 +241,41 @@ def test_a_killed_grader_leaves_no_process_and_its_folders_go_at_the_next_run(tm
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in temp.iterdir()) == []
+
+
+# ----------------------------------------------------------------------------- 4. budgets for the grader's own work
+
+@pytest.mark.parametrize("exercise, answer", [
+    ("sample.order", [f"unknown label {i}" for i in range(500_000)]),   # the red team's record
+    ("sample.attended", ["a"] * 300_000),                                # a choice of many options
+    ("sample.roles", {f"item {i}": "x" for i in range(200_000)}),        # a matching of many pairs
+])
+def test_an_answer_with_more_items_than_options_is_refused_at_once(exercise, answer, tmp_path, monkeypatch):
+    import time
+
+    monkeypatch.setenv("LESSONKIT_CACHE_DIR", str(tmp_path / "user-cache"))
+    subs = tmp_path / "in"
+    subs.mkdir()
+    (subs / "big.json").write_text(gc.record("zed", [(exercise, answer, "correct"), ("sample.kind", "b", "")]),
+                                   encoding="utf-8")
+    warm = _class(tmp_path / "warm")  # the key's answers computed once, as any run does
+    assert grade(str(warm), "--out", str(tmp_path / "warm-out"), "--no-progress") == 0
+    started = time.monotonic()
+    assert grade(str(subs), "--out", str(tmp_path / "out"), "--no-progress") == 0
+    assert time.monotonic() - started < 10  # checking 500,000 labels one by one took 27 s
+    row = gradebook(tmp_path / "out")["zed"]
+    assert row[exercise] == "0" and row["sample.kind"] == "1"
+    assert f"more items than the exercise has options were refused unchecked: {exercise}" in row["problem"]
+
+
+def test_checking_a_record_stops_at_its_time_limit_and_is_not_cached(tmp_path, monkeypatch, capsys):
+    from lessonkit.teacher.grading import key
+
+    monkeypatch.setenv("LESSONKIT_CACHE_DIR", str(tmp_path / "user-cache"))
+    monkeypatch.setattr(key, "RECORD_SECONDS", 0.0)
+    subs = _class(tmp_path, names=("ana",))
+    argv = (str(subs), "--out", str(tmp_path / "out"), "--no-progress")
+    assert grade(*argv) == 0 and grade(*argv) == 0
+    row = gradebook(tmp_path / "out")["ana"]
+    assert "took more than 0 s (time limit); the answers left were not checked" in row["problem"]
+    assert "0 from the cache" in capsys.readouterr().err.splitlines()[-1]
