@@ -279,3 +279,58 @@ def test_checking_a_record_stops_at_its_time_limit_and_is_not_cached(tmp_path, m
     row = gradebook(tmp_path / "out")["ana"]
     assert "took more than 0 s (time limit); the answers left were not checked" in row["problem"]
     assert "0 from the cache" in capsys.readouterr().err.splitlines()[-1]
+
+
+# ----------------------------------------------------------------------------- 6. names and files that slip through
+
+@pytest.mark.parametrize("first, second", [
+    ("ɑlice", "alice"),    # Latin alpha
+    ("sarn", "sam"),       # rn looks like m: a multi-letter confusable
+    ("ALICE", "alice"),    # case: capital I must not become l before folding
+    ("ϲarol", "carol"),    # Greek lunate sigma, which NFKC alone turns into a final sigma
+    ("ɩvan", "ivan"),      # Latin iota
+    ("ᴏlga", "olga"),      # Latin small capital O
+])
+def test_look_alike_names_are_flagged_never_merged(first, second, tmp_path, monkeypatch):
+    monkeypatch.setenv("LESSONKIT_CACHE_DIR", str(tmp_path / "user-cache"))
+    subs = tmp_path / "in"
+    subs.mkdir()
+    (subs / "a.json").write_text(gc.record(first, [("sample.kind", "b", "")]), encoding="utf-8")
+    (subs / "b.json").write_text(gc.record(second, [("sample.kind", "a", "")]), encoding="utf-8")
+    assert grade(str(subs), "--out", str(tmp_path / "out"), "--no-progress") == 0
+    rows = gradebook(tmp_path / "out")
+    assert len(rows) == 2  # never merged into one
+    for row in rows.values():
+        assert "look alike" in row["problem"] or "2 submissions for" in row["problem"], row
+
+
+def test_different_names_stay_apart_without_a_note(tmp_path, monkeypatch):
+    monkeypatch.setenv("LESSONKIT_CACHE_DIR", str(tmp_path / "user-cache"))
+    subs = _class(tmp_path, names=("ana", "anna", "carol", "karol", "ольга"))
+    assert grade(str(subs), "--out", str(tmp_path / "out"), "--no-progress") == 0
+    assert [r["problem"] for r in gradebook(tmp_path / "out").values()] == [""] * 5
+
+
+@pytest.mark.parametrize("archive", ["alice.zip", "bob/work.ZIP", "cy/handin.tar.gz", "dee.7z"])
+def test_archives_among_the_submissions_are_named_in_the_run_notes(archive, tmp_path, monkeypatch, capsys):
+    import zipfile
+
+    monkeypatch.setenv("LESSONKIT_CACHE_DIR", str(tmp_path / "user-cache"))
+    subs = _class(tmp_path)
+    path = subs / archive
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w") as z:  # the suffix names the kind; the grader opens none of them
+        z.writestr("lessonkit-record-sample.json", gc.record("zoe", [("sample.kind", "b", "")]))
+    assert grade(str(subs), "--out", str(tmp_path / "out"), "--no-progress") == 0
+    notes = (tmp_path / "out" / "run-notes.txt").read_text(encoding="utf-8")
+    assert "1 archive file found among the submissions and not opened" in notes
+    assert f"in/{archive}" in notes and f"in/{archive}" in capsys.readouterr().err
+
+
+def test_a_folder_of_nothing_but_archives_says_so(tmp_path, capsys):
+    subs = tmp_path / "in"
+    subs.mkdir()
+    (subs / "class.zip").write_bytes(b"PK\x05\x06" + b"\0" * 18)
+    assert grade(str(subs), "--out", str(tmp_path / "out"), "--no-progress") == 2
+    err = capsys.readouterr().err
+    assert "no .ipynb notebooks or .json learning records found" in err and "in/class.zip" in err

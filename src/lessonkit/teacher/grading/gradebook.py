@@ -7,6 +7,7 @@ them as ``gradebook.csv``, ``feedback/<student>.md``, ``report.html`` and ``run-
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -52,8 +53,10 @@ def run_notes(settings: Settings, lesson_note: str, rows: list[report.Row]) -> l
 
 
 def write(out: Path, settings: Settings, lesson_note: str, loaded: list[Loaded], results: list[Result],
-          digests: list[str], namer: Namer) -> list[report.Row]:
-    """Write every output file of the run into out (the gradebook last); return the rows."""
+          digests: list[str], namer: Namer, more_notes: Sequence[str] = ()) -> list[report.Row]:
+    """Write every output file of the run into out (the gradebook last); return the rows.
+    more_notes are added to the run notes (archives found, say)."""
     rows = rows_of(loaded, results, digests, namer, settings.key.lesson)
-    report.write_all(out, settings.key.lesson, settings.key.exercises, rows, run_notes(settings, lesson_note, rows))
+    report.write_all(out, settings.key.lesson, settings.key.exercises, rows,
+                     [*run_notes(settings, lesson_note, rows), *more_notes])
     return rows

@@ -19,6 +19,7 @@ from typing import Any
 
 from ..._errors import UsageError
 from .. import sandbox as sb
+from .archives import archives_note, find_archives
 from .cache import Cache, cache_folder
 from .grade import NotebookTask, grade_record_safely
 from .identity import Namer
@@ -188,7 +189,10 @@ def _main(args: Any) -> int:
     started = time.monotonic()
     _validate(args)
     out = Path(args.out)
-    subs = discover(list(args.submissions), out)
+    try:
+        subs = discover(list(args.submissions), out)
+    except UsageError as e:  # nothing to grade: say so, and name any archive that may hold the work
+        raise UsageError(" ".join([str(e), *archives_note(find_archives(list(args.submissions), out))])) from None
     run = RunFolder()  # also removes the temporary folders of runs that were killed
     run_parent = run.path
     if any(sub.kind == "notebook" for sub in subs):
@@ -232,11 +236,14 @@ def _main(args: Any) -> int:
     results = [grading.results[i] for i in range(len(loaded))]
     grading.results.clear()
     prints = ["" if item.blank else item.digest for item in loaded]
-    rows = gradebook.write(out, settings, lesson_note, loaded, results, prints, namer)
+    archives = archives_note(find_archives(list(args.submissions), out))
+    rows = gradebook.write(out, settings, lesson_note, loaded, results, prints, namer, archives)
     print(f"lessonkit grade: {len(rows)} submissions ({sum(r.graded for r in rows)} graded, "
           f"{sum(bool(r.problems) for r in rows)} with problems, "
           f"{grading.from_cache} from the cache) in {time.monotonic() - started:.1f} s -> {out / 'gradebook.csv'}",
           file=sys.stderr)
+    for note in archives:
+        print(f"lessonkit grade: {note}", file=sys.stderr)
     if settings.has_notebooks and settings.sandbox.kind != "bwrap":
         limits = settings.limits
         print(f"lessonkit grade: warning: {settings.sandbox.describe(limits.timeout, limits.memory_mb, limits.notebook_timeout)}",
