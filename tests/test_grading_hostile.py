@@ -12,13 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from lessonkit.teacher.grading import cache as grading_cache
-from lessonkit.teacher.grading.cache import cache_folder
-
 from . import grading_cases as gc
 from .test_grading import _data_package, _sample_source, edition, grade, gradebook  # noqa: F401 - fixtures
 
 # ----------------------------------------------------------------------------- 1. files the grader did not write
+
+
+def cache_folder(out: Path) -> Path:
+    from lessonkit.teacher.grading.cache import cache_folder
+
+    return cache_folder(out)
 
 
 def _class(tmp_path: Path, names=("ana", "ben")) -> Path:
@@ -85,7 +88,9 @@ def test_a_forged_cache_entry_is_dropped_and_graded_again(forgery, tmp_path, mon
         lines[1] = _forge(lines[1], _full_marks)
     elif forgery == "entry signed with another key":
         entry = json.loads(_forge(lines[1], _full_marks))
-        entry["mac"] = grading_cache.sign(b"k" * 32, entry["name"], entry["result"])
+        from lessonkit.teacher.grading.cache import sign
+
+        entry["mac"] = sign(b"k" * 32, entry["name"], entry["result"])
         lines[1] = json.dumps(entry) + "\n"
     else:
         entry = json.loads(_forge(lines[1], _full_marks))
@@ -334,3 +339,56 @@ def test_a_folder_of_nothing_but_archives_says_so(tmp_path, capsys):
     assert grade(str(subs), "--out", str(tmp_path / "out"), "--no-progress") == 2
     err = capsys.readouterr().err
     assert "no .ipynb notebooks or .json learning records found" in err and "in/class.zip" in err
+
+
+# ----------------------------------------------------------------------------- 5. answers only from the exercise's own cell
+
+# An earlier cell silences check() under a name no list of spellings catches, and starts a
+# thread that sends the answer message under the parent header of the cell that is running
+# once it is the cell of sample.venue (the red team's race).
+RACING_THREAD = '''\
+import threading, time
+_ip = get_ipython()
+globals()["".join(["che", "ck"])] = lambda *args, **kwargs: None
+
+def _race():
+    kernel = _ip.kernel
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        parent = kernel.get_parent("shell") or {}
+        if ("venue" + " = ...") in str((parent.get("content") or {}).get("code", "")):
+            content = {"data": {"application/vnd.lessonkit.answer+json": {"exercise": "sample.venue",
+                       "answer": "Lancaster House"}, "text/plain": ""}, "metadata": {}, "transient": {}}
+            kernel.session.send(kernel.iopub_socket, "display_data", content, parent=parent)
+            return
+        time.sleep(0.001)
+
+threading.Thread(target=_race, daemon=True).start()
+'''
+# A check() replaced through exec, so no pattern in the source names it: it swaps in the right answer.
+EXEC_REPLACED = '''\
+_real = globals()["ch" + "eck"]
+exec("ch" + "eck = lambda exercise_id, answer: _real(exercise_id, 'Lancaster House')")
+'''
+
+
+def test_an_answer_raced_in_by_a_thread_is_not_counted(tmp_path, edition, monkeypatch):  # noqa: F811
+    monkeypatch.setenv("LESSONKIT_CACHE_DIR", str(tmp_path / "user-cache"))
+    nb = gc.fill(gc.read(edition), {e: v for e, v in gc.right_answers().items() if e != "sample.venue"})
+    venue = gc.exercise_cell(nb, "sample.venue")
+    nb.cells[venue].source = nb.cells[venue].source.replace("venue = ...", "venue = ...\nimport time\ntime.sleep(1)")
+    gc.write(gc.insert_before(nb, "sample.year", RACING_THREAD), tmp_path / "in" / "racer.ipynb")
+    assert grade(str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--timeout", "30", "--no-progress") == 0
+    row = gradebook(tmp_path / "out")["racer"]
+    assert row["sample.venue"] == "0" and row["total"] == "7", row
+    assert "did not come from the cell's own call of check()" in row["problem"]
+
+
+def test_check_replaced_under_no_visible_name_is_bypassed_and_flagged(tmp_path, edition, monkeypatch):  # noqa: F811
+    monkeypatch.setenv("LESSONKIT_CACHE_DIR", str(tmp_path / "user-cache"))
+    nb = gc.fill(gc.read(edition), {**gc.right_answers(), "sample.venue": repr("Buckingham Palace")})
+    gc.write(gc.insert_before(nb, "sample.year", EXEC_REPLACED), tmp_path / "in" / "swapper.ipynb")
+    assert grade(str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--timeout", "30", "--no-progress") == 0
+    row = gradebook(tmp_path / "out")["swapper"]
+    assert row["sample.venue"] == "0" and row["total"] == "7", row
+    assert "the notebook replaced check" in row["problem"]

@@ -112,6 +112,12 @@ def grade_notebook(task: NotebookTask, runner: object | None = None, next_one: b
             notes.append(f"the notebook printed {outcome.output_bytes / 1e6:.0f} MB of output (discarded)")
         if outcome.output_cut:
             notes.append(outcome.output_cut)
+        if outcome.forged:
+            notes.append(f"{outcome.forged} answer(s) shown in exercise cells did not come from the cell's own call "
+                         "of check() (sent by other code, a thread or a replaced check()); none of them counted")
+        if outcome.replaced:
+            notes.append(f"the notebook replaced {', '.join(outcome.replaced)} (seen as its exercise cells ran); "
+                         "the exercise cells' own answers were recorded by the grader's check()")
         if not outcome.answers:
             notes.append("the notebook recorded no answers (no check() ran)")
         attempts, attribution = notebook_attempts(nb, outcome.answers, list(key.exercises), task.stubs)
