@@ -81,7 +81,7 @@ def _own_folder(path: Path) -> bool:
 def sweep(temp: Path | None = None) -> list[Path]:
     """Remove the folders of runs that died (see the module); the folders removed."""
     temp = Path(temp or tempfile.gettempdir())
-    removed = []
+    removed: list[Path] = []
     try:
         candidates = sorted(temp.glob(f"{PREFIX}*"))
     except OSError:
