@@ -98,7 +98,7 @@ def test_a_forged_cache_entry_is_dropped_and_graded_again(forgery, tmp_path, mon
     records.write_text("".join(lines), encoding="utf-8")
     capsys.readouterr()
     assert grade(*argv) == 0
-    assert "1 from the cache" in capsys.readouterr().err
+    assert "1 file(s) from the cache" in capsys.readouterr().err
     assert [r["total"] for r in gradebook(tmp_path / "out").values()] == ["0", "0"]
 
 
@@ -109,7 +109,7 @@ def test_a_cache_folder_open_to_others_is_not_used(tmp_path, monkeypatch, capsys
     subs = _class(tmp_path)
     argv = (str(subs), "--out", str(tmp_path / "out"), "--no-progress")
     assert grade(*argv) == 0 and grade(*argv) == 0
-    assert "0 from the cache" in capsys.readouterr().err.splitlines()[-1]
+    assert "0 file(s) from the cache" in capsys.readouterr().err.splitlines()[-1]
 
 
 def test_planted_links_in_out_are_replaced_never_followed(tmp_path, monkeypatch):
@@ -283,7 +283,7 @@ def test_checking_a_record_stops_at_its_time_limit_and_is_not_cached(tmp_path, m
     assert grade(*argv) == 0 and grade(*argv) == 0
     row = gradebook(tmp_path / "out")["ana"]
     assert "took more than 0 s (time limit); the answers left were not checked" in row["problem"]
-    assert "0 from the cache" in capsys.readouterr().err.splitlines()[-1]
+    assert "0 file(s) from the cache" in capsys.readouterr().err.splitlines()[-1]
 
 
 # ----------------------------------------------------------------------------- 6. names and files that slip through
