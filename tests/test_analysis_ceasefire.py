@@ -67,9 +67,14 @@ def test_role_card_widget_shows_the_card():
 
 def test_capstone_new_money_leaves_out_the_loan_first_announced_in_2024():
     from lessonkit._exercises import exercises
+    from lessonkit.lessons import capstone
 
     uk_total = exercises("capstone")["capstone.uk_total"]
-    assert uk_total.expected() == 1.6  # the £1.6bn of export finance only
-    assert uk_total.evaluate(1.6).status == "correct"
-    counted_the_loan = uk_total.evaluate(1.6 + 2.26)
+    assert capstone.uk_new_money() == 1.6  # the £1.6bn of export finance only
+    rate = capstone._eur(1.0)
+    assert uk_total.expected() == 1.6 * rate  # asked in euros, at the 3 March rate
+    assert uk_total.evaluate(round(1.6 * rate, 1)).status == "correct"
+    counted_the_loan = uk_total.evaluate(round((1.6 + 2.26) * rate, 1))
     assert counted_the_loan.status == "incorrect" and "October 2024" in counted_the_loan.message
+    in_pounds = uk_total.evaluate(1.6)
+    assert in_pounds.status == "incorrect" and "convert it to euros" in in_pounds.message

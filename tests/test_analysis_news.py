@@ -25,8 +25,9 @@ def test_the_wrong_count_includes_both_verdicts():
     claims = load("claims")
     assert news.wrong_count() == len(analysis.claims("inaccurate")) + len(analysis.claims("misleading"))
     assert news.wrong_count() < len(claims)
-    only_misleading = check("news.wrong", news.misleading_count())
+    only_misleading = check("news.share", round(news.misleading_percent()))
     assert only_misleading.status == "incorrect" and "add the inaccurate" in str(only_misleading)
+    assert check("news.share", round(news.wrong_percent())).passed  # the share to the nearest per cent
 
 
 def test_the_guess_is_compared_with_the_share_of_wrong_claims(capsys):

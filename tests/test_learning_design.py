@@ -1,8 +1,14 @@
-"""What the lessons ask students to do (issue 13), read from the exercise blocks themselves.
+"""What the lessons ask students to do (issues 13 and 24), read from the exercise blocks themselves.
 
-- Every exercise names its level: recall (or look up), apply, analyse or evaluate.
-- At least 60% of all exercises, and half of each lesson's, are apply, analyse or evaluate;
-  the test prints the share per lesson.
+- Every exercise names its level: recall (or look up), apply, analyse or evaluate; every
+  prediction, and only a prediction, has the level ``prediction`` (a guess has no level).
+- The level rule of ``docs/exercise-format.md``, applied mechanically where it can be: an
+  exercise whose prompt or hints spell out the code that answers it is ``recall``; an apply,
+  analyse or evaluate exercise's answer is not in the output of any lesson cell above it (the
+  executed teacher edition).
+- At least 60% of the scored and written exercises are apply, analyse or evaluate, at least
+  half are analyse or evaluate, and every lesson has at least two analyse or evaluate tasks;
+  the test prints the count by level per lesson.
 - Every lesson has a predict-then-reveal task (kind ``prediction``) and a written
   justification (kind ``written``).
 - No exercise's answer is printed right before it: in the executed teacher edition, the
@@ -28,7 +34,8 @@ from .lesson_source import front_matter
 
 LEVELS = ("recall", "apply", "analyse", "evaluate")
 HIGHER = ("apply", "analyse", "evaluate")
-OVERALL_TARGET, LESSON_TARGET = 0.60, 0.50
+TOP = ("analyse", "evaluate")
+OVERALL_TARGET, TOP_TARGET, TOP_PER_LESSON = 0.60, 0.50, 2
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 SHORT_MONTHS = "|".join(m[:3] for m in MONTHS.split("|"))
 DATE = re.compile(rf"\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b\d{{1,2}} (?:{MONTHS}|{SHORT_MONTHS})\.?"
@@ -48,36 +55,154 @@ def blocks() -> dict[str, list]:
     return {p.name: specs(p) for p in st.LESSONS}
 
 
-def share_table(blocks: dict[str, list]) -> tuple[str, dict[str, float], float]:
-    """The printed table of levels per lesson, each lesson's higher-order share, the overall share."""
-    lines = [f"{'lesson':40} {'n':>3} " + " ".join(f"{lv:>8}" for lv in LEVELS) + f" {'higher':>7}"]
-    shares, total, higher = {}, 0, 0
+def share_table(blocks: dict[str, list]) -> tuple[str, dict[str, int], float, float]:
+    """The printed count by level per lesson (predictions apart), each lesson's number of analyse
+    or evaluate tasks, the overall apply-or-higher share and the overall analyse-or-evaluate share."""
+    head = f"{'lesson':40} {'n':>3} " + " ".join(f"{lv:>8}" for lv in LEVELS) + f" {'predict':>8} {'higher':>7}"
+    lines, tops, total, higher, top = [head], {}, 0, 0, 0
     for name, found in blocks.items():
-        counts = {lv: sum(s.level == lv for s in found) for lv in LEVELS}
+        scored = [s for s in found if s.kind != "prediction"]
+        counts = {lv: sum(s.level == lv for s in scored) for lv in LEVELS}
         up = sum(counts[lv] for lv in HIGHER)
-        shares[name] = up / len(found) if found else 0.0
-        total, higher = total + len(found), higher + up
-        lines.append(f"{name:40} {len(found):3d} " + " ".join(f"{counts[lv]:8d}" for lv in LEVELS)
-                     + f" {shares[name]:7.0%}")
-    overall = higher / total if total else 0.0
-    lines.append(f"{'all lessons':40} {total:3d} " + " ".join(
-        f"{sum(s.level == lv for f in blocks.values() for s in f):8d}" for lv in LEVELS) + f" {overall:7.0%}")
-    return "\n".join(lines), shares, overall
+        tops[name] = sum(counts[lv] for lv in TOP)
+        total, higher, top = total + len(scored), higher + up, top + tops[name]
+        lines.append(f"{name:40} {len(scored):3d} " + " ".join(f"{counts[lv]:8d}" for lv in LEVELS)
+                     + f" {len(found) - len(scored):8d} {up / max(len(scored), 1):7.0%}")
+    every = [s for f in blocks.values() for s in f if s.kind != "prediction"]
+    lines.append(f"{'all lessons':40} {total:3d} " + " ".join(f"{sum(s.level == lv for s in every):8d}" for lv in LEVELS)
+                 + f" {sum(len(f) for f in blocks.values()) - total:8d} {higher / max(total, 1):7.0%}")
+    return "\n".join(lines), tops, higher / max(total, 1), top / max(total, 1)
 
 
 def test_every_exercise_names_its_level(blocks):
-    missing = [f"{name}: {s.label}" for name, found in blocks.items() for s in found if s.level not in LEVELS]
+    missing = [f"{name}: {s.label}" for name, found in blocks.items() for s in found
+               if s.level not in LEVELS and s.kind != "prediction"]
     assert not missing, f"exercises without a level among {LEVELS}: {missing}"
+    guesses = [f"{name}: {s.label} ({s.level})" for name, found in blocks.items() for s in found
+               if (s.kind == "prediction") != (s.level == "prediction")]
+    assert not guesses, f"a prediction's level is 'prediction', and only a prediction's: {guesses}"
     empty = [name for name, found in blocks.items() if not found]
     assert not empty, f"lessons with no exercise blocks: {empty}"
 
 
-def test_most_exercises_ask_students_to_apply_analyse_or_evaluate(blocks):
-    text, shares, overall = share_table(blocks)
-    print("\nShare of apply / analyse / evaluate exercises (target: 60% overall, 50% in each lesson):\n" + text)
-    low = {name: share for name, share in shares.items() if share < LESSON_TARGET}
-    assert overall >= OVERALL_TARGET, f"only {overall:.0%} of all exercises are apply/analyse/evaluate"
-    assert not low, "lessons under half apply/analyse/evaluate: " + ", ".join(f"{n} {s:.0%}" for n, s in low.items())
+def test_exercises_ask_students_to_apply_analyse_and_evaluate(blocks):
+    text, tops, higher, top = share_table(blocks)
+    print(f"\nExercises by level (predictions apart; targets: {OVERALL_TARGET:.0%} apply or higher, "
+          f"{TOP_TARGET:.0%} analyse or evaluate, {TOP_PER_LESSON} analyse or evaluate per lesson):\n" + text
+          + f"\nanalyse or evaluate: {top:.0%}")
+    assert higher >= OVERALL_TARGET, f"only {higher:.0%} of all exercises are apply/analyse/evaluate"
+    assert top >= TOP_TARGET, f"only {top:.0%} of all exercises are analyse/evaluate"
+    low = {name: n for name, n in tops.items() if n < TOP_PER_LESSON}
+    assert not low, "lessons with fewer than two analyse/evaluate tasks: " + ", ".join(f"{k} {v}" for k, v in low.items())
+
+
+# --- the level rule, applied mechanically --------------------------------------------------
+
+SOLUTION = re.compile(r"# BEGIN SOLUTION\n(.*?)# END SOLUTION\n(.*?)```", re.S)
+
+
+def solutions(text: str) -> dict[str, list[str]]:
+    """Each exercise's solution lines in a lesson source (the region of the cell that checks it)."""
+    found: dict[str, list[str]] = {}
+    for m in SOLUTION.finditer(text):
+        label = re.search(r"""check\(["']([\w.-]+)["']""", m.group(2))
+        if label:
+            found[label.group(1)] = [line for line in m.group(1).splitlines() if line.strip()]
+    return found
+
+
+def _code(text: str) -> str:
+    """Code with spaces dropped and one kind of quote, so that a dictated line matches as typed."""
+    return re.sub(r"\s+", "", text).replace('"', "'")
+
+
+def _expressions(lines: list[str]) -> list[str]:
+    """The right-hand sides of a solution's lines that are code (a literal answer is not)."""
+    import ast
+
+    found = []
+    for line in lines:
+        if line.lstrip().startswith("#"):
+            continue
+        expr = line.split("=", 1)[1] if re.match(r"^\s*[A-Za-z_]\w*\s*=(?!=)", line) else line
+        try:
+            ast.literal_eval(expr.strip())
+        except (ValueError, SyntaxError):
+            found.append(expr.strip())
+    return found
+
+
+def dictated(spec, lines: list[str]) -> bool:
+    """True when the prompt or the hints spell out every code expression of the solution (whole,
+    or inside one outer call such as list(...) or len(...))."""
+    told = _code(spec.body + " " + " ".join(spec.options.get("hints") or []))
+    exprs = _expressions(lines)
+    if not exprs:
+        return False
+    for expr in exprs:
+        code = _code(expr)
+        inner = re.fullmatch(r"[A-Za-z_]\w*\((.*)\)", code)
+        if code not in told and not (inner and inner.group(1) in told):
+            return False
+    return True
+
+
+def test_an_exercise_whose_code_is_dictated_is_recall(blocks):
+    wrong = []
+    for lesson in st.LESSONS:
+        found = solutions(lesson.read_text(encoding="utf-8"))
+        for spec in blocks[lesson.name]:
+            if spec.level != "recall" and spec.label in found and dictated(spec, found[spec.label]):
+                wrong.append(f"{spec.label} ({spec.level})")
+    assert not wrong, f"the prompt or hints give the code, so these are recall: {wrong}"
+
+
+def test_the_dictation_rule_catches_a_dictated_line_and_spares_a_method():
+    from lessonkit._keys import parse_text
+
+    text = front_matter("demo", 5) + textwrap.dedent('''\
+
+        ```{exercise}
+        ---
+        label: demo.before
+        kind: value
+        level: apply
+        answer: 3
+        hints:
+        - "Sort: events[events['event_id'].isin(ids)].sort_values('date')['event_id']."
+        ---
+        Count the events: type `len(analysis.timeline(period="before"))`.
+        ```
+
+        ```{exercise}
+        ---
+        label: demo.ids
+        kind: value
+        level: apply
+        answer: [a]
+        hints:
+        - "Sort: events[events['event_id'].isin(ids)].sort_values('date')['event_id']."
+        ---
+        Put them in order.
+        ```
+
+        ```{exercise}
+        ---
+        label: demo.days
+        kind: numeric
+        level: apply
+        answer: 11
+        hints:
+        - Subtract the earlier date from the later one.
+        ---
+        How many days passed?
+        ```
+        ''')
+    specs = {s.label: s for s in parse_text(text, "demo")}
+    assert dictated(specs["demo.before"], ['n = len(analysis.timeline(period="before"))'])
+    assert dictated(specs["demo.ids"], ['order = list(events[events["event_id"].isin(ids)].sort_values("date")["event_id"])'])
+    assert not dictated(specs["demo.days"], ['gap = (dates["jeddah-talks"] - dates["oval-office-clash"]).days'])
+    assert not dictated(specs["demo.days"], ["gap = 11"])  # a typed answer is not code
 
 
 def test_every_lesson_has_a_prediction_and_a_written_justification(blocks):
@@ -283,6 +408,42 @@ def test_no_answer_is_printed_by_the_cell_before_its_exercise(editions, lesson):
     nb = st.read(editions, "teacher", lesson)
     found = giveaways(nb, exercises(st.KEYS[lesson.name]))
     assert not found, f"{lesson.name}: " + "; ".join(found)
+
+
+def _one_word_choice(exercise) -> bool:
+    if type(exercise).__name__ not in ("Choice", "MultiChoice"):
+        return False
+    right = exercise.expected()
+    right = [right] if isinstance(right, str) else right
+    return any(len(exercise.options.get(k, "").split()) == 1 for k in right)
+
+
+def shown_above(nb: nbformat.NotebookNode, index: int) -> list[str]:
+    """The output of every lesson cell (not a student's answer cell) above cell ``index``."""
+    return [st.cell_output_text(c) for c in nb.cells[:index]
+            if c.cell_type == "code" and not st.is_solution(c) and not st.is_instructor(c)]
+
+
+@pytest.mark.parametrize("lesson", st.LESSONS, ids=[p.stem for p in st.LESSONS])
+def test_no_apply_or_higher_answer_is_in_any_output_above_it(editions, lesson):
+    """The level rule: an exercise is apply or higher only if its answer is not on screen, so
+    no cell above its prompt, however far up, may show it. (A choice whose right option is one
+    word, like a verdict, is checked against the cell right before it only: such a word is
+    printed all over a lesson about other rows.)"""
+    from lessonkit._exercises import exercises
+
+    nb = st.read(editions, "teacher", lesson)
+    found = []
+    for label, exercise in exercises(st.KEYS[lesson.name]).items():
+        if exercise.level not in HIGHER or _one_word_choice(exercise):
+            continue
+        index = prompt_index(nb, label)
+        for shown in shown_above(nb, index) if index is not None else []:
+            why = giveaway(exercise, shown)
+            if why:
+                found.append(f"{label} ({exercise.level}): {why}")
+                break
+    assert not found, f"{lesson.name}: answers on screen, so these are recall: " + "; ".join(found)
 
 
 CRAFTED = front_matter('giveaway', 5) + textwrap.dedent('''\

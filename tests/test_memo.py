@@ -17,7 +17,7 @@ Our position. The UK supports a coalition of the willing to guarantee Ukraine's 
 put troops into Ukraine to support a deal [gbr-european-troops-20250227].
 
 What we offer. We offer export finance for air defence missiles made in Belfast [uk-lmm-ef-pm-remarks].
-The loan signed in March had been announced in October 2024 [uk-era-loan-announced-2024]."""
+The UK loan signed in March had been announced in October 2024 [uk-era-loan-announced-2024]."""
 
 
 def lacking(text: str) -> dict[int, list[str]]:
@@ -28,7 +28,7 @@ def test_a_good_memo_passes_and_says_so():
     result = check_memo(GOOD)
     assert result.ok, str(result)
     assert len(result.claims) == 4
-    assert str(result).startswith("Every claim has its evidence: 4 sentences checked")
+    assert str(result).startswith("4 sentences checked: each cites a row of the right kind, names that row's actor")
 
 
 def test_the_lessons_model_memo_passes():
@@ -65,7 +65,7 @@ def test_a_stance_backed_by_a_pledge_row_is_the_wrong_kind():
 
 def test_a_date_accepts_any_row_that_carries_a_date_but_not_an_actor_row():
     assert check_memo("Leaders met in London in March 2025 [london-summit].").ok
-    assert check_memo("The loan was signed in March 2025 [uk-era-loan-ht-gbp].").ok
+    assert check_memo("The UK loan was signed in March 2025 [uk-era-loan-ht-gbp].").ok
     problems = lacking("Leaders met in London in March 2025 [gbr].")
     assert "needs a events, positions, pledges or exchange rates row" in problems[1][0]
 
@@ -73,7 +73,7 @@ def test_a_date_accepts_any_row_that_carries_a_date_but_not_an_actor_row():
 def test_a_number_needs_a_row_and_a_list_number_does_not():
     problems = lacking("The deal covers more than 5,000 air defence missiles.")
     assert "a number but cites no row" in problems[1][0]
-    assert check_memo("The deal covers more than 5,000 air defence missiles [uk-lmm-ef-pm-remarks].").ok
+    assert check_memo("The UK deal covers more than 5,000 air defence missiles [uk-lmm-ef-pm-remarks].").ok
     assert check_memo("1. We ask partners to act together.\n2. We ask them to reply.").lacking == ()
 
 
@@ -157,3 +157,23 @@ def test_the_evidence_exercise_agrees_with_the_checker():
     exercise = get_exercise("capstone.evidence")
     failing = [letter for letter, sentence in exercise.options.items() if not check_memo(sentence).ok]
     assert failing == [exercise.expected()]
+
+
+def test_the_check_says_what_it_checked_and_catches_a_wrong_number_a_gift_and_a_loaded_word():
+    """The issue's two memos: a false figure and a gift with the right kind of row cited, and an
+    insult with no citation at all; neither passes, and each problem points at its sentence."""
+    gift = check_memo("The UK gave Ukraine £100 billion as a gift [uk-lmm-ef-pm-remarks].")
+    assert not gift.ok and "Checked: each cites a row of the right kind, names that row's actor" in gift.headline()
+    problems = " ".join(gift.lacking[0].problems)
+    assert "the number 100 is not one that [uk-lmm-ef-pm-remarks] gives" in problems
+    assert "calls the money a gift" in problems and "export finance" in problems
+    insult = check_memo("Medvedev is obviously right about the Nazi nobodies.")
+    assert not insult.ok and insult.lacking[0].number == 1
+    assert all(f"'{w}'" in insult.lacking[0].problems[0] for w in ("obviously", "nazi", "nobodies"))
+    quoted = check_memo('Medvedev wrote that London had sworn loyalty to the "Nazi nobodies" in Kyiv '
+                        '[medvedev-security-guarantees-20250302].')
+    assert quoted.ok, str(quoted)  # his words, in quotation marks and attributed, are reported, not used
+    nameless = check_memo("Someone said European troops would be unacceptable [rus-european-troops-20250306].")
+    assert "does not name them" in " ".join(nameless.lacking[0].problems) and "Russia" in str(nameless)
+    fine = check_memo("The UK announced £1.6 billion of export finance for Ukraine [uk-lmm-ef-pm-remarks].")
+    assert fine.ok and fine.headline().startswith("1 sentence checked: each cites a row of the right kind")

@@ -5,8 +5,8 @@ import sys
 
 import lessonkit
 
-EXPECTED = ["load", "cite", "check", "progress", "prediction", "say", "set_name", "Feedback", "LessonkitError", "DataError",
-            "table_names"]
+EXPECTED = ["load", "cite", "check", "progress", "prediction", "reveal", "say", "set_name", "Feedback", "LessonkitError",
+            "DataError", "table_names"]
 
 
 def test_all_is_pinned():

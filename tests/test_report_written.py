@@ -31,7 +31,7 @@ LESSON = front_matter('memo', 10) + textwrap.dedent('''\
     ---
     label: memo.guess
     kind: prediction
-    level: apply
+    level: prediction
     options:
       a: less than the UK's loan
       b: more than the UK's loan

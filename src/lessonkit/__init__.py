@@ -11,7 +11,7 @@ ipywidgets and matplotlib, so they load only when asked for); teacher tools live
 
 from ._data import cite, load, table_names
 from ._errors import DataError, LessonkitError
-from ._exercises import check, prediction, progress
+from ._exercises import check, prediction, progress, reveal
 from ._feedback import Feedback
 from ._profile import set_name
 from ._say import say
@@ -41,6 +41,7 @@ __all__ = [
     "check",
     "progress",
     "prediction",
+    "reveal",
     "say",
     "set_name",
     "Feedback",

@@ -117,6 +117,29 @@ def _as_number(answer: Any) -> float | None:
     return None
 
 
+_SCALE_WORDS = {"billion": ("bn", "billion", "billions", "b"), "million": ("m", "mn", "million", "millions"),
+                "thousand": ("k", "thousand", "thousands")}
+
+
+def _strip_unit(answer: Any, unit: str) -> Any:
+    """A numeric text without the currency sign or the scale word of the stated unit:
+    '€2.7bn' is 2.7 when the unit is billions of euros; anything else is left as it is.
+
+    >>> _strip_unit("€2.7 bn", "billion EUR"), _strip_unit("£320,000", "GBP"), _strip_unit("2.7 m", "billion EUR")
+    ('2.7', '320,000', '2.7 m')
+    """
+    if not isinstance(answer, str):
+        return answer
+    text = answer.strip().lstrip("£€$").strip()
+    words = [w for scale, forms in _SCALE_WORDS.items() if scale in unit.lower() for w in forms]
+    words += [w.lower() for w in unit.split() if len(w) >= 3]  # 'days', 'GBP', 'points', ...
+    for word in sorted(words, key=len, reverse=True):
+        if text.lower().endswith(word) and re.search(r"\d\s*$", text[: -len(word)]):
+            text = text[: -len(word)].strip()
+            break
+    return text if re.fullmatch(r"[+-]?[\d,_]*\.?\d+", text) else answer
+
+
 def _close(a: float, b: float, rel: float) -> bool:
     return math.isclose(a, b, rel_tol=rel, abs_tol=1e-12)
 
@@ -232,16 +255,30 @@ class Numeric(Exercise):
     unit: str = ""
     tolerance: float = 0.01
     traps: tuple[tuple[Any, str], ...] = ()
+    decimals: int | None = None  # the precision the prompt states: the answer rounded to it is right
     expects: str = "a number"
 
     def expected(self) -> float:
         return float(_value(self.answer))
 
+    def precision(self) -> str:
+        """The precision the prompt states, in words ('' when it states none)."""
+        if self.decimals is None:
+            return ""
+        if self.decimals == 0:
+            return "a whole number"
+        return f"{self.decimals} decimal place{'' if self.decimals == 1 else 's'}"
+
+    def _right(self, value: float, target: float) -> bool:
+        if _close(value, target, self.tolerance):
+            return True
+        return self.decimals is not None and abs(value - target) <= 0.5 * 10 ** -self.decimals + 1e-9
+
     def _evaluate(self, answer: Any) -> Verdict:
         comma = _comma_slip(answer, self.expected(), self.tolerance)
         if comma:
             return Verdict(INVALID, comma)
-        value = _as_number(answer)
+        value = _as_number(_strip_unit(answer, self.unit))
         unit = f" (in {self.unit})" if self.unit else ""
         if value is None:
             if isinstance(answer, str) and re.search(r"\d", answer):
@@ -251,10 +288,10 @@ class Numeric(Exercise):
         if not math.isfinite(value):
             return Verdict(INVALID, f"expected an ordinary number{unit}, got {value!r}.")
         target = self.expected()
-        if _close(value, target, self.tolerance):
+        if self._right(value, target):
             return Verdict(CORRECT, f"{_fmt(value)}{' ' + self.unit if self.unit else ''} is right.")
         for trap, message in self.traps:
-            if _close(value, float(_value(trap)), self.tolerance):
+            if self._right(value, float(_value(trap))):
                 return Verdict(INCORRECT, message)
         if target:
             ratio = value / target
@@ -264,6 +301,8 @@ class Numeric(Exercise):
                         return Verdict(INCORRECT, f"{_fmt(value)} is {times} the answer: check the unit{unit}. "
                                                   "It is easy to mix up thousands, millions and billions.")
         rounded = _precision_slip(answer, value, target, self.tolerance)
+        if rounded and self.decimals is not None:
+            rounded = rounded.split(", which")[0] + f"; the question asks for {self.precision()}."
         if rounded:
             return Verdict(INCORRECT, rounded)
         direction = "too large" if value > target else "too small"
@@ -376,7 +415,10 @@ class MultiChoice(Exercise):
             parts.append(f"{', '.join(sorted(repr(w) for w in wrong))} should not be there")
         if missing:
             parts.append(f"{missing} correct option{'s are' if missing > 1 else ' is'} missing")
-        return Verdict(INCORRECT, "; ".join(parts) + ".")
+        why = [f"'{w}': {self.explanations[w]}" for w in sorted(wrong) if self.explanations.get(w)]
+        why += [f"One you left out: {self.explanations[m]}" for m in sorted(key - chosen)
+                if self.explanations.get(m)]
+        return Verdict(INCORRECT, "; ".join(parts) + "." + "".join(f" {w}" for w in why))
 
 
 @dataclass(frozen=True)
@@ -384,6 +426,7 @@ class Ordering(Exercise):
     """Put items in order (a list of labels); the order is computed from the data."""
 
     order: Callable[[], list[str]] | tuple[str, ...] = ()
+    why: Callable[[], dict[str, str]] | dict[str, str] = field(default_factory=dict)  # item: where it belongs
     expects: str = "a list of the labels in order"
 
     def expected(self) -> list[str]:
@@ -407,8 +450,10 @@ class Ordering(Exercise):
             return Verdict(CORRECT, "that is the right order." + (SURNAMES_ENOUGH if surnames else ""))
         in_place = sum(g == t for g, t in zip(given, target))
         first_wrong = next(i for i, (g, t) in enumerate(zip(given, target)) if g != t)
+        reasons = _value(self.why)
+        why = "".join(f" {g}: {reasons[g]}" for g, t in zip(given, target) if g != t and reasons.get(g))
         return Verdict(INCORRECT, f"{in_place} of {len(target)} are in the right place; the first one out of "
-                                  f"place is position {first_wrong + 1} ({short(given[first_wrong])}).")
+                                  f"place is position {first_wrong + 1} ({short(given[first_wrong])}).{why}")
 
 
 @dataclass(frozen=True)
@@ -416,13 +461,19 @@ class Matching(Exercise):
     """Match each left item to a right item (a dict); pairs computed from the data."""
 
     pairs: Callable[[], dict[str, str]] | dict[str, str] = field(default_factory=dict)
-    expects: str = "a dictionary like {'left': 'right', ...}"
+    why: Callable[[], dict[str, str]] | dict[str, str] = field(default_factory=dict)  # left item: its match
+    expects: str = "a dictionary like {'left': 'right', ...}, or a list of the matches in the order of the items"
 
     def expected(self) -> dict[str, str]:
         return dict(_value(self.pairs))
 
     def _evaluate(self, answer: Any) -> Verdict:
         target = self.expected()
+        if isinstance(answer, (list, tuple)) and not isinstance(answer, str):
+            if len(answer) != len(target):
+                return Verdict(INVALID, f"give {len(target)} matches, one for each item in the order printed; "
+                                        f"your list has {len(answer)}.")
+            answer = dict(zip(target, answer))  # a list answers the items in the order they are printed
         if not isinstance(answer, dict):
             return Verdict(INVALID, f"expected {self.expects}, got {describe(answer)}.")
         keys = {normalize(k): k for k in target}
@@ -447,7 +498,9 @@ class Matching(Exercise):
             parts.append(f"look again at {', '.join(repr(w) for w in wrong[:3])}")
         if missing:
             parts.append(f"still to match: {', '.join(repr(m) for m in missing[:3])}")
-        return Verdict(INCORRECT, "; ".join(parts) + ".")
+        reasons = _value(self.why)
+        why = "".join(f" {short(w, 60)} is not {short(given[w], 60)}: {reasons[w]}" for w in wrong if reasons.get(w))
+        return Verdict(INCORRECT, "; ".join(parts) + "." + why)
 
 
 @dataclass(frozen=True)
@@ -622,7 +675,11 @@ class Prediction(Exercise):
 
     options: dict[str, str] = field(default_factory=dict)
     unit: str = ""
+    shows: Callable[[], list[Any]] | tuple[Any, ...] = ()  # what the reveal shows (never before a guess)
     expects: str = "your guess"
+
+    def expected(self) -> None:
+        return None  # a guess has no right answer; ``shows`` is what the data says
 
     def _evaluate(self, answer: Any) -> Verdict:
         if self.options:

@@ -13,7 +13,7 @@ from typing import Any
 
 from . import _keys, _record, _source
 from ._answers import to_json
-from ._checkers import RIGHT_BY_CODE, RIGHT_BY_HAND, Exercise, Value
+from ._checkers import RIGHT_BY_CODE, RIGHT_BY_HAND, Exercise, Prediction, Value, describe
 from ._errors import UnknownNameError
 from ._escape import html_text
 from ._feedback import CORRECT, INCORRECT, INVALID, NOT_ATTEMPTED, RECORDED, Feedback, Status, Verdict
@@ -107,8 +107,30 @@ def get_exercise(exercise_id: str) -> Exercise:
     return found[exercise_id]
 
 
-def check(exercise_id: str, answer: Any) -> Feedback:
+REASON_WORDS = 3  # the shortest reason a prediction saves
+NO_GUESS = ("Nothing to show yet: save your guess and one line on why (the prediction cell above), then run "
+            "this cell again. The data appears here only after you have guessed.")
+
+
+def _reason_problem(exercise: Exercise, reason: Any) -> str:
+    """Why a prediction's reason cannot be saved ('' when it can, or for any other kind)."""
+    if not isinstance(exercise, Prediction):
+        return ""
+    if reason is None or reason is Ellipsis or (isinstance(reason, str) and not reason.strip()):
+        return ("add one line on why you guess that, in quotes, in place of the ... after reason =, "
+                "and run the cell again: the reveal sets your reason beside the data.")
+    if not isinstance(reason, str):
+        return f"your reason should be a line of text in quotes, got {describe(reason)}."
+    if len(re.findall(r"\w+", reason)) < REASON_WORDS or len(reason) > 300:
+        return f"write your reason as one line of {REASON_WORDS} to 50 words, like \"because ...\"."
+    return ""
+
+
+def check(exercise_id: str, answer: Any, reason: Any = None) -> Feedback:
     """Check an answer, save it in the learning record, and say what is right or wrong.
+
+    A prediction also takes ``reason``, one line on why the student guesses that: the guess
+    is saved only with it, and :func:`reveal` sets it beside the data.
 
     >>> print(check("sample.year", ...))
     [sample.year] Not attempted yet: replace the ... with your answer (a number) and run the cell again.
@@ -133,10 +155,15 @@ def check(exercise_id: str, answer: Any) -> Feedback:
                 note = f"your answer could not be saved in the learning record ({type(err).__name__})"
         return Feedback(str(exercise_id)[:60], INVALID, str(e), note=note)
     verdict = _how_it_was_made(exercise, exercise.evaluate(answer))
+    problem = _reason_problem(exercise, reason) if verdict.status == RECORDED else ""
+    if problem:
+        verdict = Verdict(INVALID, problem)
     note = ""
     history: list[dict] = []
     try:
         attempt = {"exercise": exercise_id, "answer": to_json(answer), "status": verdict.status}
+        if verdict.status == RECORDED and isinstance(exercise, Prediction):
+            attempt["reason"] = str(reason).strip()
         history = _record.append(exercise_id.split(".")[0], attempt)
     except Exception as e:  # a read-only folder must not cost the student the feedback
         note = f"your answer could not be saved in the learning record ({type(e).__name__}: {e})"
@@ -218,3 +245,51 @@ def prediction(exercise_id: str) -> Any:
     guesses = [a for a in _record.attempts(lesson) if a.get("exercise") == exercise_id
                and a.get("status") == RECORDED] if lesson else []
     return from_json(guesses[-1]["answer"]) if guesses else None
+
+
+def _saved_guess(exercise_id: str) -> dict | None:
+    lesson = exercise_id.split(".")[0] if isinstance(exercise_id, str) else ""
+    guesses = [a for a in _record.attempts(lesson) if a.get("exercise") == exercise_id
+               and a.get("status") == RECORDED] if lesson else []
+    return guesses[-1] if guesses else None
+
+
+@dataclass(frozen=True)
+class Reveal:
+    """What a prediction's reveal cell shows: the waiting line until a guess is saved, then the
+    data beside the guess and the student's reason."""
+
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def _repr_html_(self) -> str:
+        paragraphs = "".join(f"<p>{html_text(p)}</p>" for p in self.text.split("\n") if p.strip())
+        return f'<div class="lessonkit-reveal" role="status">{paragraphs}</div>'
+
+
+def reveal(exercise_id: str, show: Any) -> Reveal:
+    """A prediction's reveal: ``show(guess)`` (the data beside the guess) and the student's
+    reason, only once a guess is saved; before that, one line asking for the guess and nothing
+    of the data (so Run All on a fresh notebook gives nothing away)."""
+    from ._answers import from_json
+
+    saved = _saved_guess(exercise_id) if not grading() else None
+    if saved is None:
+        return Reveal(NO_GUESS)
+    guess = from_json(saved["answer"])
+    shown = show(guess)
+    if shown is not None and not isinstance(shown, str):  # a figure or a say(): shown as it is
+        from IPython.display import display
+
+        display(shown)
+        shown = None
+    reason = saved.get("reason") or "(no reason saved)"
+    lines = [str(shown)] if shown else []
+    lines += [f"Your reason when you guessed: {reason}",
+              "Does the data bear it out? If not, what did your reason miss?"]
+    return Reveal("\n".join(lines))

@@ -45,20 +45,21 @@ KINDS: dict[str, type[C.Exercise]] = {
     "matching": C.Matching, "text": C.Text, "value": C.Value, "written": C.Written,
     "prediction": C.Prediction,
 }
-LEVELS = ("recall", "apply", "analyse", "evaluate")
+LEVELS = ("recall", "apply", "analyse", "evaluate", "prediction")
 HIGHER_ORDER = ("apply", "analyse", "evaluate")
+PREDICTION = "prediction"  # the level of every prediction, and of nothing else: a guess has no level
 COMMON = {"label", "kind", "level", "title", "hints", "expects"}
 # The fields of each kind that a block may give (beside COMMON), and those that may be computed.
 FIELDS: dict[str, set[str]] = {
-    "numeric": {"answer", "unit", "tolerance", "traps"},
+    "numeric": {"answer", "unit", "tolerance", "traps", "decimals"},
     "choice": {"answer", "options", "explanations"},
     "multichoice": {"answer", "options", "explanations"},
-    "ordering": {"order"},
-    "matching": {"pairs"},
+    "ordering": {"order", "why"},
+    "matching": {"pairs", "why"},
     "text": {"accepted"},
     "value": {"answer", "tolerance"},
     "written": {"rubric", "self_check", "min_words"},
-    "prediction": {"options", "unit"},
+    "prediction": {"options", "unit", "shows"},
 }
 ANSWER_FIELD = {"numeric": "answer", "choice": "answer", "multichoice": "answer", "ordering": "order",
                 "matching": "pairs", "text": "accepted", "value": "answer"}
@@ -203,11 +204,17 @@ def _check_options(o: dict[str, Any], source: str, line: int, lesson: str | None
         raise _fail(source, line, None, f"label must look like 'lesson.name' (lower case), got {label!r}")
     if lesson and label.split(".")[0] != lesson:
         raise _fail(source, line, label, f"the label must start with this lesson's key, '{lesson}.'")
-    kind, level = o.get("kind"), o.get("level")
+    kind = o.get("kind")
     if kind not in KINDS:
         raise _fail(source, line, label, f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
+    if kind == "prediction":
+        o.setdefault("level", PREDICTION)
+    level = o.get("level")
     if level not in LEVELS:
         raise _fail(source, line, label, f"level must be one of {', '.join(LEVELS)}, got {level!r}")
+    if (kind == "prediction") != (level == PREDICTION):
+        raise _fail(source, line, label, "a prediction is a guess: its level is 'prediction' (or left out), "
+                                         "and only a prediction has that level")
     allowed = COMMON | FIELDS[kind]
     for name, value in o.items():
         base = name[:-5] if name.endswith("_from") else name
@@ -227,7 +234,10 @@ def _check_options(o: dict[str, Any], source: str, line: int, lesson: str | None
     for name in ("rubric", "self_check"):
         if name in o and (not isinstance(o[name], list) or not all(isinstance(x, str) for x in o[name])):
             raise _fail(source, line, label, f"{name} must be a list of texts")
-    for name in ("options", "explanations", "pairs"):
+    if "decimals" in o and (not isinstance(o["decimals"], int) or isinstance(o["decimals"], bool)
+                            or not 0 <= o["decimals"] <= 6):
+        raise _fail(source, line, label, f"decimals must be a whole number from 0 to 6, got {o['decimals']!r}")
+    for name in ("options", "explanations", "pairs", "why"):
         if name in o and (not isinstance(o[name], dict) or not all(isinstance(v, str) for v in o[name].values())):
             raise _fail(source, line, label, f"{name} must be a mapping of 'key: text' lines")
     answer_field = ANSWER_FIELD.get(kind)
@@ -326,7 +336,7 @@ def to_exercise(spec: ExerciseSpec) -> C.Exercise:
             kwargs[name] = tuple(value)
         elif name == "traps":
             kwargs[name] = tuple((_function(t["from"]) if "from" in t else t["value"], t["says"]) for t in value)
-        elif name in ("options", "explanations", "pairs"):
+        elif name in ("options", "explanations", "pairs", "why"):
             kwargs[name] = {str(k): v for k, v in value.items()}
         elif name == "answer" and spec.kind == "multichoice":
             kwargs[name] = tuple(str(x) for x in value)

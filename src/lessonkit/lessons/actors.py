@@ -113,3 +113,31 @@ def reveal_count(guess: Any) -> str:
     near = min(rules.values(), key=lambda n: abs(n - guess))
     return (f"No rule above gives {guess:g}. The nearest total is {near}, from counting "
             f"{' or '.join(r for r, n in rules.items() if n == near)}.")
+
+
+def reported_counts() -> str:
+    """The head counts the outlets reported (the summit-count rows of the events table), one
+    paragraph each with its source: shown only once a guess is saved."""
+    from .. import analysis
+    from .._data import cite
+
+    counts = analysis.timeline(theme="summit")
+    counts = counts[counts["event_id"].str.startswith("summit-count")]
+    return "\n\n".join(f"{r['title']}\n    {r['summary']}\n    Source: {cite(r['source_id'], links=False)}"
+                       for _, r in counts.iterrows())
+
+
+def rules_table() -> str:
+    """Each counting rule with its total, one line each."""
+    return "\n".join(f"{n:>3}  {rule}" for rule, n in counting_rules().items())
+
+
+def guess_count_shows() -> list[int]:
+    """What the reveal of actors.guess_count shows: the totals of the counting rules."""
+    return sorted(set(counting_rules().values()))
+
+
+def roles_why() -> dict[str, str]:
+    """actors.roles' feedback on a wrong match: the role column of the person's row."""
+    return {row("actors", p)["name"]: f"the role column of row {p} reads '{row('actors', p)['role']}'."
+            for p in MATCH_PEOPLE}

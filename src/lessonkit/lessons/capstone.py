@@ -10,6 +10,7 @@ of row.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,7 @@ from .._data import derived, load
 from .._dates import long_date
 from .._errors import UnknownNameError
 from .._escape import html_text, markdown_text, no_math
+from .._facts import row as fact_row
 from ..analysis import attendance, in_currency, per_announcement, pledges, position_matrix, positions, timeline
 from ..labels import label
 
@@ -307,8 +309,8 @@ class MemoCheck:
 
     @property
     def claims(self) -> tuple[SentenceCheck, ...]:
-        """The sentences that make a claim (they match a rule) or cite a row."""
-        return tuple(s for s in self.sentences if s.needs or s.citations)
+        """The sentences that make a claim (they match a rule), cite a row, or judge (a loaded word)."""
+        return tuple(s for s in self.sentences if s.needs or s.citations or s.problems)
 
     @property
     def lacking(self) -> tuple[SentenceCheck, ...]:
@@ -328,9 +330,12 @@ class MemoCheck:
                     "cites a row: write your memo's claims, each with the row id it rests on in square brackets.")
         n, bad = len(self.claims), len(self.lacking)
         if not bad:
-            return (f"Every claim has its evidence: {n} sentence{'s' if n != 1 else ''} checked, each citing the "
-                    "right kind of row.")
-        return f"{bad} of {n} sentences that make a claim lack evidence. Fix them and check again."
+            return (f"{n} sentence{'s' if n != 1 else ''} checked: each cites a row of the right kind, names that "
+                    "row's actor, uses only numbers the row gives, and has no loaded word. The check cannot tell "
+                    "whether a sentence reports its row fairly: read each one beside its row.")
+        return (f"{bad} of {n} sentences that make a claim lack evidence or need rewording. Checked: each cites a "
+                "row of the right kind, names that row's actor, uses only numbers the row gives, and has no loaded "
+                "word. Fix them and check again.")
 
     def __str__(self) -> str:
         lines = [self.headline()]
@@ -461,6 +466,98 @@ def _example(table: str) -> str:
     return str(load(table)[TABLES[table]].iloc[0])
 
 
+# Words that judge instead of report, and insults: flagged outside quotation marks.
+LOADED = re.compile(r"\b(obviously|clearly|of course|everyone knows|everybody knows|no doubt|undeniabl[ey]"
+                    r"|nazis?|idiots?|stupid|liars?|lying|puppets?|warmongers?|thugs?|evil|nobodies|pathetic"
+                    r"|shameful|disgraceful|cowards?|cowardly)\b", re.I)
+_QUOTED = re.compile(r"[\"“][^\"”]*[\"”]")
+_DEMONYMS = {"british": "united kingdom", "english": "united kingdom", "french": "france", "german": "germany",
+             "italian": "italy", "polish": "poland", "spanish": "spain", "dutch": "netherlands", "danish": "denmark",
+             "swedish": "sweden", "finnish": "finland", "norwegian": "norway", "turkish": "turkey", "czech":
+             "czech republic", "romanian": "romania", "canadian": "canada", "russian": "russia", "ukrainian": "ukraine",
+             "american": "united states", "european": "european union"}
+_DATES = re.compile(rf"\b\d{{1,2}}(st|nd|rd|th)?\s+({_MONTHS})\b|\b({_MONTHS})\s+\d{{1,2}}(st|nd|rd|th)?\b"
+                    r"|\b(19|20)\d\d\b")
+_NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
+
+
+def _names_of(actor_id: str) -> set[str]:
+    """The ways a sentence may name an actor: its name, a person's surname, and the people who
+    speak for a state or organisation (normalised)."""
+    from .._checkers import normalize
+
+    actors = load("actors")
+    names: set[str] = set()
+    for _, a in actors[(actors["actor_id"] == actor_id) | (actors["represents"] == actor_id)].iterrows():
+        full = normalize(str(a["name"]))
+        names.add(full)
+        if a["kind"] == "person":
+            names.add(full.split()[-1])
+    return names
+
+
+def _row_actors(table: str, row: dict) -> list[str]:
+    """The actors a cited row is about: its actor or speaker, its donor and recipient, its actors."""
+    if table == "positions":
+        return [x for x in (row.get("actor_id"), row.get("quote_speaker_id")) if isinstance(x, str) and x]
+    if table == "pledges":
+        return [x for x in (row.get("donor_id"), row.get("recipient_id")) if isinstance(x, str) and x]
+    if table == "events":
+        return [x.strip() for x in str(row.get("actor_ids") or "").split(";") if x.strip()]
+    if table == "actors":
+        return [str(row.get("actor_id"))]
+    return []
+
+
+def _names_actor(words: str, actors: list[str]) -> bool:
+    from .._checkers import normalize
+
+    said = " " + normalize(words) + " "
+    if re.search(r" (we|our|us|he|she|they|his|her|their|its|it|this) ", said):
+        return True  # a memo speaks for its actor in the first person, or points back to the last sentence
+    for demonym, state in _DEMONYMS.items():
+        said = said.replace(f" {demonym} ", f" {state} ")
+    return any(f" {name} " in said for a in actors for name in _names_of(a))
+
+
+def _row_numbers(table: str, row: dict) -> list[float]:
+    """The numbers a cited row gives: a pledge's amount (in units, millions and billions) and
+    quantity, and every number in the row's text."""
+    found: list[float] = []
+    for key in ("amount", "quantity"):
+        value = row.get(key)
+        if isinstance(value, (int, float)) and value == value:
+            found += [float(value), value / 1e6, value / 1e9]
+    for key in ("as_reported", "item", "note", "summary", "quote", "quote_english", "title", "role"):
+        found += [float(n.replace(",", "")) for n in _NUMBER.findall(str(row.get(key) or ""))]
+    return found
+
+
+def _number_problems(words: str, cited: list, index: dict[str, tuple[str, dict]]) -> list[str]:
+    rows = [(c.id, *index[c.id]) for c in cited if c.table == "pledges" and c.id in index]
+    if not rows:
+        return []
+    known = [n for _, table, row in rows for n in _row_numbers(table, row)]
+    problems = []
+    for text in _NUMBER.findall(_DATES.sub(" ", words)):
+        n = float(text.replace(",", ""))
+        if not any(math.isclose(n, k, rel_tol=0.02) or round(k, 1) == n or round(k) == n for k in known):
+            ids = ", ".join(f"[{i}]" for i, _, _ in rows)
+            problems.append(f"the number {text} is not one that {ids} gives: use the row's own figure, in its unit, "
+                            "or say how you converted it.")
+    return problems
+
+
+def _kind_problems(words: str, cited: list, index: dict[str, tuple[str, dict]]) -> list[str]:
+    gifts = [m for m in re.finditer(r"\b(gift|gave|give[sn]?|grant|donat\w*)\b", words, re.I)
+             if not re.search(r"\bnot\b|\bno\b", words[max(0, m.start() - 8):m.start()], re.I)]
+    if not gifts:
+        return []
+    return [f"it calls the money a gift, but [{c.id}] is {str(index[c.id][1].get('kind')).replace('_', ' ')}, "
+            "which is not given away." for c in cited
+            if c.table == "pledges" and c.id in index and index[c.id][1].get("kind") not in ("grant", "military_aid")]
+
+
 def _check_sentence(number: int, text: str, index: dict[str, tuple[str, dict]]) -> SentenceCheck:
     words = _BLOCK.sub("", _CITATION.sub(" ", text))  # neither ids nor list numbers are claims
     needs = () if words.rstrip().endswith("?") else tuple(r.name for r in RULES if r.pattern.search(words))
@@ -487,15 +584,32 @@ def _check_sentence(number: int, text: str, index: dict[str, tuple[str, dict]]) 
         elif tables:
             got = ", ".join(f"[{c.id}] is a {c.table.replace('_', ' ')} row" for c in cited if c.table)
             problems.append(f"it has {rule.shown_by}, which needs a {wanted} row; {got}.")
+    own = _QUOTED.sub(" ", words)  # words in quotation marks are someone else's, reported
+    for c in cited:
+        if c.table in ("positions", "pledges") and c.id in index:
+            actors = _row_actors(*index[c.id])
+            if actors and not _names_actor(own + " " + words, actors):
+                who = ", ".join(sorted({str(fact_row('actors', a)['name']) for a in actors if _known_actor(a)}))
+                problems.append(f"[{c.id}] is about {who}, but the sentence does not name them: say who said or did it.")
+    problems += _number_problems(words, cited, index)
+    problems += _kind_problems(words, cited, index)
+    loaded = sorted({m.group(0).lower() for m in LOADED.finditer(own)})
+    if loaded:
+        problems.append(f"{', '.join(repr(w) for w in loaded)} judges or insults instead of reporting: say who holds "
+                        "the view, in their words and in quotation marks, or leave it out.")
     return SentenceCheck(number, text, needs, tuple(cited), tuple(dict.fromkeys(problems)))
+
+
+def _known_actor(actor_id: str) -> bool:
+    return actor_id in set(load("actors")["actor_id"])
 
 
 def check_memo(text: Any) -> MemoCheck:
     """Check that every claim of a memo cites a row of the right kind, sentence by sentence.
 
     >>> result = check_memo("The UK hosted the summit [london-summit]. It supports a coalition.")
-    >>> print(result.headline())
-    1 of 2 sentences that make a claim lack evidence. Fix them and check again.
+    >>> result.headline().startswith("1 of 2 sentences that make a claim lack evidence or need rewording. Checked:")
+    True
     >>> [(s.number, s.text) for s in result.lacking]
     [(2, 'It supports a coalition.')]
     >>> result.lacking[0].problems[0].endswith("add the id of a positions row in square brackets, like "
@@ -543,3 +657,50 @@ def memo_checker(text: str = ""):
     box.add_class("lessonkit-explorer")
     out.add_class("lessonkit-output")
     return box
+
+
+def guess_shows() -> list[str]:
+    """What the reveal of capstone.guess shows: the counts of each stance, as one line."""
+    return [", ".join(f"{stance} {n}" for stance, n in troop_stance_counts().items() if n)]
+
+
+def troops_why() -> dict[str, str]:
+    """capstone.troops' feedback on a wrong match: the actor's latest row on European troops."""
+    rows = positions(topic="european-troops")
+    out = {}
+    for a in TROOP_ACTORS:
+        mine = rows[rows["actor_id"] == a].sort_values("date")
+        name = str(load("actors").set_index("actor_id").loc[a, "name"])
+        if len(mine):
+            last = mine.iloc[-1]
+            out[name] = f"its latest row, {last['position_id']} of {long_date(last['date'])}, says '{last['stance']}'."
+    return out
+
+
+RATE_ID = "market-gbp-eur-2025-03-03"  # the pound-euro rate of capstone.uk_total (as in Lesson 3)
+
+
+def _eur(billions_gbp: float) -> float:
+    from .._facts import value
+
+    return billions_gbp * float(value("exchange_rates", RATE_ID, "rate"))
+
+
+def uk_new_money_eur() -> float:
+    """capstone.uk_total: the UK's new money on the summit weekend, in billions of euros."""
+    return _eur(uk_new_money())
+
+
+def uk_with_signed_loan_eur() -> float:
+    """A trap of capstone.uk_total, in euros (see uk_with_signed_loan)."""
+    return _eur(uk_with_signed_loan())
+
+
+def uk_with_instalment_eur() -> float:
+    """A trap of capstone.uk_total, in euros (see uk_with_instalment)."""
+    return _eur(uk_with_instalment())
+
+
+def uk_pm_rounded_eur() -> float:
+    """A trap of capstone.uk_total, in euros (see uk_pm_rounded)."""
+    return _eur(uk_pm_rounded())

@@ -158,3 +158,30 @@ def stance_timeline_chart(topic: str, theme: str | None = None, actors: list[str
            + (" Lettered lines mark events: " + "; ".join(key) + "." if key else ""))
     return plots._finish(fig, f"{topic_name}: who said what, and when", "data/positions.csv and data/events.csv "
                    "(each row cites its source; see the sources table)", alt)
+
+
+def putin_shows() -> list[str]:
+    """What the reveal of ceasefire.putin shows: the summary of Putin's answer."""
+    from .._facts import row
+
+    return [str(row("positions", "rus-ceasefire-20250313")["summary"])]
+
+
+def order_why() -> dict[str, str]:
+    """ceasefire.order's feedback on an event out of place: its date, from its row."""
+    return {e: f"the row dates it {long_date(value('events', e, 'date'))}." for e in ORDER_EVENTS}
+
+
+def proposers_why() -> dict[str, str]:
+    """ceasefire.proposers' feedback on a wrong match: the positions row that records the idea."""
+    return {idea: f"row {pid} records who put it forward: {value('positions', pid, 'summary')}"
+            for idea, pid in PROPOSALS.items()}
+
+
+HOLD_LETTERS = dict(zip("abcde", CHANCES))  # the options of ceasefire.holds, one per chance
+
+
+def holds_letters() -> list[str]:
+    """The answer to ceasefire.holds: the letters of the chances at which the truce holds."""
+    held = chances_that_hold()
+    return [letter for letter, chance in HOLD_LETTERS.items() if chance in held]

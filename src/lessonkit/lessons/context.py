@@ -97,3 +97,13 @@ def timeline_chart(events=None) -> plots.Chart:
     alt = (f"Timeline of {len(events)} events from {long_date(first, year=False)} to {long_date(last)}; "
            f"a dashed line marks the summit on {long_date(summit_date(), year=False)}.")
     return plots._finish(fig, "What happened before and after the London summit", plots._source_ids(events), alt)
+
+
+def pause_shows() -> list[int]:
+    """What the reveal of context.pause shows: the days from the summit to the aid pause."""
+    return [_days(*PAUSE)]
+
+
+def order_why() -> dict[str, str]:
+    """context.order's feedback on an event out of place: its date, from its row."""
+    return {e: f"the row dates it {long_date(value('events', e, 'date'))}." for e in ORDER_EVENTS}

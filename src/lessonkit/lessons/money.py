@@ -247,3 +247,18 @@ def versions_chart(report_group: str, currency: str = "GBP") -> plots.Chart:
     source = (f"data/pledges.csv, report group {report_group}; "
               f"rates: data/exchange_rates.csv ({', '.join(rates) or 'none needed'})")
     return plots._finish(fig, f"One announcement, {len(rows)} versions, all in {currency}", source, alt)
+
+
+def guess_price_shows() -> list[float]:
+    """What the reveal of money.guess_price shows: the price per missile the headline implies."""
+    return [price_per_missile()]
+
+
+def kinds_why() -> dict[str, str]:
+    """money.kinds' feedback on a wrong match: the kind and note of the figure's row."""
+    out = {}
+    for p in KIND_FIGURES:
+        r = row("pledges", p)
+        note = str(r.get("note") or "").split(". ")[0].rstrip(".")
+        out[str(r["as_reported"])] = f"row {p} is {str(r['kind']).replace('_', ' ')}" + (f": {note}." if note else ".")
+    return out

@@ -142,3 +142,27 @@ def verdict_chart() -> Chart:
     ax.spines[["right", "top"]].set_visible(False)
     alt = "Bar chart of the seed article's claims by verdict: " + ", ".join(f"{n} {v}" for v, n in counts.items()) + "."
     return _finish(fig, "What checking the seed article found", "data/claims.csv", alt)
+
+
+def guess_shows() -> list[int]:
+    """What the reveal of news.guess shows: how many claims are marked inaccurate or misleading."""
+    return [wrong_count()]
+
+
+def _percent(count: int) -> float:
+    return 100 * count / len(load("claims"))
+
+
+def wrong_percent() -> float:
+    """news.share: the share of the article's claims marked inaccurate or misleading, in per cent."""
+    return _percent(wrong_count())
+
+
+def misleading_percent() -> float:
+    """A trap of news.share: the misleading claims alone, in per cent."""
+    return _percent(misleading_count())
+
+
+def inaccurate_percent() -> float:
+    """A trap of news.share: the inaccurate claims alone, in per cent."""
+    return _percent(inaccurate_count())

@@ -154,3 +154,26 @@ def quotes(speaker: str | None = None, topic: str | None = None):
     rows = rows.assign(source=[source_name(s) for s in rows["source_id"]])
     return rows[["date", "speaker", "topic", "quote", "quote_english", "source"]] \
         .rename(columns={"quote_english": "in English"}).reset_index(drop=True)
+
+
+def split_shows() -> list[str]:
+    """What the reveal of positions.split shows: the sentence of counts."""
+    return [troop_split()]
+
+
+def us_order_why() -> dict[str, str]:
+    """positions.us_order's feedback on a voice out of place: the date of its row."""
+    from .._dates import long_date
+
+    return {speaker_name(p): f"row {p} dates the statement {long_date(row('positions', p)['date'])}."
+            for p in US_VOICES}
+
+
+def speakers_why() -> dict[str, str]:
+    """positions.speakers' feedback on a wrong match: whose country's stance the quote takes."""
+    out = {}
+    for label, p in quote_labels().items():
+        r = row("positions", p)
+        country = row("actors", r["actor_id"])["name"]
+        out[label] = f"it comes from row {p}, a position of {country} ({r['stance']})."
+    return out

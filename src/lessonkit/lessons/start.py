@@ -92,3 +92,9 @@ def reveal_periods(guess: Any) -> str:
                      "there to be compared. Remember the timeline is what this module's sources "
                      "recorded, not everything that happened.")
     return "\n".join(lines)
+
+
+def busier_shows() -> list[int]:
+    """What the reveal of start.busier shows: the events before and after the summit."""
+    counts = period_counts()
+    return [counts["before"], counts["after"]]

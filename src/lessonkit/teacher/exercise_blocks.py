@@ -17,7 +17,7 @@ from .. import _keys
 
 EXERCISE_TAG = "exercise"
 LEVEL_WORDS = {"recall": "recall or look up", "apply": "apply a method", "analyse": "analyse",
-               "evaluate": "evaluate and justify"}
+               "evaluate": "evaluate and justify", "prediction": "predict (not marked)"}
 KIND_NOTES = {
     "prediction": "Predict before you look: your guess is saved, and there is no wrong guess.",
     "written": "A written answer: it is saved for your teacher and not marked automatically.",
