@@ -13,12 +13,18 @@ NO_MATH = "tex2jax_ignore mathjax_ignore"  # classes MathJax 2 and 3 leave untyp
 
 
 def markdown_text(text: str) -> str:
-    r"""Text for Markdown output: each ``$`` written ``\$`` so it is never typeset.
+    r"""Text for Markdown output that is never typeset: each ``$`` written ``\$``, and a text
+    with a ``$`` wrapped in a span that MathJax leaves alone (JupyterLab typesets the rendered
+    Markdown, where ``\$`` is a plain ``$`` again: two amounts in dollars became a formula).
 
     >>> markdown_text("$50 billion and $119.8 billion")
-    '\\$50 billion and \\$119.8 billion'
+    '<span class="tex2jax_ignore mathjax_ignore">\\$50 billion and \\$119.8 billion</span>'
+    >>> markdown_text("No dollars here")
+    'No dollars here'
     """
-    return text.replace("\\$", "$").replace("$", "\\$")
+    if "$" not in text:
+        return text
+    return no_math(text.replace("\\$", "$").replace("$", "\\$"), "span")
 
 
 def html_text(value) -> str:

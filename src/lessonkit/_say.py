@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from ._data import as_of, cite, correction_note
 from ._dates import long_date
 from ._errors import LessonkitError
-from ._escape import html_text, markdown_text
+from ._escape import html_text, markdown_text, no_math
 from ._facts import row
 
 FIELD = re.compile(r"\{([a-z_]+):([a-z0-9][a-z0-9-]*):([a-z_]+)(?:\|([a-z0-9]+))?\}")
@@ -84,8 +84,8 @@ class Said:
     corrected: tuple[str, ...] = ()  # "Table row: corrected on <date>: ..." for each corrected row shown
 
     def _repr_markdown_(self) -> str:
-        lines = [f"<small>[{n}] {html_text(cite(s))}</small>" for n, s in enumerate(self.sources, 1)]
-        lines += [f"<small>{html_text(c)}</small>" for c in self.corrected]
+        lines = [no_math(f"[{n}] {html_text(cite(s))}", "small") for n, s in enumerate(self.sources, 1)]
+        lines += [no_math(html_text(c), "small") for c in self.corrected]
         notes = "  \n".join(lines)
         text = markdown_text(self.text)
         return f"{text}\n\n{notes}" if notes else text
