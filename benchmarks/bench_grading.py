@@ -91,6 +91,12 @@ def lessonkit_grade(keys: Path, subs: Path, out: Path, timeout: int):
 
     def run() -> None:
         shutil.rmtree(out, ignore_errors=True)
+        try:  # the results cached for this output folder (kept in the user's cache folder)
+            from lessonkit.teacher.grading.cache import cache_folder
+
+            shutil.rmtree(cache_folder(out) or out, ignore_errors=True)
+        except ImportError:  # a lessonkit that kept them in out
+            pass
         subprocess.run([sys.executable, "-m", "lessonkit.teacher.cli", "grade", str(subs), "--out", str(out),
                         "--lesson", "benchq", "--timeout", str(timeout), "--no-progress"],
                        env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -640,3 +640,102 @@ def test_each_notebook_gets_a_fresh_kernel_started_ahead_with_pandas_ready(tmp_p
         assert out.started and out.finished, out.notes
         assert json.loads(found_text(out)) == {"left": False, "preloaded": ["pandas", "lessonkit"], "copy": True}
     assert list(tmp_path.iterdir()) == []
+
+
+# ----------------------------------------------------------------------------- the teacher's Python settings
+
+def _course(tmp_path: Path) -> Path:
+    """A course folder as teachers keep them: a .env with a token, a module, a startup file."""
+    course = tmp_path / "course"
+    (course / "lib" / "site-tools").mkdir(parents=True)
+    (course / ".env").write_text("TOKEN=course-secret\n", encoding="utf-8")
+    (course / "coursekeys.py").write_text("ANSWER = 'course-secret'\n", encoding="utf-8")
+    (course / "startup.py").write_text("import os\nos.environ['STARTUP_RAN'] = 'course-secret'\n", encoding="utf-8")
+    return course
+
+
+_COURSE_PROBE = """
+    import os, sys
+    found = {{"env": {{k: v for k, v in os.environ.items() if k.startswith("PYTHON") or "STARTUP" in k}}}}
+    for name, path in {{"dotenv": {env!r}, "listing": {course!r}}}.items():
+        try:
+            found[name] = os.listdir(path) if name == "listing" else open(path).read()
+        except OSError as e:
+            found[name] = "refused: " + type(e).__name__
+    try:
+        import coursekeys
+        found["import"] = coursekeys.ANSWER
+    except ImportError as e:
+        found["import"] = "refused: " + type(e).__name__
+    found["path"] = [p for p in sys.path if p.startswith({course!r})]
+"""
+
+
+def _probe_course(course: Path) -> dict:
+    sandbox._python_path.cache_clear()
+    try:
+        found, notes = probe(_COURSE_PROBE.format(env=str(course / ".env"), course=str(course)))
+        assert found is not None, notes
+        system, python = sandbox.bound_paths()
+        assert not any(p == str(course) or p.startswith(str(course) + os.sep) for p in system + python), python
+        assert str(course) not in BOX.describe(10, 512, 100)
+    finally:
+        sandbox._python_path.cache_clear()
+    assert found["dotenv"] == "refused: FileNotFoundError" and found["listing"] == "refused: FileNotFoundError"
+    assert found["import"] == "refused: ModuleNotFoundError"
+    assert "course-secret" not in json.dumps(found)
+    assert not any(k in found["env"] for k in ("PYTHONHOME", "PYTHONSTARTUP", "PYTHONUSERBASE"))
+    return found
+
+
+@needs_bwrap
+@pytest.mark.parametrize("setting", ["PYTHONPATH=.", "PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP"])
+def test_the_teachers_python_variables_never_widen_the_sandbox(setting, tmp_path, monkeypatch):
+    """``PYTHONPATH=.`` in a course folder (a common habit), or any other of Python's own
+    variables, shows the kernel nothing of that folder: the sandbox is built from an allow-list."""
+    course = _course(tmp_path)
+    monkeypatch.chdir(course)
+    if setting == "PYTHONPATH=.":
+        monkeypatch.setenv("PYTHONPATH", ".")
+    elif setting == "PYTHONPATH":
+        monkeypatch.setenv("PYTHONPATH", f"{course}{os.pathsep}{course / 'lib'}")
+    elif setting == "PYTHONHOME":
+        monkeypatch.setenv("PYTHONHOME", str(course))
+    else:
+        monkeypatch.setenv("PYTHONSTARTUP", str(course / "startup.py"))
+    found = _probe_course(course)
+    assert found["path"] == []
+
+
+@needs_bwrap
+def test_a_user_site_folder_outside_lessonkit_does_not_widen_the_sandbox(tmp_path, monkeypatch):
+    """A user site (``PYTHONUSERBASE`` pointing into a course folder) that lessonkit is not
+    installed in is neither bound nor searched by the kernel."""
+    import site
+
+    course = _course(tmp_path)
+    tag = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    user_site = course / "userbase" / "lib" / tag / "site-packages"
+    user_site.mkdir(parents=True)
+    (user_site / "coursekeys.py").write_text("ANSWER = 'course-secret'\n", encoding="utf-8")
+    monkeypatch.setattr(site, "ENABLE_USER_SITE", True)
+    monkeypatch.setattr(site, "USER_BASE", str(course / "userbase"))
+    monkeypatch.setattr(site, "USER_SITE", str(user_site))
+    monkeypatch.setenv("PYTHONUSERBASE", str(course / "userbase"))
+    _probe_course(course)
+    assert sandbox._kernel_env(Path("/w"))["PYTHONNOUSERSITE"] == "1"
+
+
+@needs_bwrap
+def test_a_pth_file_pointing_at_a_course_folder_does_not_widen_the_sandbox(tmp_path):
+    """A ``.pth`` file in site-packages naming a folder that is not an install location (an
+    editable install of course tools, say): the kernel's Python still lists it, but it does not exist inside."""
+    import sysconfig
+
+    course = _course(tmp_path)
+    pth = Path(sysconfig.get_paths()["purelib"]) / f"zz-lessonkit-test-{os.getpid()}.pth"
+    pth.write_text(f"{course}\n{course / 'lib'}\n", encoding="utf-8")
+    try:
+        _probe_course(course)
+    finally:
+        pth.unlink()

@@ -29,7 +29,28 @@ def grading() -> bool:
     return os.environ.get(GRADING_ENV, "") == "1"
 
 
-def _record_for_grading(exercise_id: Any, answer: Any) -> Feedback:
+def grading_check(nonce: str) -> Any:
+    """The check() the grader calls in an exercise cell: it rewrites the cell's own calls of
+    check() to call this, with a nonce made for that cell's run (so no earlier cell can know
+    it). The answer is recorded with the nonce, with whether it came from the kernel's main
+    thread, and with the names of check() that the notebook replaced (seen as the cell runs)."""
+    def recorded_check(exercise_id: Any, answer: Any) -> Feedback:
+        import sys
+        import threading
+
+        from . import check as public_check
+
+        caller = sys._getframe(1).f_globals
+        replaced = [name for name, value in (("check", caller.get("check")), ("lessonkit.check", public_check))
+                    if value is not check]
+        extra = {"nonce": str(nonce), "main_thread": threading.current_thread() is threading.main_thread(),
+                 "replaced": replaced}
+        return _record_for_grading(exercise_id, answer, extra)
+
+    return recorded_check
+
+
+def _record_for_grading(exercise_id: Any, answer: Any, extra: dict | None = None) -> Feedback:
     """Grading mode of check(): show the answer as a display output of the running cell, in
     lessonkit's JSON answer form, for the grader to check outside the kernel."""
     eid = exercise_id if isinstance(exercise_id, str) else repr(exercise_id)
@@ -38,6 +59,7 @@ def _record_for_grading(exercise_id: Any, answer: Any) -> Feedback:
         payload = {"exercise": eid, "answer": to_json(answer)}
     except Exception:  # noqa: BLE001 - an answer whose conversion fails is recorded as such
         payload = {"exercise": eid, "answer": {"$type": "repr", "value": "<unreadable answer>"}}
+    payload.update(extra or {})
     message = "answer recorded; the grader checks it."
     try:
         from IPython.display import display

@@ -47,7 +47,8 @@ SANDBOX_ENV = "LESSONKIT_SANDBOX"
 KERNEL_NAME = "lessonkit-grader"
 PRELOAD = ("pandas", "lessonkit")  # imported by each kernel before ipykernel starts
 
-# Runs in the kernel process before ipykernel: limits that the student's code cannot raise
+# Runs in the kernel process before ipykernel: killed when its parent dies (PR_SET_PDEATHSIG:
+# a grader killed outright leaves no kernel, sandboxed or not); limits that the student's code cannot raise
 # (bubblewrap drops the capability to raise a hard limit); no debugger (ipykernel then does not
 # import debugpy, a tenth of a kernel's start); the preloaded modules. No braces: jupyter_client
 # substitutes {names} in kernel commands.
@@ -68,6 +69,13 @@ if @NPROC@ > 0:
     _limit("RLIMIT_NPROC", @NPROC@)
 del _limit, resource
 import sys
+if sys.platform.startswith("linux"):
+    try:
+        import ctypes, signal
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)
+        del ctypes, signal
+    except Exception:
+        pass
 sys.modules["debugpy"] = None
 def _preload():
     for name in @PRELOAD@:
@@ -107,10 +115,13 @@ class Sandbox:
             limits += (f"each kernel process had {memory_mb} MB of address space, but the processes a notebook "
                        f"starts were not limited together ({self.limits_note})")
         if self.kind == "bwrap":
+            system, python = bound_paths()
             return ("Notebooks ran in bubblewrap: they saw only the system's programs, Python and lessonkit, "
                     "read-only, and their own throwaway folders (not your home, the submissions, the output "
                     "folder, the answer keys, or any socket); "
-                    f"private /tmp, no network, no view of other processes; {limits}.")
+                    f"private /tmp, no network, no view of other processes; {limits}. "
+                    f"Bound read-only: {len(system)} system folders and files ({', '.join(system)}) and "
+                    f"{', '.join(python)}.")
         return (f"Notebooks ran WITHOUT a sandbox ({self.reason}): only a throwaway working copy, so a hostile "
                 "notebook could read, change or delete any file this user can; "
                 f"{limits}.")
@@ -168,34 +179,67 @@ _ETC = ("/etc/alternatives", "/etc/fonts", "/etc/group", "/etc/passwd", "/etc/ns
         "/etc/timezone", "/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/mime.types",
         "/etc/matplotlibrc")
 # Passed to kernels from the grader's environment (names only; nothing else is).
+# PYTHONPATH, PYTHONHOME, PYTHONSTARTUP and PYTHONUSERBASE are never passed: the kernel's
+# Python is set up by :func:`_kernel_env` from what this installation holds.
 _ENV_PASSED = ("LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "LC_NUMERIC", "LC_TIME", "LC_COLLATE",
-               "LC_MONETARY", "LC_MESSAGES", "TZ", "PYTHONPATH", "LESSONKIT_DATA")
+               "LC_MONETARY", "LC_MESSAGES", "TZ", "LESSONKIT_DATA")
+_INSTALL_FOLDERS = ("site-packages", "dist-packages")
 
 
 @cache
 def _python_path() -> tuple[str, ...]:
-    """sys.path as a fresh interpreter of this environment sees it (the kernel's sys.path).
+    """The folders of the kernel's sys.path that it may see: those a fresh interpreter of this
+    environment, started with the kernel's environment, finds in Python's own prefixes or in
+    a folder packages are installed in (``site-packages``, ``dist-packages``).
 
-    Asked of a new process, with the kernel's environment, so that folders a test runner or
-    the grader's script added to this process's sys.path are not exposed to kernels.
+    Asked of a new process, with the kernel's environment (never the grader's PYTHONPATH), so
+    that folders a test runner or the grader's script added to this process's sys.path are not
+    exposed to kernels; a ``.pth`` file pointing at any other folder (a course folder, a
+    checkout of some other project) adds nothing to what a kernel sees.
     """
     code = "import sys, json; print(json.dumps(sys.path[1:]))"
     try:
         done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
-                              env=_kernel_env(Path(tempfile.gettempdir())))
-        return tuple(json.loads(done.stdout))
+                              env=_kernel_env(Path(tempfile.gettempdir())), cwd=tempfile.gettempdir())
+        found = tuple(json.loads(done.stdout))
     except (OSError, subprocess.SubprocessError, ValueError):
-        return tuple(sys.path[1:])
+        found = tuple(sys.path[1:])
+    return tuple(p for p in found if p and _python_owned(Path(p)))
+
+
+def _prefixes() -> list[Path]:
+    return [Path(p).resolve() for p in {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}]
+
+
+def _python_owned(path: Path) -> bool:
+    """Whether a sys.path entry is Python's own (inside one of its prefixes) or a folder
+    packages are installed in: never a folder a PYTHONPATH or a ``.pth`` file merely names.
+
+    >>> _python_owned(Path("/opt/course")), _python_owned(Path("/opt/venv/lib/python3.11/site-packages"))
+    (False, True)
+    """
+    try:
+        path = path.resolve()
+    except (OSError, RuntimeError):
+        return False
+    if any(part in _INSTALL_FOLDERS for part in path.parts):
+        return True
+    return any(path == p or p in path.parents for p in _prefixes() if p != Path(p.anchor))
+
+
+def _lessonkit_root() -> Path:
+    """The folder lessonkit is imported from (site-packages, or an editable checkout's src/)."""
+    import lessonkit
+
+    return Path(lessonkit.__file__).resolve().parent.parent
 
 
 def _package_files() -> list[Path]:
     """What lessonkit reads at run time: its own folder (with the templates), the data
     package and the list of lessons (a checkout's notebooks/lessons.toml, or the installed copy)."""
-    import lessonkit
-
     from .._paths import data_dir, lessons_toml
 
-    return [Path(lessonkit.__file__).resolve().parent.parent, data_dir().resolve(), lessons_toml().resolve()]
+    return [_lessonkit_root(), data_dir().resolve(), lessons_toml().resolve()]
 
 
 def _secret_folders() -> list[Path]:
@@ -290,6 +334,15 @@ def _filesystem_flags(tmp_bytes: int = 64 * 1024 * 1024, sized: bool = True) -> 
     return flags
 
 
+def bound_paths() -> tuple[list[str], list[str]]:
+    """What a kernel sees of the host, read from the bind flags kernels are started with:
+    (the system's folders and files, the rest: Python, its packages, lessonkit and its data)."""
+    flags = _filesystem_flags()
+    bound = [flags[i + 1] for i, flag in enumerate(flags[:-2]) if flag == "--ro-bind"]
+    system = [p for p in bound if p in (*_SYSTEM, *_ETC)]
+    return system, [p for p in bound if p not in system]
+
+
 def _rebinds(covered: list[Path]) -> list[str]:
     """bwrap flags hiding each folder of covered that lies inside the kernel's view (an empty,
     read-only folder in its place)."""
@@ -344,10 +397,15 @@ def _kernel_env(work: Path, record_dir: Path | None = None) -> dict[str, str]:
         "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
         "LESSONKIT_CACHE_DIR": "none",  # a throwaway home: no data or figure cache to keep
     })
+    # lessonkit itself is found first, however the grader found it; nothing else is added.
+    env["PYTHONPATH"] = str(_lessonkit_root())
     import site
 
-    if site.ENABLE_USER_SITE and os.path.isdir(site.getusersitepackages()):  # pip install --user
+    user_site = Path(site.getusersitepackages()).resolve() if site.ENABLE_USER_SITE else None
+    if user_site is not None and user_site == _lessonkit_root():  # pip install --user: lessonkit lives there
         env["PYTHONUSERBASE"] = site.getuserbase()  # HOME is the working folder; the packages stay
+    else:  # a user site holds nothing lessonkit needs: the kernel does not look there
+        env["PYTHONNOUSERSITE"] = "1"
     if os.name == "nt":  # Windows cannot start Python without these
         env.update({k: os.environ[k] for k in ("SYSTEMROOT", "SYSTEMDRIVE", "WINDIR") if k in os.environ})
     return env

@@ -53,9 +53,11 @@ def grade_record(key: Key, data: bytes | None, why: str, record: dict | None = N
     lesson = lesson_of("record", record)
     if lesson != key.lesson:
         return Result(graded=False, problems=(f"a record of lesson {lesson!r}, not {key.lesson!r}",), student=student)
-    scored = score_attempts(key, record["attempts"])
+    with key.budget() as limits:  # checking is the grader's own work: bounded per record
+        scored = score_attempts(key, record["attempts"])
     return Result(graded=True, scores=scored.scores, verdicts=scored.verdicts, answers=scored.answers,
-                  problems=scored.problems, student=student, written=scored.written)
+                  problems=(*scored.problems, *limits.notes), student=student, written=scored.written,
+                  cacheable=not limits.timed_out)
 
 
 def grade_record_safely(key: Key, data: bytes | None, why: str, record: dict | None = None) -> Result:
@@ -110,12 +112,20 @@ def grade_notebook(task: NotebookTask, runner: object | None = None, next_one: b
             notes.append(f"the notebook printed {outcome.output_bytes / 1e6:.0f} MB of output (discarded)")
         if outcome.output_cut:
             notes.append(outcome.output_cut)
+        if outcome.forged:
+            notes.append(f"{outcome.forged} answer(s) shown in exercise cells did not come from the cell's own call "
+                         "of check() (sent by other code, a thread or a replaced check()); none of them counted")
+        if outcome.replaced:
+            notes.append(f"the notebook replaced {', '.join(outcome.replaced)} (seen as its exercise cells ran); "
+                         "the exercise cells' own answers were recorded by the grader's check()")
         if not outcome.answers:
             notes.append("the notebook recorded no answers (no check() ran)")
         attempts, attribution = notebook_attempts(nb, outcome.answers, list(key.exercises), task.stubs)
-        scored = score_attempts(key, attempts)
+        with key.budget() as limits:
+            scored = score_attempts(key, attempts)
         return Result(graded=True, scores=scored.scores, verdicts=scored.verdicts, answers=scored.answers,
-                      problems=(*notes, *attribution, *scored.problems), written=scored.written)
+                      problems=(*notes, *attribution, *scored.problems, *limits.notes), written=scored.written,
+                      cacheable=not limits.timed_out)
     except Exception as e:  # a grader bug must cost one row, not the class
         return Result.ungraded(f"not graded: the grader failed ({type(e).__name__}: {str(e)[:160]})",
                                cacheable=False)

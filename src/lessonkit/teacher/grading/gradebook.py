@@ -102,8 +102,8 @@ def write_lesson(out: Path, settings: Settings, lesson_note: str, rows: list[rep
 
 def write_overview(out: Path, graded: list[tuple[Settings, list[report.Row]]], notes: list[str]) -> None:
     """Write the run's notes and the overview gradebook (last) into out."""
-    from ..._record import write_atomic
     from ..written import is_recorded
+    from . import outdir
     from .sanitize import clean
 
     lessons = [(s.key.lesson, sum(not is_recorded(x) for x in s.key.exercises.values())) for s, _ in graded]
@@ -113,5 +113,6 @@ def write_overview(out: Path, graded: list[tuple[Settings, list[report.Row]]], n
         for r in rows:
             seen.setdefault(r.who, (r.who, r.student, r.folder))
     students = sorted(seen.values(), key=lambda s: (comparable(s[1]), s[1], s[2]))
-    write_atomic(out / "run-notes.txt", "\n".join(clean(n, 4000) for n in notes) + "\n")
-    write_atomic(out / "gradebook.csv", report.overview_csv(lessons, students, by_lesson))
+    with outdir.OutFolder.open(out) as root:  # nothing in out is followed
+        root.write("run-notes.txt", "\n".join(clean(n, 4000) for n in notes) + "\n", sync=True)
+        root.write("gradebook.csv", report.overview_csv(lessons, students, by_lesson), sync=True)  # last

@@ -19,11 +19,10 @@ else the hub user name, else the folder's name. A loose file is named by the rec
 ``student`` field, else the name its path gives, else its file name; a record that disagrees
 with its path keeps the record's name and says so in ``problem``.
 
-Names are compared by :func:`comparable`: Unicode NFKC, letters
-that look alike across Latin, Cyrillic and Greek mapped to one (a small skeleton map of the
-common look-alikes from Unicode's confusables list), invisible format characters removed,
-then casefold. Two names that compare equal but are written differently ("carol" and
-"саrol" with a Cyrillic "а") are flagged, never merged.
+Names are compared by :func:`comparable`: Unicode NFKC, invisible format characters removed,
+case folded, then Unicode's confusable skeleton (UTS #39, see
+:mod:`lessonkit.teacher.grading.confusable`). Two names that compare equal but are written
+differently ("carol" and "саrol" with a Cyrillic "а", "sam" and "sarn") are flagged, never merged.
 """
 
 from __future__ import annotations
@@ -36,27 +35,6 @@ from dataclasses import dataclass
 from typing import Any
 
 MAX_NAME = 100
-
-# Look-alikes of Latin letters, each mapped to the Latin letter it is mistaken for (from
-# Unicode's confusables.txt; only the common Cyrillic, Greek and Armenian ones, in both
-# cases, plus the digits and the capital I read as a lower-case l).
-_LOOKALIKES = {
-    # Cyrillic
-    "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C", "Т": "T",
-    "Х": "X", "У": "Y", "Ѕ": "S", "І": "l", "Ј": "J", "Ԛ": "Q", "Ԝ": "W", "Ү": "Y", "Һ": "h", "Ӏ": "l",
-    "а": "a", "в": "b", "е": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "с": "c", "т": "t",
-    "х": "x", "у": "y", "ѕ": "s", "і": "i", "ј": "j", "ԁ": "d", "ԛ": "q", "ԝ": "w", "һ": "h", "ӏ": "l",
-    "ү": "y", "ɡ": "g",
-    # Greek
-    "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "l", "Κ": "K", "Μ": "M", "Ν": "N", "Ο": "O",
-    "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X", "α": "a", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p",
-    "τ": "t", "υ": "u", "χ": "x", "γ": "y",
-    # Armenian
-    "օ": "o", "ս": "u", "հ": "h", "ո": "n", "ց": "g", "զ": "q", "Օ": "O", "Ս": "U",
-    # Latin and digits read as other letters
-    "I": "l", "0": "o", "1": "l", "ı": "i",
-}
-_SKELETON = str.maketrans(_LOOKALIKES)
 
 # The Littlest JupyterHub names a user's home folder jupyter-<user>; nbgrader's exchange
 # names a submission folder <user>+<assignment>+<timestamp>[+<random>].
@@ -78,16 +56,16 @@ def clean(name: Any) -> str:
 
 
 def comparable(name: str) -> str:
-    """The form two names are compared in: NFKC, look-alikes unified, format marks gone, casefold.
+    """The form two names are compared in (see :func:`lessonkit.teacher.grading.confusable.name_key`).
 
     >>> comparable("Carol") == comparable("carol") == comparable("саrol") == comparable("ｃａｒｏｌ")
     True
     >>> comparable("carol") == comparable("karol")
     False
     """
-    text = unicodedata.normalize("NFKC", name)
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
-    return " ".join(text.translate(_SKELETON).casefold().split())
+    from .confusable import name_key
+
+    return name_key(name)
 
 
 def scripts(name: str) -> list[str]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import shutil
 import sys
 import tempfile
@@ -50,6 +51,8 @@ class RunOutcome:
     output_bytes: int = 0
     messages: int = 0              # output messages the kernel sent (widget messages included)
     output_cut: str = ""           # why output beyond the caps was not looked at, if it was not
+    forged: int = 0                # answers in an exercise cell not sent by the grader's own call of check()
+    replaced: tuple[str, ...] = ()  # names of check() the notebook had replaced when an exercise cell ran
 
 
 def _size(content: dict, msg: dict) -> int:
@@ -76,6 +79,9 @@ def _make_client_class() -> Any:
         output_cut: str
         answers: list[dict]
         answers_bytes: int
+        nonces: dict[int, str]  # exercise cell -> the nonce its calls of check() were given
+        forged: int
+        replaced: set[str]
 
         def process_message(self, msg: dict, cell: Any, cell_index: int) -> None:
             msg_type = msg.get("msg_type", "")
@@ -103,6 +109,14 @@ def _make_client_class() -> Any:
         def _keep_answer(self, payload: Any, cell_index: int) -> None:
             if not isinstance(payload, dict) or not isinstance(payload.get("exercise"), str):
                 return
+            nonce = self.nonces.get(cell_index)
+            if nonce is not None:  # an exercise cell: only the grader's own call of check() counts
+                if payload.get("nonce") != nonce or payload.get("main_thread") is not True:
+                    self.forged += 1
+                    return
+                replaced = payload.get("replaced")
+                if isinstance(replaced, list):
+                    self.replaced |= {str(r)[:40] for r in replaced[:5]}
             try:
                 text = json.dumps(payload.get("answer"))
             except (TypeError, ValueError, RecursionError):
@@ -116,6 +130,39 @@ def _make_client_class() -> Any:
             self.answers.append({"cell": cell_index, "exercise": payload["exercise"][:200], "answer": text})
 
     return Client
+
+
+# A call of check() with an exercise id, with whatever names the function is reached by
+# (``check(``, ``lessonkit.check(``, ``lk.check(``): the callee is what the grader replaces.
+_CALLEE = re.compile(r"""(?<![\w.])(?:[A-Za-z_]\w*\s*\.\s*)*check(?=\(\s*(['"])[a-z][a-z0-9_]*\.[a-z0-9][a-z0-9_-]*\1)""")
+
+
+def with_nonces(nb: Any) -> tuple[Any, dict[int, str]]:
+    """A copy of nb to run, whose exercise cells (those calling check() with an exercise id)
+    call the grader's own check() with a nonce made now for each cell, and those nonces.
+
+    A nonce reaches the kernel only in the code of its cell, when that cell runs: no earlier
+    cell (nor a thread it started) can know it, and a check() the notebook replaced, under
+    whatever name, is not what the exercise cell calls.
+
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1\\nlessonkit.check('a.b', x)")])
+    >>> run, nonces = with_nonces(nb)
+    >>> list(nonces), run.cells[0].source == nb.cells[0].source, nonces[0] in run.cells[0].source
+    ([0], False, True)
+    """
+    import copy
+    import secrets
+
+    run = copy.deepcopy(nb)
+    nonces: dict[int, str] = {}
+    for index, cell in enumerate(run.cells):
+        if cell.get("cell_type") != "code" or not _CALLEE.search(cell.source):
+            continue
+        nonces[index] = nonce = secrets.token_hex(16)
+        own = f'__import__("lessonkit._exercises", fromlist=["_"]).grading_check("{nonce}")'
+        cell.source = _CALLEE.sub(own, cell.source)  # own holds no backslash: taken as it is
+    return run, nonces
 
 
 def _capped_context() -> Any:
@@ -206,12 +253,13 @@ class Kernel:
             out.notes += await self.close()
             return out
         self.copy.write_text(json.dumps(nb), encoding="utf-8")  # in place: the kernel sees this file
+        run_nb, nonces = with_nonces(nb)  # what runs: exercise cells call the grader's own check()
         client = _make_client_class()(
-            nb, km=self.km, timeout=None, allow_errors=True, shutdown_kernel="immediate",
+            run_nb, km=self.km, timeout=None, allow_errors=True, shutdown_kernel="immediate",
             record_timing=False, store_widget_state=False)
         client.kc = self.kc  # already started and ready: nbclient neither starts nor stops this kernel
         client.answers, client.answers_bytes, client.messages, client.output_bytes = [], 0, 0, 0
-        client.output_cut = ""
+        client.output_cut, client.nonces, client.forged, client.replaced = "", nonces, 0, set()
         timed_out: set[int] = set()
         state: dict[str, Any] = {"cell": None, "running": 0, "stuck": False, "deadline": False, "task": None}
 
@@ -280,7 +328,7 @@ class Kernel:
                 w.cancel()
             out.notes += await self.close()
         out.output_bytes, out.messages, out.output_cut = client.output_bytes, client.messages, client.output_cut
-        out.answers = client.answers
+        out.answers, out.forged, out.replaced = client.answers, client.forged, tuple(sorted(client.replaced))
         return out
 
     async def close(self) -> list[str]:

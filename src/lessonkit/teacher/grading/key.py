@@ -27,7 +27,11 @@ import importlib.util
 import json
 import os
 import sys
+import time
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -205,6 +209,32 @@ def lessons() -> list[str]:
     return list(lesson_keys())
 
 
+RECORD_SECONDS = 10.0  # checking one submission's answers (the kernel's run has limits of its own)
+
+
+@dataclass
+class Budget:
+    """What one submission's checking ran into: a note per limit hit, and whether time ran out."""
+
+    notes: list[str] = field(default_factory=list)
+    timed_out: bool = False
+
+
+def _most_items(exercise: Any) -> int | None:
+    """The most items an answer to exercise can hold (its options, labels or pairs), or None
+    for a kind whose answer has no such bound (a number, a text, a computed value)."""
+    from ..._checkers import Matching, MultiChoice, Ordering
+
+    try:
+        if isinstance(exercise, MultiChoice):
+            return len(exercise.options)
+        if isinstance(exercise, (Ordering, Matching)):
+            return len(exercise.expected())
+    except Exception:  # an answer that cannot be computed: the key's own check reports it
+        return None
+    return None
+
+
 class Key:
     """The teacher's answer key of one lesson, with verdicts remembered per answer.
 
@@ -226,6 +256,8 @@ class Key:
                              f"({type(e).__name__}: {e})") from None
         self._memo: dict[tuple[str, str], tuple[Status, str]] = {}
         self.exercises = _computed_answers(self.exercises, lesson, version)
+        self._items = {eid: n for eid, n in ((eid, _most_items(e)) for eid, e in self.exercises.items())
+                       if n is not None}
         for exercise in self.exercises.values():  # a broken data package must stop the run, not fail everyone
             try:
                 exercise.expected()
@@ -233,10 +265,59 @@ class Key:
                 raise UsageError(f"the answer key of {exercise.id} cannot be computed "
                                  f"({type(e).__name__}: {e}); is the data package complete?") from None
 
+    _deadline: float | None = None
+    _spent: bool = False
+    _refused: tuple[str, ...] = ()
+
+    @contextmanager
+    def budget(self, seconds: float | None = None) -> Iterator[Budget]:
+        """Check one submission's answers within seconds (default RECORD_SECONDS): later verdicts
+        say "not checked". Yields a Budget whose notes (one per limit hit, for the gradebook)
+        are filled on leaving."""
+        seconds = RECORD_SECONDS if seconds is None else seconds
+        spent = Budget()
+        self._deadline, self._spent, self._refused = time.monotonic() + seconds, False, ()
+        try:
+            yield spent
+        finally:
+            if self._refused:
+                spent.notes.append(f"answers with more items than the exercise has options were refused "
+                                   f"unchecked: {', '.join(sorted(set(self._refused)))}")
+            if self._spent:
+                spent.timed_out = True
+                spent.notes.append(f"checking this submission's answers took more than {seconds:g} s (time limit); "
+                                   "the answers left were not checked")
+            self._deadline, self._spent, self._refused = None, False, ()
+
+    def _too_many(self, exercise_id: str, answer_json: Any) -> str:
+        """Why an answer is refused unchecked for its size (more items than the exercise has options), or ''."""
+        allowed = self._items.get(exercise_id)
+        if allowed is None:
+            return ""
+        items = answer_json
+        if isinstance(items, dict) and "$type" in items:
+            items = items.get("items", items.get("values"))
+        n = len(items) if isinstance(items, (list, dict)) else 1
+        if n <= allowed:
+            return ""
+        self._refused = (*self._refused, exercise_id)
+        return f"the answer has {n:,} items, more than the {allowed} this exercise has; it was not checked."
+
     def verdict(self, exercise_id: str, answer_json: Any) -> tuple[Status, str]:
-        """(status, message) of the teacher's checker for an answer in its record form."""
+        """(status, message) of the teacher's checker for an answer in its record form.
+
+        Within :meth:`budget`, an answer with more items than the exercise has options (or
+        labels, or pairs) is refused at once, and once the time is spent nothing more is checked.
+        """
         from ..._answers import from_json
 
+        too_many = self._too_many(exercise_id, answer_json)
+        if too_many:
+            return (Status.INVALID, too_many)
+        if self._deadline is not None:
+            if time.monotonic() > self._deadline:
+                self._spent = True
+                return (Status.INVALID, "not checked: the time allowed for checking this submission ran out.")
         try:
             memo: tuple[str, str] | None = (exercise_id, json.dumps(answer_json, sort_keys=True, default=repr))
         except (TypeError, ValueError, RecursionError):

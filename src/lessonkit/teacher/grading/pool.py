@@ -49,7 +49,11 @@ def _context() -> Any:
 
 def warm_up() -> None:
     """Start the fork server now, so that it imports while the grader reads the submissions
-    and loads the key (the pool made later forks its workers from it)."""
+    and loads the key (the pool made later forks its workers from it). It dies with the
+    grader (see :mod:`lessonkit.teacher.grading.worker_setup`)."""
+    from .worker_setup import GRADER_PID_ENV
+
+    os.environ[GRADER_PID_ENV] = str(os.getpid())
     if "forkserver" in multiprocessing.get_all_start_methods():
         from multiprocessing import forkserver
 
@@ -57,12 +61,21 @@ def warm_up() -> None:
         forkserver.ensure_running()
 
 
-def _worker_init(first: NotebookTask, environ: dict[str, str]) -> None:
-    """Start a worker: the grader's environment now (a fork server keeps the one it started
-    with), its own session, and the runner and key it keeps for the run."""
+def _worker_init(first: NotebookTask, environ: dict[str, str], grader: int) -> None:
+    """Start a worker: killed when the process it was forked from dies (the fork server, which
+    dies with the grader, whose process id is grader), the grader's environment now (a fork
+    server keeps the one it started with), its own session, and the runner and key it keeps for the run."""
     from .kernel import Runner
     from .key import Key
+    from .worker_setup import die_with_parent
 
+    die_with_parent(os.getppid())
+    try:
+        os.kill(grader, 0)
+    except ProcessLookupError:  # the grader died before this worker could ask to die with it
+        os._exit(1)
+    except OSError:
+        pass
     os.environ.clear()
     os.environ.update(environ)
     if hasattr(os, "setsid"):
@@ -90,10 +103,11 @@ class Pool:
     """Grades notebooks in worker processes; close() (or kill()) when done."""
 
     def __init__(self, size: int, first: NotebookTask) -> None:
+        warm_up()  # the fork server, if not started yet: the workers' parent, which dies with this process
         self._before = set(multiprocessing.active_children())
         self._killed = False
-        self._executor = ProcessPoolExecutor(max_workers=size, mp_context=_context(),
-                                             initializer=_worker_init, initargs=(first, dict(os.environ)))
+        self._executor = ProcessPoolExecutor(max_workers=size, mp_context=_context(), initializer=_worker_init,
+                                             initargs=(first, dict(os.environ), os.getpid()))
 
     def stubs(self, lesson: str) -> dict[str, str] | None:
         """The student edition's exercise cells (see cells.student_stubs), built in a worker,

@@ -11,7 +11,6 @@ import csv
 import functools
 import html
 import io
-import json
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -393,28 +392,19 @@ def write_all(out: Path, lesson: str, exercises: dict, rows: list[Row], notes: l
 
     Written answers and predictions are never scored: they have no gradebook column and no
     place in a student's score; the report shows them in a section of their own."""
-    from ..._record import write_atomic
     from ..written import is_recorded
+    from . import outdir
 
     exercises_all, exercises = exercises, {i: x for i, x in exercises.items() if not is_recorded(x)}
     ids = list(exercises)
-    folder = out / "feedback"
-    folder.mkdir(parents=True, exist_ok=True)
     names = feedback_names(rows)
-    with ThreadPoolExecutor(WRITERS) as pool:  # creating files mostly waits on the disk: a few at once
-        for start in range(0, len(rows), 256):  # in batches, so a large class's texts are never all in memory
-            texts = [(folder / name, feedback_markdown(lesson, exercises, row))
-                     for row, name in zip(rows[start:start + 256], names[start:start + 256])]
-            list(pool.map(lambda item: replace_text(*item), texts))
-    manifest = out / ".cache" / "feedback-files.json"
-    try:  # remove feedback a previous run wrote for submissions that are gone
-        for old in set(json.loads(manifest.read_text(encoding="utf-8"))) - set(names):
-            if "/" not in old and "\\" not in old:
-                (folder / old).unlink(missing_ok=True)
-    except (OSError, ValueError, TypeError):
-        pass
-    manifest.parent.mkdir(parents=True, exist_ok=True)
-    replace_text(manifest, json.dumps(sorted(names)) + "\n")
-    write_atomic(out / "report.html", report_html(lesson, exercises_all, rows, notes))
-    write_atomic(out / "run-notes.txt", "\n".join(clean(n, 1000) for n in notes) + "\n")
-    write_atomic(out / "gradebook.csv", gradebook_csv(ids, rows))  # last: its presence means a finished run
+    with outdir.OutFolder.open(out) as root, root.folder("feedback") as folder:  # nothing in out is followed
+        with ThreadPoolExecutor(WRITERS) as pool:  # creating files mostly waits on the disk: a few at once
+            for start in range(0, len(rows), 256):  # in batches, so a large class's texts are never all in memory
+                texts = [(name, feedback_markdown(lesson, exercises, row))
+                         for row, name in zip(rows[start:start + 256], names[start:start + 256])]
+                list(pool.map(lambda item: folder.write(*item), texts))
+        outdir.remove_stale_feedback(out, folder, names)
+        root.write("report.html", report_html(lesson, exercises_all, rows, notes), sync=True)
+        root.write("run-notes.txt", "\n".join(clean(n, 1000) for n in notes) + "\n", sync=True)
+        root.write("gradebook.csv", gradebook_csv(ids, rows), sync=True)  # last: its presence means a finished run

@@ -11,9 +11,7 @@ cached, writing no gradebook; a second run goes on from there.
 from __future__ import annotations
 
 import os
-import shutil
 import sys
-import tempfile
 import time
 from concurrent.futures import as_completed
 from dataclasses import dataclass, field, replace
@@ -22,12 +20,14 @@ from typing import Any
 
 from ..._errors import UsageError
 from .. import sandbox as sb
-from .cache import Cache
+from .archives import archives_note, find_archives
+from .cache import Cache, cache_folder
 from .grade import NotebookTask, grade_record_safely
 from .identity import Namer
 from .key import Key, key_version, lessons
 from .reading import looks_like_notebook, read_notebook
 from .result import Result
+from .runfolder import RunFolder
 from .submissions import Loaded, Submission, discover, lesson_of_name, lesson_stems, load_all
 
 
@@ -59,6 +59,9 @@ def _validate(args: Any) -> None:
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {args.out} is a file; give a folder")
+    from .outdir import refuse_inside_submissions
+
+    refuse_inside_submissions(out, list(args.submissions))
 
 
 @dataclass(frozen=True)
@@ -135,7 +138,7 @@ def _grading(args: Any, lesson: str, sandboxing: Sandboxing, has_notebooks: bool
     version = key_version(lesson)
     key = Key(lesson, version)  # its answers computed from the data come from the user's cache after a first run
     settings = _settings(args, key, version, sandboxing, has_notebooks)
-    return _Grading(settings, Cache(out / ".cache", lesson, version, settings.notebook_settings()))
+    return _Grading(settings, Cache(cache_folder(out), lesson, version, settings.notebook_settings()))
 
 
 @dataclass
@@ -220,13 +223,18 @@ def _main(args: Any) -> int:
     started = time.monotonic()
     _validate(args)
     out = Path(args.out)
-    subs = discover(list(args.submissions), out)
+    try:
+        subs = discover(list(args.submissions), out)
+    except UsageError as e:  # nothing to grade: say so, and name any archive that may hold the work
+        raise UsageError(" ".join([str(e), *archives_note(find_archives(list(args.submissions), out))])) from None
+    run = RunFolder()  # also removes the temporary folders of runs that were killed
+    run_parent = run.path
     if any(sub.kind == "notebook" for sub in subs):
         from .pool import warm_up
 
         warm_up()  # the workers' fork server imports while the submissions are read
+        run.note_pymp()
     namer = Namer(subs)
-    run_parent = Path(tempfile.mkdtemp(prefix="lessonkit-grade-"))
     bar = tqdm(total=sum(sub.kind != "profile" for sub in subs), disable=args.no_progress, file=sys.stderr,
                unit="file", desc="grading", dynamic_ncols=True)
     found: _Found | None = None
@@ -240,7 +248,7 @@ def _main(args: Any) -> int:
                 raise UsageError("none of these files is of a lesson with an answer key"
                                  + (f" (--lesson {args.lesson})" if args.lesson else "; give --lesson"))
             try:
-                (out / ".cache").mkdir(parents=True, exist_ok=True)
+                out.mkdir(parents=True, exist_ok=True)
             except OSError as e:
                 raise UsageError(f"cannot write to --out {args.out} ({e.strerror or e})") from None
             for lesson in order:
@@ -255,18 +263,14 @@ def _main(args: Any) -> int:
                 bar.set_description(f"grading {lesson}")
                 _grade_all(args, grading, found.loaded, indices, run_parent, bar)
         finally:
-            shutil.rmtree(run_parent, ignore_errors=True)
+            run.close()
             bar.close()
     except KeyboardInterrupt:
         kept = 0
         for grading in (found.gradings.values() if found else ()):
-            try:
-                grading.cache.folder.mkdir(parents=True, exist_ok=True)
-            except OSError:
-                pass
             grading.cache.flush()
-            kept += len(grading.results)
-        print(f"lessonkit grade: interrupted; {kept} of {len(subs)} results are cached in {out / '.cache'}; "
+            kept += len(grading.results) if grading.cache.folder is not None else 0
+        print(f"lessonkit grade: interrupted; {kept} of {len(subs)} results are cached; "
               "run the same command again to go on. No gradebook was written.", file=sys.stderr)
         return 130
     return _write(args, out, namer, found, order, started)
@@ -293,7 +297,8 @@ def _write(args: Any, out: Path, namer: Namer, found: _Found, order: list[str], 
                f"graded in {len(order)} lesson{'s' * (len(order) != 1)}: "
                + "; ".join(f"{s.key.lesson} ({counts(rows)})" for s, rows in graded) + ".")
     skipped = _not_graded(args, found)
-    notes = [summary, *skipped,
+    archives = archives_note(find_archives(list(args.submissions), out))
+    notes = [summary, *skipped, *archives,
              "Each lesson's gradebook, feedback, class report and run notes are in the folder named after it; "
              "gradebook.csv here has one row per student and one column per lesson."]
     gradebook.write_overview(out, graded, notes)
@@ -301,7 +306,7 @@ def _write(args: Any, out: Path, namer: Namer, found: _Found, order: list[str], 
     problems = sum(bool(r.problems) for _, rows in graded for r in rows)
     print(f"lessonkit grade: {summary} {problems} row(s) with problems, {from_cache} file(s) from the cache; "
           f"{time.monotonic() - started:.1f} s -> {out / 'gradebook.csv'}", file=sys.stderr)
-    for note in skipped:
+    for note in [*skipped, *archives]:
         print(f"lessonkit grade: {note}", file=sys.stderr)
     with_notebooks = [s for s, _ in graded if s.has_notebooks]
     if with_notebooks and with_notebooks[0].sandbox.kind != "bwrap":
