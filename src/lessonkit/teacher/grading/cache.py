@@ -238,6 +238,13 @@ class Cache:
         except (OSError, ValueError, TypeError):  # an uncached result is graded again next time
             pass
 
+    def take_records(self, other: Cache) -> None:
+        """Take over the results of records and other files that other holds (the same lesson
+        and key, so the same records' file): only how notebooks run differs between the two."""
+        if other.settings["record"] == self.settings["record"] and other.folder == self.folder:
+            self._small, self._used, self._changed = other._small, other._used, other._changed
+            self.dropped += other.dropped
+
     def flush(self) -> None:
         """Write the records' file (only the results this run used, in a fixed order), if anything changed."""
         from .report import replace_text

@@ -259,6 +259,7 @@ def _main(args: Any) -> int:
                     fresh = _grading(args, lesson, sandboxing, has_notebooks, out)
                     if grading is not None:  # its records' results stand: only how notebooks run differs
                         fresh.results, fresh.from_cache = grading.results, grading.from_cache
+                        fresh.cache.take_records(grading.cache)
                     grading = found.gradings[lesson] = fresh
                 bar.set_description(f"grading {lesson}")
                 _grade_all(args, grading, found.loaded, indices, run_parent, bar)
