@@ -27,6 +27,16 @@ def markdown_text(text: str) -> str:
     return no_math(text.replace("\\$", "$").replace("$", "\\$"), "span")
 
 
+def link(url: str, text: str) -> str:
+    """An HTML link that is underlined, so it stands out from the text around it by more than
+    its colour (JupyterLab and the HTML export show links in colour only; WCAG 1.4.1).
+
+    >>> link("https://example.org/?a=1&b=2", "<Example>")
+    '<a href="https://example.org/?a=1&amp;b=2" style="text-decoration: underline">&lt;Example&gt;</a>'
+    """
+    return f'<a href="{html_text(url)}" style="text-decoration: underline">{html_text(text)}</a>'
+
+
 def html_text(value) -> str:
     """A value as HTML text: markup escaped, ``$`` as an entity, empty for None or NaN.
 

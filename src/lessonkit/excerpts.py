@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from ._data import source, source_name
 from ._dates import long_date
 from ._errors import LessonkitError
-from ._escape import html_text, mathless
+from ._escape import html_text, link, mathless
 from ._facts import row
 
 CONTEXT_DAYS = 7  # events this many days before a quote are its context
@@ -84,7 +84,7 @@ class Excerpt:
         return (f'<div class="lk-excerpt" style="color:#111"><blockquote style="border-left:4px solid #E69F00;'
                 f'margin:0.4em 0;padding:0.2em 1em;font-size:1.1em">“{e(self.quote)}”{english}</blockquote>'
                 f"<p>— <strong>{e(self.speaker)}</strong> ({e(self.actor)}), {e(long_date(self.day))}, on "
-                f'{e(self.topic)}. Reported by <a href="{e(url)}">{e(source_name(self.source_id))}</a>. '
+                f'{e(self.topic)}. Reported by {link(url, source_name(self.source_id))}. '
                 f"[{e(self.position_id)}]</p><p>Questions to ask of it:</p><ul>{prompts}</ul></div>")
 
 

@@ -22,10 +22,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ._data import source, source_name
+from ._data import source_name
 from ._errors import UnknownNameError
 from ._escape import html_text, mathless
-from .voices import topic_rows, voice_text
+from .voices import topic_rows, voice_item, voice_text
 
 LABELS = {"option": "My option", "evidence": "My evidence", "change": "What would change my mind"}
 MISSING = "(not written yet)"
@@ -160,8 +160,7 @@ class Options:
             parts.append('<div style="border:1px solid #bbb;border-radius:4px;padding:0.3em 0.8em;margin:0.4em 0">'
                          f"<p><strong>Option {e(option.key)}.</strong> {e(option.case)}</p>")
             if voices:
-                items = "".join(f'<li>{e(voice_text(v))} <span>Source: <a href="{e(source(v["source_id"])["url"])}">'
-                                f"{e(source_name(v['source_id']))}</a></span></li>" for v in voices)
+                items = "".join(voice_item(v) for v in voices)
                 more = (f"<li>({total - len(voices)} more voices in the positions table on this topic)</li>"
                         if total > len(voices) else "")
                 parts.append(f"<p>{e(self._heading(option))}</p><ul>{items}{more}</ul>")

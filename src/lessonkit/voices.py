@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from ._data import as_of, source, source_name
 from ._dates import long_date
 from ._errors import UnknownNameError
-from ._escape import html_text, mathless
+from ._escape import html_text, link, mathless
 
 # The sides of a question and the stances (positions.stance) that put a voice on each.
 SIDES: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -61,6 +61,12 @@ def voice_text(v: dict) -> str:
         if isinstance(english, str) and english:
             text += f" (our translation: “{english}”)"
     return f"{text} [{v['position_id']}]"
+
+
+def voice_item(v: dict) -> str:
+    """One voice as an HTML list item: :func:`voice_text` and a link to its source."""
+    return (f"<li>{html_text(voice_text(v))} <span>Source: "
+            f"{link(source(v['source_id'])['url'], source_name(v['source_id']))}</span></li>")
 
 
 @dataclass(frozen=True)
@@ -117,8 +123,7 @@ class Sides:
             if not side.voices:
                 parts.append(f"<p><em>{e(side.missing(self.name))}</em></p>")
                 continue
-            items = "".join(f'<li>{e(voice_text(v))} <span>Source: <a href="{e(source(v["source_id"])["url"])}">'
-                            f"{e(source_name(v['source_id']))}</a></span></li>" for v in side.voices)
+            items = "".join(voice_item(v) for v in side.voices)
             more = (f"<li>({side.total - len(side.voices)} more in the positions table)</li>"
                     if side.total > len(side.voices) else "")
             parts.append(f"<ul>{items}{more}</ul>")

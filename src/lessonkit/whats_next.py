@@ -22,7 +22,7 @@ from . import _record
 from ._data import as_of, load, source, source_name
 from ._dates import long_date
 from ._errors import LessonkitError, UnknownNameError
-from ._escape import html_text, markdown_text, mathless
+from ._escape import html_text, link, markdown_text, mathless
 from ._facts import value
 
 # Kinds of source a student can turn to for current reporting (classes of sources.csv).
@@ -231,7 +231,7 @@ class StoryBox:
         e = html_text
         items = "".join(
             f'<li><strong>{e(d)}</strong>: {e(text)} <span class="lk-source">Source: '
-            f'<a href="{e(source(ev["source_id"])["url"])}">{e(src)}</a></span></li>'
+            f'{link(source(ev["source_id"])["url"], src)}</span></li>'
             for (d, text, src), ev in zip(self._lines(), self.events))
         story = (f"<ul>{items}</ul>" if items
                  else "<p>The data holds no later event on this story.</p>")
