@@ -18,7 +18,7 @@ from ._dates import long_date
 from ._escape import html_text
 from .game import TruceGame
 from .labels import label
-from .lessons import capstone
+from .role_cards import ROLE_ACTORS, role_card
 from .tables import scrolling_table, table_html
 
 LAYOUT = w.Layout(width="auto")
@@ -510,8 +510,8 @@ QUOTED_INSULTS = {"medvedev": "insults Ukraine's leaders"}
 
 
 def role_card_html(actor_id: str) -> str:
-    """The capstone role card of one state or organisation as HTML (see analysis.role_card)."""
-    card = capstone.role_card(actor_id)
+    """The capstone role card of one state or organisation as HTML (see role_cards.role_card)."""
+    card = role_card(actor_id)
     status = _at_summit(card["at_summit"])
     who = card["represented_by"]
     who = f", represented by {_e(who)}" if who and who not in (card["attendance_note"] or "") else ""  # said once
@@ -560,11 +560,11 @@ def role_card_html(actor_id: str) -> str:
 
 def role_card_explorer(actor_id: str = "gbr") -> w.VBox:
     """Pick the actor you will play in the capstone and read its role card."""
-    pick = w.Dropdown(options=_names(capstone.ROLE_ACTORS), value=actor_id, description="Your actor", style=STYLE)
+    pick = w.Dropdown(options=_names(ROLE_ACTORS), value=actor_id, description="Your actor", style=STYLE)
     out, status = w.HTML(), w.HTML()
 
     def render(_=None):
-        card = capstone.role_card(pick.value)
+        card = role_card(pick.value)
         status.value = _e(f"Role card: {card['name']}; " + _count(len(card["positions"]), "position") + ", "
                           + _count(len(card["announcements"]), "money announcement") + ".")
         out.value = role_card_html(pick.value)
