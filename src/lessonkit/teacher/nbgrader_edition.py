@@ -137,7 +137,7 @@ def _unique(gid: str, used: set[str]) -> str:
 
 def _specs(nb: nbformat.NotebookNode, lesson: str) -> dict[str, Any]:
     """The lesson's exercise blocks (in its Markdown cells), by id."""
-    from .._keys import parse_text
+    from .._exercise_format import parse_text
 
     text = "\n\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     return {spec.label: spec for spec in parse_text(text, lesson)}
