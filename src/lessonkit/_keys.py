@@ -87,6 +87,21 @@ def packaged_lessons() -> dict[str, Path]:
     return _lessons_listed(toml, stamp)
 
 
+def key_folders() -> list[Path]:
+    """The folders answer keys are found in: the lessons shipped with lessonkit, the
+    build's keys in the working folder, and LESSONKIT_KEYS (hidden from grading kernels)."""
+    from ._paths import lessons_dir
+
+    folders = [lessons_dir(), Path.cwd() / LOCAL_KEYS]
+    folders += [Path(p) for p in os.environ.get(KEYS_ENV, "").split(os.pathsep) if p]
+    out: list[Path] = []
+    for folder in folders:
+        folder = folder.resolve()
+        if folder.is_dir() and folder not in out:
+            out.append(folder)
+    return out
+
+
 def key_sources(lesson: str) -> list[Path]:
     """Where a lesson's key may come from, first found wins: the folders of LESSONKIT_KEYS
     (``<lesson>.json`` or a lesson source whose front matter names the lesson), the build's
