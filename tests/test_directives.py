@@ -45,7 +45,7 @@ def test_a_same_length_inner_fence_closes_the_block_as_commonmark_says():
 def test_a_block_shown_inside_a_code_fence_is_text_not_an_exercise():
     shown = f"`````markdown\n```{{exercise}}\n{OPTIONS}\nAn example for authors.\n```\n`````\n"
     assert labels(shown) == []
-    in_code_cell = f"```{{code-cell}} ipython3\n:::{{exercise}}\nx = 1\n:::\n```\n"
+    in_code_cell = "```{code-cell} ipython3\n:::{exercise}\nx = 1\n:::\n```\n"
     assert labels(in_code_cell) == []
 
 
@@ -56,7 +56,8 @@ def test_an_exercise_inside_another_directive_is_found_with_its_own_line():
 
 
 def test_front_matter_is_not_mistaken_for_text_or_a_block():
-    text = f"---\njupytext:\n  text_representation: {{}}\nlessonkit:\n  lesson: demo\n---\n\n:::{{exercise}}\n{OPTIONS}\nQ?\n:::\n"
+    front = "---\njupytext:\n  text_representation: {}\nlessonkit:\n  lesson: demo\n---\n"
+    text = f"{front}\n:::{{exercise}}\n{OPTIONS}\nQ?\n:::\n"
     [spec] = parse_text(text, lesson="demo")
     assert spec.line == 8
 
@@ -82,7 +83,9 @@ def test_an_unclosed_block_names_its_line_and_fence(fence):
 def test_an_edition_replaces_a_colon_fenced_block_and_keeps_the_text_around_it():
     import nbformat
 
-    cell = nbformat.v4.new_markdown_cell(f"Before.\n\n::::{{exercise}}\n{OPTIONS}\nIn which year?\n\n```\nhint\n```\n::::\nAfter.")
+    block = f"::::{{exercise}}\n{OPTIONS}\nIn which year?\n\n```\nhint\n```\n::::"
+    block = f"::::{{exercise}}\n{OPTIONS}\nIn which year?\n\n```\nhint\n```\n::::"
+    cell = nbformat.v4.new_markdown_cell(f"Before.\n\n{block}\nAfter.")
     specs = {s.label: s for s in parse_text(cell.source, lesson="demo")}
     render_cell(cell, specs, teacher=False)
     assert cell.source.startswith("Before.\n") and cell.source.endswith("\nAfter.")
