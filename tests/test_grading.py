@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from lessonkit.teacher import cli, grading, sandbox
+from lessonkit.teacher.grading import cache as grading_cache
 from lessonkit.teacher.grading import kernel, report
 from lessonkit.teacher.grading.cache import cache_folder
 
@@ -430,7 +431,7 @@ def test_ctrl_c_at_any_step_of_a_records_run_writes_no_gradebook_and_the_next_ru
      "reading": lambda: interrupt_at(submissions, "_loaded", after=1),  # the second file
      "ordering the lessons": lambda: interrupt_at(run, "_in_order"),
      "grading": lambda: interrupt_at(run, "_grade_all"),
-     "writing": lambda: interrupt_at(report, "replace_text", after=1)}[step]()
+     "writing": lambda: interrupt_at(grading_cache, "replace_text", after=1)}[step]()
     capsys.readouterr()
     assert grade(*argv) == 130
     err = capsys.readouterr().err

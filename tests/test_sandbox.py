@@ -20,7 +20,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from lessonkit.teacher import confine, sandbox
+from lessonkit.teacher import confine, kernel_view, sandbox
 from lessonkit.teacher.grading import kernel
 
 REPO = Path(__file__).resolve().parents[1]
@@ -71,7 +71,7 @@ def probe(code: str, **limits) -> tuple[dict | None, list[str]]:
 def test_the_graders_environment_does_not_reach_the_kernel(monkeypatch):
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "teacher-secret-value")
     monkeypatch.setenv("LESSONKIT_EXTRA_TOKEN", "teacher-secret-value")
-    sandbox._python_path.cache_clear()
+    kernel_view.python_path.cache_clear()
     found, notes = probe("""
         import os
         found = {"env": dict(os.environ)}
@@ -80,7 +80,7 @@ def test_the_graders_environment_does_not_reach_the_kernel(monkeypatch):
     assert "AWS_SECRET_ACCESS_KEY" not in env and "LESSONKIT_EXTRA_TOKEN" not in env
     assert not any("teacher-secret-value" in v for v in env.values())
     assert env["LESSONKIT_GRADING"] == "1"
-    assert set(env) <= {*sandbox._ENV_PASSED, *sandbox._kernel_env(Path("/w")), "PWD", "JPY_PARENT_PID",
+    assert set(env) <= {*kernel_view.ENV_PASSED, *kernel_view.kernel_env(Path("/w")), "PWD", "JPY_PARENT_PID",
                         "PYDEVD_USE_FRAME_EVAL", "TERM", "CLICOLOR", "FORCE_COLOR", "CLICOLOR_FORCE",
                         "PAGER", "GIT_PAGER", "SHLVL", "_"}
 
@@ -317,7 +317,7 @@ def test_host_paths_outside_python_do_not_exist_inside(tmp_path):
     # tmpfs, so what counts is that nothing written there reaches the host
     assert [p for p in found["writable"] if p != str(REPO / "written-inside.txt")] == []
     assert not (REPO / "written-inside.txt").exists()
-    home = sandbox._home()
+    home = kernel_view.home_folder()
     visible_in_root = set(found["/root"])
     if home == Path("/root"):  # only what Python needs (pyenv), never the rest of the home
         assert visible_in_root <= {".pyenv", ".local"}
@@ -672,7 +672,7 @@ _COURSE_PROBE = """
 
 
 def _probe_course(course: Path) -> dict:
-    sandbox._python_path.cache_clear()
+    kernel_view.python_path.cache_clear()
     try:
         found, notes = probe(_COURSE_PROBE.format(env=str(course / ".env"), course=str(course)))
         assert found is not None, notes
@@ -680,7 +680,7 @@ def _probe_course(course: Path) -> dict:
         assert not any(p == str(course) or p.startswith(str(course) + os.sep) for p in system + python), python
         assert str(course) not in BOX.describe(10, 512, 100)
     finally:
-        sandbox._python_path.cache_clear()
+        kernel_view.python_path.cache_clear()
     assert found["dotenv"] == "refused: FileNotFoundError" and found["listing"] == "refused: FileNotFoundError"
     assert found["import"] == "refused: ModuleNotFoundError"
     assert "course-secret" not in json.dumps(found)
@@ -723,7 +723,7 @@ def test_a_user_site_folder_outside_lessonkit_does_not_widen_the_sandbox(tmp_pat
     monkeypatch.setattr(site, "USER_SITE", str(user_site))
     monkeypatch.setenv("PYTHONUSERBASE", str(course / "userbase"))
     _probe_course(course)
-    assert sandbox._kernel_env(Path("/w"))["PYTHONNOUSERSITE"] == "1"
+    assert kernel_view.kernel_env(Path("/w"))["PYTHONNOUSERSITE"] == "1"
 
 
 @needs_bwrap

@@ -38,7 +38,9 @@ def grading_check(nonce: str) -> Any:
         import sys
         import threading
 
-        from . import check as public_check
+        # lessonkit.check as the notebook sees it now, read from the loaded package (always
+        # loaded before this module) rather than imported from it: no import cycle.
+        public_check = sys.modules[__name__.rpartition(".")[0]].check
 
         caller = sys._getframe(1).f_globals
         replaced = [name for name, value in (("check", caller.get("check")), ("lessonkit.check", public_check))

@@ -7,19 +7,20 @@ explorer has a static fallback in :mod:`lessonkit.plots` or as a plain table.
 
 from __future__ import annotations
 
-import html
-import re
-
 import ipywidgets as w
 
 from . import analysis
 from ._data import cite, load, source_name
 from ._dates import long_date
 from ._escape import html_text
-from .game import TruceGame
+from .explorer_box import Explorer as Explorer  # re-exported: explorers are found here
+from .explorer_box import controls as controls  # re-exported: the tests drive explorers by their controls
+from .explorer_box import make_box
+from .explorer_box import summary as summary
 from .labels import label
-from .lessons import capstone
+from .role_cards import ROLE_ACTORS, role_card
 from .tables import scrolling_table, table_html
+from .truce_game_view import truce_game_explorer as truce_game_explorer  # re-exported: lesson 5 calls it here
 
 LAYOUT = w.Layout(width="auto")
 STYLE = {"description_width": "initial"}
@@ -57,135 +58,6 @@ def _or_none(value: str) -> str | None:
 
 def _e(x) -> str:
     return html_text(x)
-
-
-class Explorer(w.VBox):
-    """An explorer's box. Where a widget cannot be drawn (an untrusted or kernel-less copy of an
-    executed lesson) it shows a short note naming it, never ``VBox(children=(HTML(...``."""
-
-    title = ""
-
-    def __repr__(self) -> str:
-        return f"{self.title}: an interactive explorer (run the lesson's cells in JupyterLab to use it)."
-
-    def _repr_mimebundle_(self, **kwargs):
-        data = super()._repr_mimebundle_(**kwargs)
-        data["text/html"] = (f'<p class="lessonkit-widget-note"><strong>{_e(self.title)}</strong>: an interactive '
-                             "explorer. Run the lesson's cells (or trust the notebook) to use it.</p>")
-        return data
-
-
-# The style every explorer brings with it (a <style> in an HTML widget applies to the whole page):
-# - a focus ring in the text colour (black on white, white on a dark theme: far above 3:1);
-# - the chosen option of a group of toggle buttons filled dark, bold and ticked, not only a shade;
-# - controls that shrink and wrap on a narrow page (200% zoom) instead of running off it;
-# - on the whole page (every lesson shows an explorer), long links and code in prose and in
-#   say()'s source lists break rather than run past the notebook's edge at 200% zoom.
-EXPLORER_STYLE = """<style>
-.lessonkit-explorer select:focus, .lessonkit-explorer input:focus, .lessonkit-explorer textarea:focus,
-.lessonkit-explorer button:focus-visible, .lessonkit-explorer [tabindex]:focus-visible,
-.lessonkit-table-wrap:focus-visible {
-  outline: 3px solid var(--jp-ui-font-color0, #000) !important; outline-offset: -3px; }
-.lessonkit-explorer .widget-toggle-button.mod-active {
-  background: #0d47a1 !important; color: #fff !important; font-weight: bold;
-  box-shadow: inset 0 -3px 0 #000; }
-.lessonkit-explorer .widget-toggle-button.mod-active::before { content: "\\2713\\00a0" / ""; }
-.lessonkit-explorer, .lessonkit-explorer .widget-html-content { max-width: 100%; min-width: 0; }
-.lessonkit-explorer .widget-html-content { white-space: normal; overflow-wrap: break-word; }
-.lessonkit-explorer .widget-inline-hbox, .lessonkit-explorer .widget-toggle-buttons > div {
-  flex-wrap: wrap; max-width: 100%; min-width: 0; }
-.lessonkit-explorer .widget-inline-hbox .widget-label { max-width: 100%; white-space: normal; }
-.lessonkit-explorer .widget-inline-hbox select, .lessonkit-explorer .widget-inline-hbox input[type="number"] {
-  min-width: 5em; max-width: 100%; flex: 1 1 8em; }
-.lessonkit-truce .widget-inline-hbox .widget-label { text-align: left; }
-.lessonkit-explorer .lessonkit-status { font-weight: bold; margin: 0.3em 0; }
-.jp-RenderedHTMLCommon a, .jp-RenderedHTMLCommon code { overflow-wrap: anywhere; }
-</style>"""
-
-# What JupyterLab cannot be told from Python: run once per explorer, in the page. It marks the
-# explorer and each of its controls with data-lm-suppress-shortcuts: JupyterLab's command
-# registry looks for a shortcut's selector from the focused element up and stops at an element
-# so marked (the focused control itself must carry it, since the notebook's shortcuts match the
-# focused element). So ArrowDown, type-ahead letters, Enter and Space reach the focused
-# control, and "m" never turns the explorer's cell into Markdown.
-# It makes the result line a polite live region (role="status"), and gives each group of
-# toggle buttons a role and a name (its label) and each button its state (aria-pressed).
-EXPLORER_SCRIPT = """<script>
-(function (script) {
-  var tries = 0;
-  function setup() {
-    var box = script && script.closest('.lessonkit-explorer');
-    if (!box) { if (tries++ < 600) { requestAnimationFrame(setup); } return; }
-    if (box.hasAttribute('data-lm-suppress-shortcuts')) { return; }
-    box.setAttribute('data-lm-suppress-shortcuts', 'true');
-    function set(el, name, value) { if (el.getAttribute(name) !== value) { el.setAttribute(name, value); } }
-    function sync() {
-      box.querySelectorAll('select, input, textarea, button, [tabindex]').forEach(function (el) {
-        set(el, 'data-lm-suppress-shortcuts', 'true');
-      });
-      box.querySelectorAll('.lessonkit-status').forEach(function (el) {
-        set(el, 'role', 'status'); set(el, 'aria-live', 'polite');
-      });
-      box.querySelectorAll('.widget-toggle-buttons').forEach(function (toggles) {
-        var label = toggles.querySelector(':scope > .widget-label');
-        var group = toggles.querySelector(':scope > div:not(.widget-label)');
-        if (group) { set(group, 'role', 'group'); set(group, 'aria-label', label ? label.textContent : 'options'); }
-        toggles.querySelectorAll('button').forEach(function (b) {
-          set(b, 'aria-pressed', b.classList.contains('mod-active') ? 'true' : 'false');
-        });
-      });
-    }
-    sync();
-    new MutationObserver(sync).observe(box, {subtree: true, childList: true, attributes: true,
-                                             attributeFilter: ['class']});
-  }
-  setup();
-})(document.currentScript);
-</script>"""
-
-
-def _page_support() -> list[w.Widget]:
-    """The explorer's style and script, as two widgets that take no room on the page.
-
-    The script goes through an Output widget, whose outputs JupyterLab and Voila treat as
-    trusted (an HTML widget's scripts never run)."""
-    style = w.HTML(EXPLORER_STYLE, layout=w.Layout(display="none"))
-    script = w.Output(layout=w.Layout(display="none"))
-    script.outputs = ({"output_type": "display_data", "data": {"text/html": EXPLORER_SCRIPT,
-                                                                "text/plain": ""}, "metadata": {}},)
-    return [style, script]
-
-
-def _box(controls: list, out: w.HTML, title: str, status: w.HTML | None = None) -> w.VBox:
-    """An explorer: its title, its controls, a one-line summary of the result that a screen
-    reader announces when it changes (``status``), then the result itself (``out``, last)."""
-    header = w.HTML(f"<strong>{_e(title)}</strong>")
-    status = status if status is not None else w.HTML()
-    status.add_class("lessonkit-status")
-    box = Explorer([header, w.HBox(controls, layout=w.Layout(flex_flow="row wrap", align_items="center")),
-                    status, *_page_support(), out])
-    box.title = title
-    box.add_class("lessonkit-explorer")
-    out.add_class("lessonkit-output")
-    return box
-
-
-def summary(box: w.Box) -> str:
-    """The explorer's one-line summary of its current result, as a screen reader hears it."""
-    found = [c for c in box.children if isinstance(c, w.HTML) and "lessonkit-status" in c._dom_classes]
-    return html.unescape(re.sub(r"<[^>]+>", "", found[0].value)) if found else ""
-
-
-def controls(box: w.Box) -> list[w.DOMWidget]:
-    """Every control inside an explorer, depth first (its output is ``box.children[-1]``)."""
-    found, stack = [], list(box.children[1:-1])
-    while stack:
-        child = stack.pop(0)
-        if isinstance(child, w.Box):
-            stack[:0] = list(child.children)
-        elif isinstance(child, (w.Button, w.ValueWidget)) and not isinstance(child, w.HTML):
-            found.append(child)
-    return found
 
 
 EXPLORERS = ("timeline_explorer", "actor_explorer", "pledge_explorer", "currency_converter",
@@ -236,7 +108,7 @@ def timeline_explorer() -> w.VBox:
     for control in (actor, theme, period):
         control.observe(render, names="value")
     render()
-    return _box([actor, theme, period], out, "Timeline explorer", status)
+    return make_box([actor, theme, period], out, "Timeline explorer", status)
 
 
 def actor_explorer() -> w.VBox:
@@ -278,7 +150,7 @@ def actor_explorer() -> w.VBox:
 
     pick.observe(render, names="value")
     render()
-    return _box([pick], out, "Actor explorer", status)
+    return make_box([pick], out, "Actor explorer", status)
 
 
 def pledge_explorer() -> w.VBox:
@@ -314,7 +186,7 @@ def pledge_explorer() -> w.VBox:
     for control in (donor, kind, currency, seed):
         control.observe(render, names="value")
     render()
-    return _box([donor, kind, currency, seed], out, "Pledge explorer", status)
+    return make_box([donor, kind, currency, seed], out, "Pledge explorer", status)
 
 
 def currency_converter() -> w.VBox:
@@ -345,7 +217,7 @@ def currency_converter() -> w.VBox:
     for control in (amount, base, quote):
         control.observe(render, names="value")
     render()
-    return _box([amount, base, quote], out, "Currency converter", status)
+    return make_box([amount, base, quote], out, "Currency converter", status)
 
 
 def position_explorer() -> w.VBox:
@@ -373,7 +245,7 @@ def position_explorer() -> w.VBox:
 
     topic.observe(render, names="value")
     render()
-    return _box([topic], out, "Positions by topic", status)
+    return make_box([topic], out, "Positions by topic", status)
 
 
 def quote_explorer() -> w.VBox:
@@ -399,56 +271,11 @@ def quote_explorer() -> w.VBox:
 
     speaker.observe(render, names="value")
     render()
-    return _box([speaker], out, "Quote explorer", status)
+    return make_box([speaker], out, "Quote explorer", status)
 
 
 # One label width, so the five inputs line up; on a narrow page (200% zoom) the explorer's
 # style lets a label take the whole line and its input wrap below it.
-TRUCE_STYLE = {"description_width": "19em"}
-TRUCE_LAYOUT = w.Layout(width="100%", max_width="28em")
-PAYOFF_CELL = "padding:0.3em 0.9em;border:1px solid #bbb;text-align:center"
-
-
-def truce_game_explorer() -> w.VBox:
-    """Five labelled number inputs for the truce game; the payoff table and the stable outcome follow.
-
-    Number inputs rather than sliders: each one's label is tied to it, so screen readers name it
-    (a slider's handle has no accessible name in ipywidgets), and arrow keys still step it."""
-    def number(label, value, lo, hi, step=1.0):
-        return w.BoundedFloatText(value=value, min=lo, max=hi, step=step, description=f"{label} ({lo:g} to {hi:g})",
-                                  description_allow_html=False, tooltip=f"{label}, from {lo:g} to {hi:g}",
-                                  style=TRUCE_STYLE, layout=TRUCE_LAYOUT)
-
-    gain = number("Gain from breaking it", 4, 0, 10)
-    penalty = number("Penalty from guarantors", 0, 0, 20)
-    verification = number("Chance a break is seen", 0.5, 0, 1, 0.1)
-    peace = number("Value of peace", 5, 0, 10)
-    war = number("Cost of war", 3, 0, 10)
-    out, status = w.HTML(), w.HTML()
-
-    def render(_=None):
-        game = TruceGame(peace.value, gain.value, war.value, penalty.value, verification.value)
-        table = game.table()
-        rows = "".join(f"<tr><th scope='row' style='{PAYOFF_CELL}'>A {a}s</th>"
-                       + "".join(f"<td style='{PAYOFF_CELL}'>{_e(table.loc[a, b])}</td>" for b in table.columns)
-                       + "</tr>" for a in table.index)
-        stable = ", ".join(f"A {a}s / B {b}s" for a, b in game.equilibria()) or "none"
-        status.value = _e(f"Stable outcome: {stable}.")
-        head = (f"<thead><tr><td style='{PAYOFF_CELL}'></td><th scope='col' style='{PAYOFF_CELL}'>B keeps</th>"
-                f"<th scope='col' style='{PAYOFF_CELL}'>B breaks</th></tr></thead>")
-        out.value = (scrolling_table(f"{head}<tbody>{rows}</tbody>", "Points for A and B, shown as (A, B)")
-                     + f"<p><strong>Stable outcome:</strong> {_e(stable)}.</p>"
-                     f"<p class='lessonkit-verdict'>{_e(game.verdict())}</p>")
-
-    for control in (gain, penalty, verification, peace, war):
-        control.observe(render, names="value")
-    render()
-    inputs = w.VBox([gain, penalty, verification, peace, war], layout=w.Layout(width="100%"))
-    box = _box([inputs], out, "The truce game (a model, not data)", status)
-    box.add_class("lessonkit-truce")
-    return box
-
-
 def claim_stepper() -> w.VBox:
     """Step through the seed article's claims; give your verdict, then see the evidence."""
     rows = analysis.claims()
@@ -495,7 +322,7 @@ def claim_stepper() -> w.VBox:
     reveal.on_click(show)
     guess.observe(render, names="value")
     render()
-    return _box([back, forward, guess, reveal], out, "Claim checker", status)
+    return make_box([back, forward, guess, reveal], out, "Claim checker", status)
 
 
 def _at_summit(code: str) -> str:
@@ -510,8 +337,8 @@ QUOTED_INSULTS = {"medvedev": "insults Ukraine's leaders"}
 
 
 def role_card_html(actor_id: str) -> str:
-    """The capstone role card of one state or organisation as HTML (see analysis.role_card)."""
-    card = capstone.role_card(actor_id)
+    """The capstone role card of one state or organisation as HTML (see role_cards.role_card)."""
+    card = role_card(actor_id)
     status = _at_summit(card["at_summit"])
     who = card["represented_by"]
     who = f", represented by {_e(who)}" if who and who not in (card["attendance_note"] or "") else ""  # said once
@@ -560,18 +387,18 @@ def role_card_html(actor_id: str) -> str:
 
 def role_card_explorer(actor_id: str = "gbr") -> w.VBox:
     """Pick the actor you will play in the capstone and read its role card."""
-    pick = w.Dropdown(options=_names(capstone.ROLE_ACTORS), value=actor_id, description="Your actor", style=STYLE)
+    pick = w.Dropdown(options=_names(ROLE_ACTORS), value=actor_id, description="Your actor", style=STYLE)
     out, status = w.HTML(), w.HTML()
 
     def render(_=None):
-        card = capstone.role_card(pick.value)
+        card = role_card(pick.value)
         status.value = _e(f"Role card: {card['name']}; " + _count(len(card["positions"]), "position") + ", "
                           + _count(len(card["announcements"]), "money announcement") + ".")
         out.value = role_card_html(pick.value)
 
     pick.observe(render, names="value")
     render()
-    return _box([pick], out, "Role card", status)
+    return make_box([pick], out, "Role card", status)
 
 
 # The titles of ipywidgets' unselected tabs are pale grey on grey (axe: colour contrast, serious).

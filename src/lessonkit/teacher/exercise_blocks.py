@@ -13,7 +13,8 @@ from typing import Any
 
 import nbformat
 
-from .. import _keys
+from .. import _exercise_format as exercise_format
+from .._directives import source_lines
 
 EXERCISE_TAG = "exercise"
 LEVEL_WORDS = {"recall": "recall or look up", "apply": "apply a method", "analyse": "analyse",
@@ -24,12 +25,12 @@ KIND_NOTES = {
 }
 
 
-def _options(spec: _keys.ExerciseSpec) -> str:
+def _options(spec: exercise_format.ExerciseSpec) -> str:
     options = spec.options.get("options") or {}
     return "\n".join(f"- **({k})** {v}" for k, v in options.items())
 
 
-def student_markdown(spec: _keys.ExerciseSpec) -> str:
+def student_markdown(spec: exercise_format.ExerciseSpec) -> str:
     """The block as the student reads it."""
     parts = [f"**Exercise {spec.label}** · *{LEVEL_WORDS[spec.level]}*", spec.body]
     if spec.options.get("options"):
@@ -41,7 +42,7 @@ def student_markdown(spec: _keys.ExerciseSpec) -> str:
 
 def _computed(dotted: str) -> str:
     try:
-        value: Any = _keys._function(dotted)()
+        value: Any = exercise_format._function(dotted)()
     except Exception as e:  # noqa: BLE001 - the note still names the function
         return f"(not computed here: {type(e).__name__})"
     if hasattr(value, "to_dict"):
@@ -50,9 +51,9 @@ def _computed(dotted: str) -> str:
     return f"`{text if len(text) < 300 else text[:300] + '…'}`"
 
 
-def teacher_note(spec: _keys.ExerciseSpec) -> str:
+def teacher_note(spec: exercise_format.ExerciseSpec) -> str:
     """The teacher's note on a block: answer, hints, rubric."""
-    field = _keys.ANSWER_FIELD.get(spec.kind)
+    field = exercise_format.ANSWER_FIELD.get(spec.kind)
     lines = ["> **For the teacher.**"]
     if field is None:
         lines.append(f"> Not scored: the answer is saved in the learning record ({spec.kind}).")
@@ -69,13 +70,13 @@ def teacher_note(spec: _keys.ExerciseSpec) -> str:
     return "\n".join(lines)
 
 
-def render_cell(cell: nbformat.NotebookNode, specs: dict[str, _keys.ExerciseSpec], teacher: bool) -> None:
+def render_cell(cell: nbformat.NotebookNode, specs: dict[str, exercise_format.ExerciseSpec], teacher: bool) -> None:
     """Replace every block in a markdown cell by its edition's Markdown, and mark the cell."""
-    lines = cell.source.splitlines()
-    spans = _keys.block_spans(cell.source)
+    lines = source_lines(cell.source)
+    spans = exercise_format.block_spans(cell.source)
     if not spans:
         return
-    found = _keys.parse_text(cell.source)
+    found = exercise_format.parse_text(cell.source)
     out: list[str] = []
     last = 0
     for (start, end), parsed in zip(spans, found):
@@ -93,7 +94,7 @@ def render_cell(cell: nbformat.NotebookNode, specs: dict[str, _keys.ExerciseSpec
         tags.append(EXERCISE_TAG)
 
 
-def render(nb: nbformat.NotebookNode, specs: list[_keys.ExerciseSpec], teacher: bool) -> None:
+def render(nb: nbformat.NotebookNode, specs: list[exercise_format.ExerciseSpec], teacher: bool) -> None:
     """Render every exercise block of a lesson notebook for one edition."""
     by_label = {s.label: s for s in specs}
     for cell in nb.cells:

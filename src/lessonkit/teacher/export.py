@@ -132,7 +132,7 @@ def printable_notebook(source: Path) -> nbformat.NotebookNode:
 
     Raises MarkupError for malformed markup, nbclient's CellExecutionError if a cell fails.
     """
-    from .. import _keys
+    from .._exercise_format import parse_lesson
     from . import exercise_blocks
     from .editions import STUDENT_STEPS, clear_outputs, execute, lesson_id, make_edition, read_lesson
 
@@ -140,7 +140,7 @@ def printable_notebook(source: Path) -> nbformat.NotebookNode:
     nb = read_lesson(source)
     lesson = lesson_id(nb, source)
     printable = make_edition(nb, lesson, [step for step in STUDENT_STEPS if step is not clear_outputs])
-    exercise_blocks.render(printable, _keys.parse_lesson(source), teacher=False)
+    exercise_blocks.render(printable, parse_lesson(source), teacher=False)
     execute(printable, cwd=source.parent)
     for cell in printable.cells:
         if cell.cell_type == "code" and "solution" in cell.get("metadata", {}).get("tags", []):

@@ -27,7 +27,7 @@ from typing import Any
 import nbformat
 
 from .._errors import MarkupError
-from . import editions, markup
+from . import edition_steps, markup
 from .grading.cells import checked_ids
 
 EDITION = "nbgrader"
@@ -137,7 +137,7 @@ def _unique(gid: str, used: set[str]) -> str:
 
 def _specs(nb: nbformat.NotebookNode, lesson: str) -> dict[str, Any]:
     """The lesson's exercise blocks (in its Markdown cells), by id."""
-    from .._keys import parse_text
+    from .._exercise_format import parse_text
 
     text = "\n\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     return {spec.label: spec for spec in parse_text(text, lesson)}
@@ -187,18 +187,18 @@ def mark_for_nbgrader(nb: nbformat.NotebookNode, lesson: str) -> None:
     nb.cells = cells
 
 
-def _steps() -> list[editions.Step]:
+def _steps() -> list[edition_steps.Step]:
     """The student edition's steps, with mark_for_nbgrader where the solutions are stubbed."""
-    steps: list[editions.Step] = []
-    for step in editions.STUDENT_STEPS:
-        if step is editions.stub_solutions:
+    steps: list[edition_steps.Step] = []
+    for step in edition_steps.STUDENT_STEPS:
+        if step is edition_steps.stub_solutions:
             steps.append(mark_for_nbgrader)
         elif getattr(step, "__name__", "") == "mark_student":
-            steps.append(editions.mark_edition(EDITION))
+            steps.append(edition_steps.mark_edition(EDITION))
         else:
             steps.append(step)
     if mark_for_nbgrader not in steps:  # the student edition no longer stubs solutions in one step
-        raise RuntimeError("the nbgrader edition needs editions.stub_solutions in editions.STUDENT_STEPS")
+        raise RuntimeError("the nbgrader edition needs edition_steps.stub_solutions in edition_steps.STUDENT_STEPS")
     return steps
 
 
@@ -208,4 +208,4 @@ def make_nbgrader_edition(nb: nbformat.NotebookNode, lesson: str) -> nbformat.No
     Raises MarkupError, naming lesson, cell and line, when a solution region is malformed or an
     exercise cell's answer cannot be found.
     """
-    return editions.make_edition(copy.deepcopy(nb), lesson, _steps())
+    return edition_steps.make_edition(copy.deepcopy(nb), lesson, _steps())

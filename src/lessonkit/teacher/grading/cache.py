@@ -27,7 +27,7 @@ import os
 import secrets
 import stat
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -134,6 +134,14 @@ def _short(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
+def replace_text(path: Path, text: str | Iterable[str]) -> None:
+    """Write text (or its pieces) to path atomically, without fsync (feedback and cache files;
+    the gradebook itself is synced)."""
+    from ..._record import write_atomic
+
+    write_atomic(path, text, sync=False)
+
+
 class Cache:
     """The results of earlier runs with the same settings, by the hash of a file's bytes.
 
@@ -219,8 +227,6 @@ class Cache:
 
     def put(self, digest: str, kind: str, result: Result) -> None:
         """Keep a result, if it is worth keeping (see Result.cacheable)."""
-        from .report import replace_text
-
         if not result.cacheable or self.folder is None or self._key is None:
             return
         if kind != "notebook":
@@ -247,8 +253,6 @@ class Cache:
 
     def flush(self) -> None:
         """Write the records' file (only the results this run used, in a fixed order), if anything changed."""
-        from .report import replace_text
-
         if not self._changed or self._small is None or self.folder is None:
             return
         try:

@@ -110,14 +110,14 @@ def find_source(lesson: str) -> Path | None:
 def student_stubs(lesson: str) -> dict[str, str] | None:
     """The normalised source of each exercise's cell in the student edition of lesson, by id;
     None when the lesson's source cannot be found or built."""
-    from .. import editions
+    from .. import edition_steps
 
     source = find_source(lesson)
     if source is None:
         return None
     try:
-        nb = editions.read_lesson(source)
-        student = editions.make_edition(nb, lesson, editions.STUDENT_STEPS)
+        nb = edition_steps.read_lesson(source)
+        student = edition_steps.make_edition(nb, lesson, edition_steps.STUDENT_STEPS)
     except Exception:  # a broken source: the stub rule cannot be applied
         return None
     stubs: dict[str, str] = {}

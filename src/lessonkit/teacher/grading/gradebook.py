@@ -13,15 +13,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from . import report
 from .identity import FolderName, Namer, Owner, comparable, folder_names
 from .result import Result
+from .run_settings import Settings
 from .submissions import Loaded
-
-if TYPE_CHECKING:
-    from .run import Settings
 
 
 class Students:

@@ -25,7 +25,6 @@ import ast
 import hashlib
 import importlib.util
 import json
-import os
 import sys
 import time
 import warnings
@@ -38,22 +37,6 @@ from typing import Any
 from ..._cache import hash_folder
 from ..._errors import LessonkitError, UsageError
 from ..._feedback import Status
-
-
-def key_folders() -> list[Path]:
-    """The folders answer keys are found in: the lessons shipped with lessonkit, the
-    build's keys in the working folder, and LESSONKIT_KEYS."""
-    from ..._keys import LOCAL_KEYS
-    from ..._paths import lessons_dir
-
-    folders = [lessons_dir(), Path.cwd() / LOCAL_KEYS]
-    folders += [Path(p) for p in os.environ.get("LESSONKIT_KEYS", "").split(os.pathsep) if p]
-    out: list[Path] = []
-    for folder in folders:
-        folder = folder.resolve()
-        if folder.is_dir() and folder not in out:
-            out.append(folder)
-    return out
 
 
 class _Imports:
@@ -182,7 +165,7 @@ def _outside_imports(h: hashlib._Hash, lesson: str, covered: list[Path]) -> None
 def key_version(lesson: str) -> str:
     """A short hash of everything a verdict of the lesson's key depends on (see the module)."""
     from ... import __version__
-    from ..._keys import key_sources
+    from ..._keys import key_folders, key_sources
     from ..._paths import data_dir
 
     package = Path(__file__).resolve().parents[2]

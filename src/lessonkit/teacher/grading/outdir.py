@@ -142,7 +142,7 @@ def remove_stale_feedback(out: Path, folder: OutFolder, names: list[str]) -> Non
     """Remove the feedback files an earlier run into out wrote for submissions now gone, and
     remember the names written now. The list is kept, signed, in the run's cache folder (see
     :mod:`lessonkit.teacher.grading.cache`), never in the output folder; without it, nothing is removed."""
-    from .cache import cache_folder, sign, signed, signing_key
+    from .cache import cache_folder, replace_text, sign, signed, signing_key
 
     cache = cache_folder(out)
     key = signing_key(cache.parent) if cache is not None else None
@@ -160,8 +160,6 @@ def remove_stale_feedback(out: Path, folder: OutFolder, names: list[str]) -> Non
                         pass
     except (OSError, ValueError, KeyError, TypeError):
         pass
-    from .report import replace_text
-
     text = json.dumps(sorted(names))
     try:
         cache.mkdir(mode=0o700, parents=True, exist_ok=True)

@@ -13,7 +13,6 @@ import html
 import io
 import re
 import unicodedata
-from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -377,14 +376,6 @@ def feedback_names(rows: list[Row]) -> list[str]:
         used.add(name.casefold())
         names.append(name)
     return names
-
-
-def replace_text(path: Path, text: str | Iterable[str]) -> None:
-    """Write text (or its pieces) to path atomically, without fsync (feedback and cache files;
-    the gradebook itself is synced)."""
-    from ..._record import write_atomic
-
-    write_atomic(path, text, sync=False)
 
 
 def write_all(out: Path, lesson: str, exercises: dict, rows: list[Row], notes: list[str]) -> None:

@@ -27,6 +27,7 @@ from .identity import Namer
 from .key import Key, key_version, lessons
 from .reading import looks_like_notebook, read_notebook
 from .result import Result
+from .run_settings import Settings
 from .runfolder import RunFolder
 from .submissions import Loaded, Submission, discover, lesson_of_name, lesson_stems, load_all
 
@@ -62,25 +63,6 @@ def _validate(args: Any) -> None:
     from .outdir import refuse_inside_submissions
 
     refuse_inside_submissions(out, list(args.submissions))
-
-
-@dataclass(frozen=True)
-class Settings:
-    """What one run grades with: the lesson's key and how notebooks are run."""
-
-    key: Key
-    version: str
-    sandbox: sb.Sandbox
-    limits: sb.Limits
-    hide: tuple[str, ...]
-    source_found: bool  # the lesson's source, for the student edition's stubs
-    has_notebooks: bool
-
-    def notebook_settings(self) -> str:
-        """What a notebook's verdicts depend on besides the key: limits, sandbox, how stubs are made."""
-        from importlib import metadata
-
-        return f"{self.limits}|{self.sandbox.kind}|stubs {self.source_found} jupytext {metadata.version('jupytext')}"
 
 
 @dataclass(frozen=True)
