@@ -128,17 +128,36 @@ def test_planted_links_in_out_are_replaced_never_followed(tmp_path, monkeypatch)
     (subs / "a.json").write_text(gc.record("marks-2025", [("sample.kind", "b", "")]), encoding="utf-8")
     (subs / "b.json").write_text(gc.record("ana", [("sample.kind", "b", "")]), encoding="utf-8")
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "feedback").symlink_to(docs)
-    (out / "report.html").symlink_to(docs / "report.html")
+    lesson = out / "sample"  # where this lesson's files go; the overview gradebook is out's own
+    lesson.mkdir(parents=True)
+    (lesson / "feedback").symlink_to(docs)
+    (lesson / "report.html").symlink_to(docs / "report.html")
+    (lesson / "gradebook.csv").symlink_to(docs / "gradebook.csv")
     (out / "gradebook.csv").symlink_to(docs / "gradebook.csv")
     (out / ".cache").mkdir()  # what the grader once kept in out: never read now
     (out / ".cache" / "feedback-files.json").write_text(json.dumps(["important.md"]), encoding="utf-8")
     assert grade(str(subs), "--out", str(out), "--no-progress") == 0
     assert {n: (docs / n).read_text(encoding="utf-8") for n in precious} == precious
-    assert not (out / "feedback").is_symlink() and (out / "feedback").is_dir()
-    assert sorted(p.name for p in (out / "feedback").iterdir()) == ["ana.md", "marks-2025.md"]
-    assert not (out / "report.html").is_symlink() and "marks-2025" in (out / "gradebook.csv").read_text()
+    assert not (lesson / "feedback").is_symlink() and (lesson / "feedback").is_dir()
+    assert sorted(p.name for p in (lesson / "feedback").iterdir()) == ["ana.md", "marks-2025.md"]
+    assert not (lesson / "report.html").is_symlink() and "marks-2025" in (lesson / "gradebook.csv").read_text()
+    assert not (out / "gradebook.csv").is_symlink() and "marks-2025" in (out / "gradebook.csv").read_text()
+
+
+def test_a_planted_lesson_folder_link_is_replaced_never_followed(tmp_path, monkeypatch):
+    """The lesson's own folder in out planted as a link to the teacher's documents."""
+    monkeypatch.setenv("LESSONKIT_CACHE_DIR", str(tmp_path / "user-cache"))
+    docs = tmp_path / "Documents"
+    docs.mkdir()
+    (docs / "gradebook.csv").write_text("the teacher's own\n", encoding="utf-8")
+    subs = _class(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "sample").symlink_to(docs)
+    assert grade(str(subs), "--out", str(out), "--no-progress") == 0
+    assert sorted(p.name for p in docs.iterdir()) == ["gradebook.csv"]
+    assert (docs / "gradebook.csv").read_text(encoding="utf-8") == "the teacher's own\n"
+    assert not (out / "sample").is_symlink() and (out / "sample" / "feedback").is_dir()
 
 
 def test_a_feedback_folder_that_is_a_file_or_holds_links_is_made_safe(tmp_path, monkeypatch):
@@ -146,15 +165,16 @@ def test_a_feedback_folder_that_is_a_file_or_holds_links_is_made_safe(tmp_path, 
     target = tmp_path / "elsewhere.md"
     target.write_text("kept\n", encoding="utf-8")
     subs = _class(tmp_path)
+    feedback = tmp_path / "out" / "sample" / "feedback"
+    feedback.parent.mkdir(parents=True)
+    feedback.write_text("a file where the folder goes\n", encoding="utf-8")
     out = tmp_path / "out"
-    (out / "feedback").parent.mkdir()
-    (out / "feedback").write_text("a file where the folder goes\n", encoding="utf-8")
     assert grade(str(subs), "--out", str(out), "--no-progress") == 0
-    (out / "feedback" / "ana.md").unlink()
-    (out / "feedback" / "ana.md").symlink_to(target)
+    (feedback / "ana.md").unlink()
+    (feedback / "ana.md").symlink_to(target)
     assert grade(str(subs), "--out", str(out), "--no-progress") == 0
     assert target.read_text(encoding="utf-8") == "kept\n"
-    assert not (out / "feedback" / "ana.md").is_symlink()
+    assert not (feedback / "ana.md").is_symlink()
 
 
 @pytest.mark.parametrize("name", ["../../escape", "..", ".", "a/../../b", "..\\..\\win", "/etc/passwd",
@@ -166,8 +186,8 @@ def test_feedback_files_stay_in_the_feedback_folder_whatever_the_name(name, tmp_
     (subs / "x.json").write_text(gc.record(name, [("sample.kind", "b", "")]), encoding="utf-8")
     out = tmp_path / "deep" / "out"
     assert grade(str(subs), "--out", str(out), "--no-progress") == 0
-    (written,) = (out / "feedback").iterdir()
-    assert written.parent == out / "feedback" and not written.name.startswith(".")
+    (written,) = (out / "sample" / "feedback").iterdir()
+    assert written.parent == out / "sample" / "feedback" and not written.name.startswith(".")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["deep", "in", "user-cache"]
     assert sorted(p.name for p in (tmp_path / "deep").iterdir()) == ["out"]
 

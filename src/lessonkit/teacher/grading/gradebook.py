@@ -94,7 +94,7 @@ def lesson_notes(settings: Settings, lesson_note: str, rows: list[report.Row]) -
 def write_lesson(out: Path, settings: Settings, lesson_note: str, rows: list[report.Row]) -> None:
     """Write one lesson's files into out/<lesson>/ (its gradebook last)."""
     lesson = settings.key.lesson
-    report.write_all(out / lesson, lesson, settings.key.exercises, rows, lesson_notes(settings, lesson_note, rows))
+    report.write_all(out, lesson, settings.key.exercises, rows, lesson_notes(settings, lesson_note, rows))
 
 
 def write_overview(out: Path, graded: list[tuple[Settings, list[report.Row]]], notes: list[str]) -> None:

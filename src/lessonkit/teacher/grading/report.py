@@ -379,7 +379,8 @@ def feedback_names(rows: list[Row]) -> list[str]:
 
 
 def write_all(out: Path, lesson: str, exercises: dict, rows: list[Row], notes: list[str]) -> None:
-    """Write gradebook.csv, feedback/*.md, report.html and run-notes.txt into out, atomically.
+    """Write gradebook.csv, feedback/*.md, report.html and run-notes.txt into out/<lesson>/, atomically
+    (the lesson's folder is opened from out's handle: a link planted in its place is replaced, not followed).
 
     Written answers and predictions are never scored: they have no gradebook column and no
     place in a student's score; the report shows them in a section of their own."""
@@ -389,13 +390,14 @@ def write_all(out: Path, lesson: str, exercises: dict, rows: list[Row], notes: l
     exercises_all, exercises = exercises, {i: x for i, x in exercises.items() if not is_recorded(x)}
     ids = list(exercises)
     names = feedback_names(rows)
-    with outdir.OutFolder.open(out) as root, root.folder("feedback") as folder:  # nothing in out is followed
+    with outdir.OutFolder.open(out) as top, top.folder(lesson) as root, root.folder("feedback") as folder:
+        # nothing in out is followed
         with ThreadPoolExecutor(WRITERS) as pool:  # creating files mostly waits on the disk: a few at once
             for start in range(0, len(rows), 256):  # in batches, so a large class's texts are never all in memory
                 texts = [(name, feedback_markdown(lesson, exercises, row))
                          for row, name in zip(rows[start:start + 256], names[start:start + 256])]
                 list(pool.map(lambda item: folder.write(*item), texts))
-        outdir.remove_stale_feedback(out, folder, names)
+        outdir.remove_stale_feedback(out / lesson, folder, names)
         root.write("report.html", report_html(lesson, exercises_all, rows, notes), sync=True)
         root.write("run-notes.txt", "\n".join(clean(n, 1000) for n in notes) + "\n", sync=True)
         root.write("gradebook.csv", gradebook_csv(ids, rows), sync=True)  # last: its presence means a finished run
