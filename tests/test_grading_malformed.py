@@ -86,6 +86,8 @@ def hand_made(folder: Path) -> int:
     return 4
 
 
+# Hypothesis warns that the huge-number notebook (32 kB by design) makes a long repr for its report.
+@pytest.mark.filterwarnings("ignore:Generating overly large repr")
 @settings(max_examples=30, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],  # no slow shrinking
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(files=st.lists(st.tuples(names, st.sampled_from(["json", "ipynb"]), records | raw_records | notebooks),

@@ -34,7 +34,7 @@ def grading_check(nonce: str) -> Any:
     check() to call this, with a nonce made for that cell's run (so no earlier cell can know
     it). The answer is recorded with the nonce, with whether it came from the kernel's main
     thread, and with the names of check() that the notebook replaced (seen as the cell runs)."""
-    def recorded_check(exercise_id: Any, answer: Any) -> Feedback:
+    def recorded_check(exercise_id: Any, answer: Any, reason: Any = None) -> Feedback:
         import sys
         import threading
 
@@ -47,20 +47,22 @@ def grading_check(nonce: str) -> Any:
                     if value is not check]
         extra = {"nonce": str(nonce), "main_thread": threading.current_thread() is threading.main_thread(),
                  "replaced": replaced}
-        return _record_for_grading(exercise_id, answer, extra)
+        return _record_for_grading(exercise_id, answer, extra, reason)
 
     return recorded_check
 
 
-def _record_for_grading(exercise_id: Any, answer: Any, extra: dict | None = None) -> Feedback:
-    """Grading mode of check(): show the answer as a display output of the running cell, in
-    lessonkit's JSON answer form, for the grader to check outside the kernel."""
+def _record_for_grading(exercise_id: Any, answer: Any, extra: dict | None = None, reason: Any = None) -> Feedback:
+    """Grading mode of check(): show the answer (and a prediction's reason) as a display output
+    of the running cell, in lessonkit's JSON answer form, for the grader to check outside the kernel."""
     eid = exercise_id if isinstance(exercise_id, str) else repr(exercise_id)
     eid = eid[:200]
     try:
         payload = {"exercise": eid, "answer": to_json(answer)}
     except Exception:  # noqa: BLE001 - an answer whose conversion fails is recorded as such
         payload = {"exercise": eid, "answer": {"$type": "repr", "value": "<unreadable answer>"}}
+    if isinstance(reason, str) and reason.strip():
+        payload["reason"] = reason.strip()[:300]
     payload.update(extra or {})
     message = "answer recorded; the grader checks it."
     try:
@@ -143,7 +145,7 @@ def check(exercise_id: str, answer: Any, reason: Any = None) -> Feedback:
     While grading (see :func:`grading`) it only records the answer and checks nothing.
     """
     if grading():
-        return _record_for_grading(exercise_id, answer)
+        return _record_for_grading(exercise_id, answer, reason=reason)
     try:
         exercise = get_exercise(exercise_id)
     except UnknownNameError as e:

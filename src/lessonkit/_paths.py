@@ -44,6 +44,12 @@ def lessons_toml() -> Path:
     return lessons_dir() / "lessons.toml"
 
 
+def seeds_dir() -> Path:
+    """The folder of the seed article (``seeds/``): the installed copy, else the checkout's."""
+    installed = INSTALLED / "seeds"
+    return installed if installed.is_dir() else CHECKOUT / "seeds"
+
+
 def app_source() -> Path:
     """The app view's source (``explorers.md``): the installed copy, else the checkout's."""
     installed = INSTALLED / "apps" / "explorers.md"

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 
 from ._data import source, source_name
 from ._dates import long_date
@@ -154,14 +155,13 @@ def seed_article() -> SeedArticle:
     Raises LessonkitError, saying where to find it, when this copy of lessonkit does not carry it.
     """
     from ._data import cite
-    from ._paths import CHECKOUT, INSTALLED
+    from ._paths import seeds_dir
 
-    path = source("seed-article")["url"]
-    for folder in (INSTALLED, CHECKOUT):
-        candidate = folder / path
-        if candidate.is_file():
-            text = candidate.read_text(encoding="utf-8")
-            return SeedArticle(text, f"The whole article, unchanged. Source: {cite('seed-article', links=False)}. "
-                                     "It names no author, publisher or date, and it contains errors.")
+    path = source("seed-article")["url"]  # seeds/<file>, as in the repository
+    candidate = seeds_dir() / Path(path).name
+    if candidate.is_file():
+        text = candidate.read_text(encoding="utf-8")
+        return SeedArticle(text, f"The whole article, unchanged. Source: {cite('seed-article', links=False)}. "
+                                 "It names no author, publisher or date, and it contains errors.")
     raise LessonkitError(f"the seed article ({path}) is not in this copy of lessonkit; it is in the module's "
                          "repository, in the seeds folder")

@@ -84,10 +84,12 @@ def lessonkit_root() -> Path:
 
 def _package_files() -> list[Path]:
     """What lessonkit reads at run time: its own folder (with the templates), the data
-    package and the list of lessons (a checkout's notebooks/lessons.toml, or the installed copy)."""
-    from .._paths import data_dir, lessons_toml
+    package, the list of lessons (a checkout's notebooks/lessons.toml, or the installed copy)
+    and the seed article that lesson 6 shows whole (a checkout's seeds/, or the installed copy)."""
+    from .._paths import data_dir, lessons_toml, seeds_dir
 
-    return [lessonkit_root(), data_dir().resolve(), lessons_toml().resolve()]
+    seeds = seeds_dir().resolve()
+    return [lessonkit_root(), data_dir().resolve(), lessons_toml().resolve(), *([seeds] if seeds.is_dir() else [])]
 
 
 def _secret_folders() -> list[Path]:
