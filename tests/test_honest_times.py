@@ -97,3 +97,20 @@ def test_the_activity_count_follows_the_exercises():
     path = st.NOTEBOOKS / "04-where-they-stand.md"
     base = activity_minutes(path)
     assert base >= OPENING_AND_CLOSE + OWN_VIEW_MINUTES + len(exercises("positions")) - 1
+
+
+TIMING = re.compile(r"Suggested timing \((\d+) minutes in all[^)]*\)")
+
+
+@pytest.mark.parametrize("path", st.LESSONS, ids=[p.stem for p in st.LESSONS])
+def test_the_instructor_notes_timing_adds_up_to_the_stated_time(path):
+    """A teacher plans from the instructor note: its suggested timing covers the stated minutes,
+    part by part, and not only the parts the lesson had before it grew."""
+    notes = [c.source for c in read_lesson(path).cells if "instructor" in c.metadata.get("tags", [])]
+    found = [(m, note) for note in notes for m in TIMING.finditer(note)]
+    assert len(found) == 1, f"{path.name}: one 'Suggested timing (N minutes in all)' in the instructor notes"
+    (match, note), = found
+    assert int(match[1]) == st.MINUTES[path.name], f"{path.name}: the timing says {match[1]} minutes"
+    block = note[match.end():].split("\n\n")[0]
+    parts = [int(n) for n in re.findall(r"\((\d+) minutes?\b", block)]
+    assert len(parts) >= 5 and sum(parts) == st.MINUTES[path.name], f"{path.name}: the parts {parts} add up to {sum(parts)}"
