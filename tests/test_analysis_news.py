@@ -1,6 +1,7 @@
 """Lesson 6: the claims table drives the verdict exercises."""
 
 from lessonkit import analysis, check, load
+from lessonkit._facts import row
 from lessonkit.lessons import news
 
 
@@ -52,12 +53,16 @@ def test_the_opinion_options_print_the_excerpts_they_name(capsys):
     assert lines[0] == f"(a) {excerpts['c17']}" and len(lines) == 5
 
 
-def test_medvedev_office_accepts_common_wordings():
-    for answer in ("Deputy chairman of Russia's Security Council", "deputy head of the security council"):
-        assert check("news.medvedev", answer).status == "correct"
-    assert check("news.medvedev", "former president").status == "incorrect"
-    long_form = "Deputy chairman of the Security Council of the Russian Federation"
-    assert check("news.medvedev", long_form).status == "correct"
+def test_the_titles_exercise_rests_on_its_correction_row():
+    """news.titles says the report's text repeats a former title and its caption gives the office
+    he held; that holds only while correction k001 says so."""
+    k = row("corrections", "k001")
+    assert (k["table"], k["row_id"], k["field"]) == ("actors", "kosachev", "role")
+    assert "photo caption" in k["reason"] and "former committee title" in k["reason"]
+    assert k["new"].startswith("Deputy Chairman of the Federation Council") and "since 2020" in k["reason"]
+    assert row("actors", "kosachev")["role"] == k["new"]
+    src = row("sources", k["source_id"])
+    assert "Straits Times" in src["publisher"] and "Reuters" in src["publisher"]
 
 
 def test_lesson_6_lists_as_errors_only_wrong_claims_without_a_recorded_doubt():

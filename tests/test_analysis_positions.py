@@ -67,9 +67,15 @@ def test_who_said_accepts_the_full_name_and_the_surname():
     assert full.endswith(surname) and " " in full
 
 
-def test_us_voices_are_printed_out_of_date_order():
-    in_order, shown = positions.us_voices_in_order(), positions.us_voices().split("; ")
-    assert shown != in_order and sorted(shown) == sorted(in_order)
+def test_the_us_voices_point_different_ways_as_the_exercise_says():
+    """positions.us_voices asks which summary is fair; its answer (b) holds only while the rows
+    say that Trump supports, Hegseth sets conditions, and Vance and Witkoff oppose."""
+    rows = load("positions").set_index("position_id").loc[list(positions.US_VOICES)]
+    stance = {positions.speaker_name(p).split()[-1]: rows.loc[p, "stance"] for p in positions.US_VOICES}
+    assert stance == {"Trump": "supports", "Hegseth": "conditional", "Vance": "opposes", "Witkoff": "opposes"}
+    shown = positions.us_voices().split("; ")
+    by_date = [positions.speaker_name(p) for p in rows.sort_values("date").index]
+    assert sorted(shown) == sorted(by_date) and shown != by_date, "printed out of date order"
 
 
 def test_reactions_hold_only_the_actors_asked_for():

@@ -266,10 +266,12 @@ def test_surnames_are_enough_where_each_names_one_person():
     pairs = get_exercise("positions.speakers").expected()
     fb = check("positions.speakers", {k: v.split()[-1] for k, v in pairs.items()})
     assert fb.passed and "Surnames alone are enough" in fb.message
-    order = get_exercise("positions.us_order").expected()
-    fb = check("positions.us_order", [name.split()[-1].upper() for name in order])
-    assert fb.passed and "Surnames alone are enough" in fb.message
-    assert check("positions.us_order", order).message == "that is the right order."
+    from lessonkit._checkers import Ordering
+
+    order = Ordering("sample.o", "", order=("Pete Hegseth", "Donald Trump", "JD Vance", "Steve Witkoff"))
+    fb = order.evaluate([name.split()[-1].upper() for name in order.expected()])
+    assert fb.status == "correct" and "Surnames alone are enough" in fb.message
+    assert order.evaluate(order.expected()).message == "that is the right order."
 
 
 def test_a_surname_shared_by_two_names_is_not_enough():

@@ -212,6 +212,23 @@ def test_a_broken_data_package_costs_the_look_ups_not_the_report(tmp_path, monke
     assert "Cited ids could not be looked up" in page and "We host [gbr]." in page
 
 
+def test_the_example_answers_are_listed_beside_the_rubric():
+    from lessonkit._exercises import exercises
+    from lessonkit.teacher.grading.report import Row
+    from lessonkit.teacher.own_views import own_views_html
+    from lessonkit.teacher.written import written_html
+
+    found = exercises("positions")
+    row = Row("Ana", "a.json", "record", True, written={})
+    for page, eid in ((written_html(found, [row]), "positions.reword"),
+                      (own_views_html(found, [row]), "positions.own_view")):
+        secure, developing = found[eid].examples.answers
+        section = page[page.index(f"<code>{eid}</code>"):]
+        section = section[:section.index("</section>")]
+        assert section.index("Rubric:") < section.index("<details") and section.count("<details") == 2
+        assert secure.notes[0].replace("'", "&#x27;") in section and developing.notes[0].replace("'", "&#x27;") in section
+
+
 def test_a_lesson_without_written_tasks_says_so():
     from lessonkit.teacher.written import written_html
 

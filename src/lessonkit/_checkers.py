@@ -392,6 +392,7 @@ class Written(Exercise):
     self_check: tuple[str, ...] = ()
     min_words: int = 10
     expects: str = "a few sentences in quotes"
+    examples: Any = None  # ExampleAnswers (_example_answers), shown with the feedback once an answer is saved
 
     def _evaluate(self, answer: Any) -> Verdict:
         if not isinstance(answer, str):

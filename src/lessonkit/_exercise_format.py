@@ -36,6 +36,7 @@ from typing import Any
 import yaml
 
 from . import _checkers as C
+from . import _example_answers
 from ._directives import Directive, directives
 from ._errors import LessonkitError
 
@@ -57,7 +58,7 @@ FIELDS: dict[str, set[str]] = {
     "matching": {"pairs", "why"},
     "text": {"accepted"},
     "value": {"answer", "tolerance"},
-    "written": {"rubric", "self_check", "min_words"},
+    "written": {"rubric", "self_check", "min_words", "examples"},
     "prediction": {"options", "unit", "shows"},
 }
 ANSWER_FIELD = {"numeric": "answer", "choice": "answer", "multichoice": "answer", "ordering": "order",
@@ -210,6 +211,8 @@ def _check_options(o: dict[str, Any], source: str, line: int, lesson: str | None
     for name in ("rubric", "self_check"):
         if name in o and (not isinstance(o[name], list) or not all(isinstance(x, str) for x in o[name])):
             raise _fail(source, line, label, f"{name} must be a list of texts")
+    if "examples" in o and (why := _example_answers.problem(o["examples"], o.get("rubric"))):
+        raise _fail(source, line, label, why)
     if "decimals" in o and (not isinstance(o["decimals"], int) or isinstance(o["decimals"], bool)
                             or not 0 <= o["decimals"] <= 6):
         raise _fail(source, line, label, f"decimals must be a whole number from 0 to 6, got {o['decimals']!r}")
@@ -315,6 +318,8 @@ def to_exercise(spec: ExerciseSpec) -> C.Exercise:
             kwargs[name] = tuple(str(x) for x in value)
         elif name == "answer" and spec.kind == "choice":
             kwargs[name] = str(value)
+        elif name == "examples":
+            kwargs[name] = _example_answers.from_options(value, spec.options.get("rubric", []))
         elif name in ("order", "accepted"):
             kwargs[name] = tuple(value)
         else:

@@ -172,7 +172,8 @@ def check(exercise_id: str, answer: Any, reason: Any = None) -> Feedback:
     except Exception as e:  # a read-only folder must not cost the student the feedback
         note = f"your answer could not be saved in the learning record ({type(e).__name__}: {e})"
     if verdict.status != INCORRECT or not exercise.hints:
-        return Feedback(exercise_id, verdict.status, verdict.message, note=note)
+        examples = getattr(exercise, "examples", None) if verdict.status == RECORDED else None
+        return Feedback(exercise_id, verdict.status, verdict.message, note=note, examples=examples)
     misses = sum(1 for a in history if a.get("exercise") == exercise_id and a.get("status") == INCORRECT)
     n = min(max(misses, 1), len(exercise.hints))
     return Feedback(exercise_id, verdict.status, verdict.message, hint=exercise.hints[n - 1],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from ._escape import NO_MATH, html_text, mathless
 
@@ -80,6 +81,7 @@ class Feedback:
     hint_number: int = 0
     hints_total: int = 0
     note: str = ""
+    examples: Any = None  # a written task's ExampleAnswers, given only once an answer is saved
 
     @property
     def passed(self) -> bool:
@@ -97,6 +99,8 @@ class Feedback:
             lines.append(f"  Hint {self.hint_number} of {self.hints_total}: {self.hint}")
         if self.note:
             lines.append(f"  ({self.note})")
+        if self.examples is not None:
+            lines.append(str(self.examples))
         return "\n".join(lines)
 
     @mathless
@@ -114,6 +118,8 @@ class Feedback:
         if self.note:
             parts.append(f"<br><small>{e(self.note)}</small>")
         parts.append("</div>")
+        if self.examples is not None:  # outside the status region, so it is not read out at once
+            parts.append(self.examples.html())
         return "".join(parts)
 
     def __repr__(self) -> str:

@@ -46,23 +46,6 @@ def inaccurate_ids() -> list[str]:
     return list(claims.loc[claims["verdict"] == "inaccurate", "claim_id"])
 
 
-# Other wordings of the same office that news.medvedev accepts beside the data's own.
-OFFICE_WORDS = ("head", "chairman", "chair", "chairperson")
-COUNCIL_WORDS = ("Russia's Security Council", "Russias Security Council", "the Russian Security Council",
-                 "the Kremlin Security Council", "the Security Council", "the Security Council of Russia",
-                 "the Security Council of the Russian Federation")
-
-
-def medvedev_office() -> list[str]:
-    """news.medvedev: the office Medvedev held at the time (his role before the ';'), and other wordings.
-
-    >>> medvedev_office()[0]
-    "Deputy head of Russia's Security Council"
-    """
-    office = value("actors", "medvedev", "role").split(";")[0].strip()
-    return [office, *(f"deputy {o} of {c}" for o in OFFICE_WORDS for c in COUNCIL_WORDS)]
-
-
 # The guess of news.guess, by letter: the largest share of wrong claims each option allows.
 GUESS_SHARES = {"a": 0.10, "b": 0.25, "c": 0.50, "d": 1.0}
 

@@ -12,7 +12,7 @@ TROOPS = "european-troops"
 SPEAKER_QUOTES = ("gbr-european-troops-20250227", "ita-european-troops-20250304", "rus-european-troops-20250306",
                   "usa-us-role-20250226", "pol-us-role-20250217")
 WHO_SAID = "ukr-ceasefire-20250302"
-# Four US voices on European troops, to put in date order (exercise positions.us_order).
+# Four US voices on European troops, to weigh against each other (exercise positions.us_voices).
 US_VOICES = ("witkoff-european-troops-20250324", "usa-european-troops-20250224", "vance-european-troops-20250303",
              "usa-european-troops-20250212")
 # The actors whose positions are Russia's and the United States' reactions.
@@ -114,14 +114,8 @@ def quote_sources():
 
 
 def us_voices() -> str:
-    """The speakers of exercise positions.us_order, in the order of US_VOICES (not by date)."""
+    """The speakers of exercise positions.us_voices, in the order of US_VOICES (not by date)."""
     return "; ".join(speaker_name(p) for p in US_VOICES)
-
-
-def us_voices_in_order() -> list[str]:
-    """The answer to positions.us_order: the speakers of US_VOICES, earliest statement first."""
-    rows = load("positions").set_index("position_id").loc[list(US_VOICES)].sort_values("date")
-    return [speaker_name(p) for p in rows.index]
 
 
 def reactions(actor_ids: tuple[str, ...], topic: str | None = None):
@@ -159,14 +153,6 @@ def quotes(speaker: str | None = None, topic: str | None = None):
 def split_shows() -> list[str]:
     """What the reveal of positions.split shows: the sentence of counts."""
     return [troop_split()]
-
-
-def us_order_why() -> dict[str, str]:
-    """positions.us_order's feedback on a voice out of place: the date of its row."""
-    from .._dates import long_date
-
-    return {speaker_name(p): f"row {p} dates the statement {long_date(row('positions', p)['date'])}."
-            for p in US_VOICES}
 
 
 def speakers_why() -> dict[str, str]:

@@ -33,6 +33,8 @@ def own_views_html(exercises: dict, rows: list) -> str:
         rubric = getattr(ex, "rubric", ()) or ()
         if rubric:
             out.append('<p>Rubric:</p><ul class="rubric">' + "".join(f"<li>{e(r)}</li>" for r in rubric) + "</ul>")
+        if getattr(ex, "examples", None) is not None:  # the annotated example answers students can open
+            out.append(ex.examples.html())
         answers = [(r, r.written[eid]) for r in rows if r.graded and isinstance(getattr(r, "written", None), dict)
                    and isinstance(r.written.get(eid), str) and r.written[eid].strip()]
         if not answers:

@@ -195,6 +195,8 @@ def written_html(exercises: dict, rows: list) -> str:
         rubric = getattr(ex, "rubric", ()) or ()
         if rubric:
             parts.append("<p>Rubric:</p><ul class=\"rubric\">" + "".join(f"<li>{e(r)}</li>" for r in rubric) + "</ul>")
+        if getattr(ex, "examples", None) is not None:  # the annotated example answers students can open
+            parts.append(ex.examples.html())
         answers = [(r, r.written[eid]) for r in rows if r.graded and isinstance(getattr(r, "written", None), dict)
                    and isinstance(r.written.get(eid), str) and r.written[eid].strip()]
         if not answers:
