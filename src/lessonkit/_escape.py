@@ -27,14 +27,19 @@ def markdown_text(text: str) -> str:
     return no_math(text.replace("\\$", "$").replace("$", "\\$"), "span")
 
 
-def link(url: str, text: str) -> str:
+def link(url: str, text: str, colour: str = "") -> str:
     """An HTML link that is underlined, so it stands out from the text around it by more than
-    its colour (JupyterLab and the HTML export show links in colour only; WCAG 1.4.1).
+    its colour (JupyterLab and the HTML export show links in colour only; WCAG 1.4.1). In a box
+    with a light background of its own, give the box's link colour: a theme's link colour is
+    chosen for the page's background, not the box's.
 
     >>> link("https://example.org/?a=1&b=2", "<Example>")
     '<a href="https://example.org/?a=1&amp;b=2" style="text-decoration: underline">&lt;Example&gt;</a>'
+    >>> link("https://example.org", "Example", colour="#0b4a80")
+    '<a href="https://example.org" style="text-decoration: underline; color: #0b4a80">Example</a>'
     """
-    return f'<a href="{html_text(url)}" style="text-decoration: underline">{html_text(text)}</a>'
+    style = "text-decoration: underline" + (f"; color: {colour}" if colour else "")
+    return f'<a href="{html_text(url)}" style="{style}">{html_text(text)}</a>'
 
 
 def html_text(value) -> str:

@@ -231,7 +231,7 @@ class StoryBox:
         e = html_text
         items = "".join(
             f'<li><strong>{e(d)}</strong>: {e(text)} <span class="lk-source">Source: '
-            f'{link(source(ev["source_id"])["url"], src)}</span></li>'
+            f'{link(source(ev["source_id"])["url"], src, colour=LINK_ON_BOX)}</span></li>'
             for (d, text, src), ev in zip(self._lines(), self.events))
         story = (f"<ul>{items}</ul>" if items
                  else "<p>The data holds no later event on this story.</p>")
@@ -243,6 +243,9 @@ class StoryBox:
             f"<p><strong>How old this is.</strong> {e(self.age)}</p>"
             f"<p><strong>Open next:</strong> {e(self._open_next())}<br>"
             f"<strong>Hand in:</strong> {e(self.hand_in)}</p></aside>")
+
+
+LINK_ON_BOX = "#0b4a80"  # 8.6:1 on the box's #f3f8fc, whatever the theme's link colour
 
 
 def hand_in(lesson: str) -> str:

@@ -202,6 +202,16 @@ def _focusable_tables(nb: nbformat.NotebookNode) -> None:
                 output["data"]["text/html"] = html.replace(TABLE_WRAP, '<div tabindex="0" class="lessonkit-table-wrap ')
 
 
+def _asks_to_run(cell: nbformat.NotebookNode) -> bool:
+    """Whether an output of the cell asks the reader to fill something in and run the cell
+    (a stub's "Not saved yet: ... and run the cell again"), which no one can on a static page."""
+    for output in cell.get("outputs", []):
+        texts = [output.get("text", "")] + list(output.get("data", {}).values())
+        if any("run the cell again" in ("".join(t) if isinstance(t, list) else str(t)) for t in texts):
+            return True
+    return False
+
+
 def site_page(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """A run student notebook made into a page: exercise blocks, widgets as notes, no widget state."""
     nb = copy.deepcopy(nb)
@@ -211,7 +221,7 @@ def site_page(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     _label_corner_cells(nb)
     _focusable_tables(nb)
     for cell in nb.cells:
-        if cell.cell_type == "code" and CHECK_CALL.search(cell.source):
+        if cell.cell_type == "code" and (CHECK_CALL.search(cell.source) or _asks_to_run(cell)):
             cell.outputs = []  # "Not attempted yet ... run the cell again": nothing runs on a static page
         if cell.cell_type == "markdown":
             cell.source = as_exercise_blocks(cell.source, exercise_label(cell))
