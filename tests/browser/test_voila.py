@@ -35,7 +35,7 @@ TITLE = "The London summit: explorers"
 # The explorers of the app, in page order, with their tab, what a person does and what must follow.
 CHECKS = [
     ("What happened, and when", "Timeline explorer", ACTIONS["timeline_explorer"], r"^Events in the timeline"),
-    ("Following the money", "Pledge explorer", ACTIONS["pledge_explorer"], r"^Money figures, in [A-Z]{3}"),
+    ("Following the money", "Pledge explorer", ACTIONS["pledge_explorer"], r"Money figures, in [A-Z]{3}"),
     ("Following the money", "Currency converter", type_text("2.5", target="input", submit=True), r"2\.500bn GBP ="),
     ("Where they stand", "Positions by topic", ACTIONS["position_explorer"], r"\?"),
     ("Checking the claims", "Claim checker", click("button:has-text('Next')"), r"^Claim 2 of \d+"),
