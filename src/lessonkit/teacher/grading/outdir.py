@@ -31,17 +31,20 @@ MANIFEST = "feedback-files.json"  # in the run's cache folder: the feedback file
 
 def refuse_inside_submissions(out: Path, submissions: list[str]) -> None:
     """Raise UsageError when the output folder is, or lies inside, a folder of submissions
-    (students could have put anything there, links included), or holds one of them.
+    (students could have put anything there, links included). A single file given is read
+    alone, so only folders count.
 
-    >>> refuse_inside_submissions(Path("/srv/class/graded"), ["/srv/class"])  # doctest: +ELLIPSIS
+    >>> import tempfile; class_ = tempfile.mkdtemp()
+    >>> refuse_inside_submissions(Path(class_) / "graded", [class_])  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    lessonkit._errors.UsageError: --out /srv/class/graded is inside the submissions (/srv/class): ...
+    lessonkit._errors.UsageError: --out .../graded is inside the submissions (...): ...
     """
     target = Path(out).resolve()
     for given in submissions:
-        path = Path(given).resolve()
-        folder = path if path.is_dir() else path.parent
+        folder = Path(given).resolve()
+        if not folder.is_dir():  # a file handed in is read alone, and a missing one is an error of its own
+            continue
         if target == folder or folder in target.parents:
             raise UsageError(f"--out {out} is inside the submissions ({given}): what students handed in could "
                              "be read there as the grader's own files; give an output folder outside it")

@@ -170,11 +170,16 @@ def lesson_stems() -> dict[str, str]:
         return {}
 
 
+LESSON_ID = re.compile(r"[a-z][a-z0-9_-]{0,63}\Z")  # a lesson's key, as lessons.toml and a teacher's keys name it
+
+
 def lesson_of(kind: str, data: Any) -> str | None:
-    """The lesson a parsed record or notebook says it belongs to.
+    """The lesson a parsed record or notebook says it belongs to (None for none, or for a value
+    that is no lesson's key: a damaged file is graded as the lesson given, and says what is wrong).
 
     >>> lesson_of("record", {"lesson": "money"}), lesson_of("notebook", {"metadata": []})
     ('money', None)
+    >>> lesson_of("record", {"lesson": "mon\\ney <b>"})
     """
     if not isinstance(data, dict):
         return None
@@ -184,4 +189,4 @@ def lesson_of(kind: str, data: Any) -> str | None:
         meta = data.get("metadata", {})
         value = meta.get("lessonkit", {}).get("lesson") if isinstance(meta, dict) and isinstance(
             meta.get("lessonkit"), dict) else None
-    return value if isinstance(value, str) and value else None
+    return value if isinstance(value, str) and LESSON_ID.match(value) else None  # garbage is no lesson
