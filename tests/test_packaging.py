@@ -13,8 +13,10 @@ files of those dependencies (nbconvert's templates) are reached through ``JUPYTE
 from __future__ import annotations
 
 import ast
+import importlib.util
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -22,6 +24,7 @@ import sys
 import sysconfig
 import time
 import tomllib
+import urllib.error
 import urllib.request
 import zipfile
 from importlib import metadata
@@ -108,7 +111,7 @@ def test_what_students_import_needs_only_the_runtime_dependencies():
 def test_student_build_needs_only_the_runtime_dependencies():
     build_path = [SRC / "teacher" / name for name in ("cli.py", "editions.py", "markup.py", "lesson.py", "settings.py")]
     from_top = {module: files for module, files in undeclared(build_path, declared()).items()
-                if module != "nbclient"}  # imported only to execute the teacher edition
+                if module not in ("nbclient", "traitlets")}  # imported only to execute the teacher edition
     assert not from_top, f"'lessonkit build --edition student' / 'lessonkit lesson' need extras: {from_top}"
 
 
@@ -217,6 +220,30 @@ def _lessonkit(*args: str, cwd: Path, env: dict | None = None, timeout: int = 30
                           text=True, timeout=timeout)
 
 
+def _get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as r:
+            return r.status, r.read().decode("utf-8")
+    except urllib.error.HTTPError as e:
+        return e.code, ""
+
+
+def _assert_no_nbgrader_for_students(base: str, token: str) -> None:
+    """The student's JupyterLab has nbgrader's extensions off, even where the teacher's tools
+    share the environment: its page config disables the JupyterLab extension, and the
+    formgrader's pages are not served."""
+    status, page = _get(f"{base}/lab?token={token}")
+    assert status == 200
+    config = json.loads(re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>',
+                                  page, re.S).group(1))
+    assert "@jupyter/nbgrader" in config["disabledExtensions"]
+    if importlib.util.find_spec("nbgrader") is not None:  # installed with the teacher's extra (make test)
+        enabled = json.loads((Path(sys.prefix) / "etc" / "jupyter" / "jupyter_server_config.d" / "nbgrader.json")
+                             .read_text(encoding="utf-8"))["ServerApp"]["jpserver_extensions"]
+        assert enabled["nbgrader.server_extensions.formgrader"] is True  # so only our config turns it off
+        assert _get(f"{base}/formgrader?token={token}")[0] == 404
+
+
 @pytest.mark.slow
 def test_lesson_builds_the_student_edition_and_serves_it_in_jupyterlab(tmp_path):
     port, token = _free_port(), "lessonkit-test"
@@ -235,6 +262,7 @@ def test_lesson_builds_the_student_edition_and_serves_it_in_jupyterlab(tmp_path)
         assert listing is not None, f"JupyterLab did not answer on port {port}"
         names = {item["name"] for item in listing["content"]}
         assert FIRST_LESSON in names and len([n for n in names if n.endswith(".ipynb")]) == len(default_lessons())
+        _assert_no_nbgrader_for_students(f"http://127.0.0.1:{port}", token)
     finally:
         proc.terminate()  # JupyterLab took the command's place (Unix), so it gets the signal
         try:
@@ -295,6 +323,8 @@ def test_the_wheel_alone_builds_exports_and_makes_the_app_from_an_empty_folder(t
     assert "lessonkit/_package_data/apps/explorers.md" in names
     assert "lessonkit/_package_data/seeds/000_cc7a9aa5aad3444a.txt" in names  # lesson 6 shows it whole
     assert "lessonkit/_package_data/datapackage.json" in names
+    assert {"lessonkit/teacher/student_lab/labconfig/page_config.json",
+            "lessonkit/teacher/student_lab/jupyter_server_config.json"} <= set(names)  # nbgrader off for students
     assert not [n for n in names if n.endswith(".ipynb")], "built notebooks must not be packaged"
     assert "License-File: LICENSE" in meta and "License-File: LICENSE-DATA.md" in meta
     assert "Author: lessonkit contributors" in meta and "Classifier: Intended Audience :: Education" in meta

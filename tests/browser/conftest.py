@@ -140,8 +140,12 @@ def _stop(process: subprocess.Popen) -> None:
 
 
 def _start_server(root: Path, state: Path) -> Server:
-    """Start JupyterLab on a free port; retry with another port if one is taken meanwhile."""
-    env = dict(os.environ)
+    """Start JupyterLab on a free port; retry with another port if one is taken meanwhile.
+
+    It is the student's JupyterLab, as ``lessonkit lesson`` starts it (nbgrader's extensions off)."""
+    from lessonkit.teacher.lesson import student_lab_environment
+
+    env = student_lab_environment()
     env.update({
         "JUPYTER_CONFIG_DIR": str(state / "config"),
         "JUPYTER_RUNTIME_DIR": str(state / "runtime"),

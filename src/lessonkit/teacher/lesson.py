@@ -2,6 +2,9 @@
 
 Builds the student edition of every lesson into ``OUT/student``, then opens lesson 0 in
 JupyterLab there (the module's JupyterLab settings came with the install: nothing is written).
+The teacher's tools may share the environment: the student's JupyterLab is started with
+``student_lab/`` first on ``JUPYTER_CONFIG_PATH``, which turns nbgrader's extensions off there
+(no Nbgrader menu, no Create Assignment panel, no formgrader), and only there.
 
 Day two is quiet: a lesson the student has changed is left alone when it was built from the
 same version, and nothing is said. Only when a lesson really changed does a new copy arrive
@@ -14,11 +17,25 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from .._paths import default_lessons
 
 FIRST_LESSON = "00-start-here.ipynb"
+STUDENT_LAB_CONFIG = Path(__file__).resolve().parent / "student_lab"
+
+
+def student_lab_environment(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """environ (default: this process's) with the student's JupyterLab configuration first.
+
+    ``JUPYTER_CONFIG_PATH`` comes before every other configuration folder, so the settings in
+    ``student_lab/`` win; any path the user already set stays behind them.
+    """
+    env = dict(os.environ if environ is None else environ)
+    before = env.get("JUPYTER_CONFIG_PATH")
+    env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(filter(None, [str(STUDENT_LAB_CONFIG), before]))
+    return env
 
 
 def running_as_root() -> bool:
@@ -61,11 +78,12 @@ def open_lesson(out: Path, replace: bool = False, jupyter_args: list[str] | None
         if where.news:
             print(where)
     command = jupyter_command(out / "student", jupyter_args)
+    env = student_lab_environment()
     print(" ".join(command), flush=True)
     sys.stderr.flush()
     if os.name == "posix":  # JupyterLab takes this process's place: signals (Ctrl+C, kill) reach it
-        os.execv(command[0], command)
+        os.execve(command[0], command, env)
     try:  # elsewhere JupyterLab runs as a child until it stops
-        return subprocess.call(command)
+        return subprocess.call(command, env=env)
     except KeyboardInterrupt:  # Ctrl+C stops JupyterLab; that is the normal way out
         return 0
