@@ -2,6 +2,7 @@
 behave when executed (every reference solution passes; every stub is 'not attempted')."""
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -263,6 +264,20 @@ def test_an_executed_edition_keeps_its_widget_state(tmp_path):
     state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
     view = nb.cells[0].outputs[0]["data"]["application/vnd.jupyter.widget-view+json"]["model_id"]
     assert view in state and state[view]["model_name"] == "VBoxModel"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="Unix sockets: POSIX only (elsewhere builds use TCP)")
+def test_a_build_kernel_talks_over_a_private_unix_socket_and_prints_no_warning(tmp_path, capfd):
+    """A teacher's terminal stays quiet: ipykernel warns on stderr about every kernel reached
+    over TCP ("Kernel is running over TCP without encryption"), once per lesson built."""
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "import json, os, ipykernel.connect\n"
+        "print(json.loads(ipykernel.connect.get_connection_info())['transport'])")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb = execute(nb, cwd=tmp_path)
+    assert nb.cells[0].outputs[0]["text"].strip() == "ipc"
+    captured = capfd.readouterr()
+    assert "without encryption" not in captured.err + captured.out
 
 
 def test_the_app_page_is_titled_by_its_heading_not_its_file_name(tmp_path):

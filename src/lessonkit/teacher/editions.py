@@ -28,6 +28,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nbformat
 
@@ -50,6 +51,9 @@ from .edition_steps import (  # noqa: F401  (re-exported: where builders and tes
     unmark_solutions,
 )
 from .lab_metadata import KERNEL
+
+if TYPE_CHECKING:
+    from traitlets.config import Config
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
@@ -78,6 +82,17 @@ def number_widgets(nb: nbformat.NotebookNode, lesson: str) -> None:
     nb.metadata = nbformat.from_dict(renamed["metadata"])
 
 
+def _kernel_config(folder: Path) -> Config:
+    """How a build's kernel is reached. On POSIX it talks over Unix sockets in folder (private
+    to this build), not over TCP: nothing is open to other users of the machine, and the kernel
+    has no reason to warn, once per lesson, that its traffic could be read."""
+    from traitlets.config import Config
+
+    if os.name != "posix":
+        return Config()
+    return Config({"KernelManager": {"transport": "ipc", "ip": str(folder / "k")}})
+
+
 def execute(nb: nbformat.NotebookNode, cwd: Path, timeout: int = 120) -> nbformat.NotebookNode:
     """Run a notebook in a fresh kernel in folder cwd, with its learning record kept aside and
     the exercise keys read from the lesson sources in cwd (the ones being built)."""
@@ -88,7 +103,8 @@ def execute(nb: nbformat.NotebookNode, cwd: Path, timeout: int = 120) -> nbforma
         old = {name: os.environ.get(name) for name in ("LESSONKIT_RECORD_DIR", _keys.KEYS_ENV)}
         os.environ.update({"LESSONKIT_RECORD_DIR": records, _keys.KEYS_ENV: keys})
         try:
-            NotebookClient(nb, timeout=timeout, kernel_name=KERNEL, shutdown_kernel="immediate",
+            NotebookClient(nb, config=_kernel_config(Path(records)), timeout=timeout, kernel_name=KERNEL,
+                           shutdown_kernel="immediate",
                            record_timing=False,  # no timestamps: builds are reproducible
                            resources={"metadata": {"path": str(cwd)}}).execute()
         finally:
