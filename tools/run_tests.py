@@ -6,7 +6,8 @@ with strict nbval, over the built notebooks. Arguments are passed on to pytest.
 
     python tools/run_tests.py [pytest arguments]
 
-It needs lessonkit installed with the test extras (``pip install -e ".[test]"``).
+It needs lessonkit installed with every extra and the dependency group ``dev``
+(``pip install -e ".[teacher,nbgrader,site,hub]" --group dev``).
 """
 
 from __future__ import annotations
