@@ -186,3 +186,19 @@ def test_text_on_every_coloured_cell_reads_at_4_5_to_1():
     for colours in (plots.STANCE_COLOURS, plots.ATTENDANCE_COLOURS, plots.VERDICT_COLOURS):
         for name, colour in colours.items():
             assert plots.contrast(plots.text_colour_on(colour), colour) >= plots.MIN_TEXT_CONTRAST, name
+
+
+def test_a_long_source_line_is_broken_into_lines_never_wider_than_the_chart():
+    import io
+
+    import matplotlib
+    from PIL import Image
+
+    matplotlib.use("Agg")
+    fig, ax = plots._pyplot().subplots(figsize=(4, 3))
+    ax.bar([1, 2], [3, 4])
+    source = "data/pledges.csv, report group some-long-report-group-name; " * 4
+    chart = plots._finish(fig, "A small chart", source, "alt")
+    width, _ = Image.open(io.BytesIO(chart.png)).size
+    assert width < 4 * plots.DPI * 1.2, f"the source line made the chart {width} px wide"
+    assert chart.source == source  # the caption keeps the source whole

@@ -115,6 +115,8 @@ def _finish(fig, title: str, source: str, alt: str) -> Chart:
     texts = [fig.text(left, top + 0.02, title, fontsize=13, fontweight="bold", ha="left", va="bottom"),
              fig.text(left, bottom - 0.02, f"Source: {source}", fontsize=9.5, color="#333333",
                       ha="left", va="top")]
+    if boxes:  # a long source line is broken into lines, never made wider than the chart
+        _fit_width(texts[1], Bbox.union(boxes).width, renderer)
     extent = Bbox.union(boxes + [t.get_window_extent(renderer) for t in texts]).padded(8)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=DPI, bbox_inches=extent.transformed(fig.dpi_scale_trans.inverted()),
@@ -122,6 +124,19 @@ def _finish(fig, title: str, source: str, alt: str) -> Chart:
     smallest = smallest_text_px(fig, extent.width)
     _pyplot().close(fig)
     return Chart(buf.getvalue(), alt, title, source, smallest)
+
+
+def _fit_width(text, max_px: float, renderer) -> None:
+    """Break text's words into lines so that it is at most max_px wide, where they allow
+    (words are never split: a file name stays whole)."""
+    import textwrap
+
+    whole, chars = text.get_text(), len(text.get_text())
+    width = text.get_window_extent(renderer).width
+    while width > max_px and chars > 20:
+        chars = min(chars - 1, int(chars * max_px / width))
+        text.set_text(textwrap.fill(whole, chars, break_long_words=False, break_on_hyphens=False))
+        width = text.get_window_extent(renderer).width
 
 
 def smallest_text_px(fig, width_px: float) -> float:

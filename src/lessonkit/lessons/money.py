@@ -219,7 +219,9 @@ def versions_chart(report_group: str, currency: str = "GBP") -> plots.Chart:
     found = versions(report_group)
     rows = in_currency(found[found["amount"].notna()], currency).iloc[::-1]
     col = f"amount_{currency}"
-    fig, ax = plt.subplots(figsize=(8, 0.6 * len(rows) + 1.9))
+    # 7 in wide: with the outlets' names on the left and the printed words on the right, the
+    # picture stays narrow enough to be shown at full size on a school laptop (tests/test_plots.py)
+    fig, ax = plt.subplots(figsize=(7, 0.6 * len(rows) + 1.9))
     values = rows[col] / 1e9
     outlets = ["Seed article" if s == "seed-article" else str(source_row(s)["publisher"]).split(",")[0]
                for s in rows["source_id"]]
